@@ -12,7 +12,8 @@ import sha3  # safe-pysha3
 
 def keccak256(data: bytes) -> bytes:
     """Return the 32-byte Keccak-256 digest (Ethereum's "sha3") of ``data``."""
-    return sha3.keccak_256(data).digest()
+    digest: bytes = sha3.keccak_256(data).digest()
+    return digest
 
 
 def sha256(data: bytes) -> bytes:
