@@ -1,0 +1,130 @@
+"""RLP (Recursive Length Prefix) through the ``rlp`` package, with typed errors.
+
+Spec: Ethereum yellow paper, appendix B. Decoding is strict and canonical (no trailing bytes, no
+non-minimal length prefixes, no leading zeros in integers), so a decoded value re-encodes to the
+exact input bytes. The ``rlp`` package's exceptions are translated here, once.
+"""
+
+from collections.abc import Sequence
+from typing import TypeAlias
+
+import rlp as _rlp
+
+from op_program.encoding.errors import RLPDecodeError
+
+RLPItem: TypeAlias = "bytes | list[RLPItem]"
+"""A decoded RLP item: a byte string or a list of items."""
+
+RLPEncodable: TypeAlias = "bytes | int | Sequence[RLPEncodable]"
+"""A value ``rlp_encode`` accepts: bytes, a non-negative int, or a sequence of those."""
+
+_FOREIGN_ERRORS = (_rlp.exceptions.RLPException, IndexError, ValueError, TypeError)
+
+
+def rlp_decode(raw: bytes) -> RLPItem:
+    """Decode one canonical RLP item that spans all of ``raw``.
+
+    Raises:
+        RLPDecodeError: the bytes are not exactly one canonical RLP item.
+    """
+    if not raw:
+        raise RLPDecodeError("empty input is not an RLP item")
+    try:
+        item: RLPItem = _rlp.decode(raw, strict=True)
+    except RecursionError as exc:
+        raise RLPDecodeError("RLP nesting too deep") from exc
+    except _FOREIGN_ERRORS as exc:
+        raise RLPDecodeError(f"invalid RLP: {exc}") from exc
+    return item
+
+
+def rlp_decode_list(raw: bytes, what: str = "RLP list") -> list[RLPItem]:
+    """Decode ``raw`` as one canonical RLP list.
+
+    Raises:
+        RLPDecodeError: not canonical RLP, or a byte string instead of a list.
+    """
+    item = rlp_decode(raw)
+    if not isinstance(item, list):
+        raise RLPDecodeError(f"{what}: expected an RLP list, got a byte string")
+    return item
+
+
+def rlp_encode(value: RLPEncodable) -> bytes:
+    """Encode bytes, non-negative ints and (nested) sequences of them as RLP."""
+    encoded: bytes = _rlp.encode(value)
+    return encoded
+
+
+def as_list(item: RLPItem, what: str, length: int | None = None) -> list[RLPItem]:
+    """Require an RLP list, optionally of exactly ``length`` items.
+
+    Raises:
+        RLPDecodeError: a byte string, or a list of another length.
+    """
+    if not isinstance(item, list):
+        raise RLPDecodeError(f"{what}: expected an RLP list, got a byte string")
+    if length is not None and len(item) != length:
+        raise RLPDecodeError(f"{what}: expected {length} items, got {len(item)}")
+    return item
+
+
+def as_bytes(item: RLPItem, what: str) -> bytes:
+    """Require an RLP byte string.
+
+    Raises:
+        RLPDecodeError: the item is a list.
+    """
+    if not isinstance(item, bytes):
+        raise RLPDecodeError(f"{what}: expected a byte string, got a list")
+    return item
+
+
+def as_fixed(item: RLPItem, length: int, what: str) -> bytes:
+    """Require an RLP byte string of exactly ``length`` bytes (hashes, addresses, blooms).
+
+    Raises:
+        RLPDecodeError: a list, or a string of another length.
+    """
+    if not isinstance(item, bytes) or len(item) != length:
+        raise RLPDecodeError(f"{what}: expected {length} bytes")
+    return item
+
+
+def as_address_or_none(item: RLPItem, what: str) -> bytes | None:
+    """Decode a transaction ``to`` field: 20 bytes, or empty for contract creation.
+
+    Raises:
+        RLPDecodeError: a list, or a string that is neither empty nor 20 bytes.
+    """
+    if item == b"":
+        return None
+    return as_fixed(item, 20, what)
+
+
+def as_uint(item: RLPItem, what: str, max_bits: int = 256) -> int:
+    """Decode a canonical RLP unsigned integer (no leading zero bytes) of at most ``max_bits``.
+
+    Raises:
+        RLPDecodeError: a list, leading zero bytes, or a value wider than ``max_bits``.
+    """
+    if not isinstance(item, bytes):
+        raise RLPDecodeError(f"{what}: expected an integer, got a list")
+    if item[:1] == b"\x00":
+        raise RLPDecodeError(f"{what}: non-canonical integer (leading zero bytes)")
+    if len(item) * 8 > max_bits:
+        raise RLPDecodeError(f"{what}: integer wider than {max_bits} bits")
+    return int.from_bytes(item, "big")
+
+
+def as_bool(item: RLPItem, what: str) -> bool:
+    """Decode an RLP boolean: empty string is false, ``0x01`` is true.
+
+    Raises:
+        RLPDecodeError: any other value.
+    """
+    if item == b"":
+        return False
+    if item == b"\x01":
+        return True
+    raise RLPDecodeError(f"{what}: invalid boolean")
