@@ -1,0 +1,62 @@
+"""EIP-2718 envelope dispatch: decode any transaction an OP Stack block or its L1 carries.
+
+Spec: EIP-2718 — a first byte of 0xC0 or more is a legacy RLP list; otherwise it is the type
+byte. Known types: 0 (legacy), 1, 2, 3, 4 and 0x7E (OP deposit, specs/protocol/deposits.md).
+"""
+
+from op_program.encoding.errors import RLPDecodeError
+from op_program.encoding.rlp import rlp_decode_list
+from op_program.protocol.errors import TransactionDecodeError
+from op_program.protocol.transactions.deposit import DepositTransaction
+from op_program.protocol.transactions.legacy import LegacyTransaction
+from op_program.protocol.transactions.set_code import SetCodeTransaction
+from op_program.protocol.transactions.typed import (
+    AccessListTransaction,
+    BlobTransaction,
+    DynamicFeeTransaction,
+)
+
+Transaction = (
+    LegacyTransaction
+    | AccessListTransaction
+    | DynamicFeeTransaction
+    | BlobTransaction
+    | SetCodeTransaction
+    | DepositTransaction
+)
+"""Any decoded transaction; all have ``encode()``, ``hash``, ``tx_type``, ``recover_sender()``."""
+
+_TYPED: dict[
+    int,
+    type[AccessListTransaction]
+    | type[DynamicFeeTransaction]
+    | type[BlobTransaction]
+    | type[SetCodeTransaction]
+    | type[DepositTransaction],
+] = {
+    0x01: AccessListTransaction,
+    0x02: DynamicFeeTransaction,
+    0x03: BlobTransaction,
+    0x04: SetCodeTransaction,
+    0x7E: DepositTransaction,
+}
+
+
+def decode_transaction(raw: bytes) -> Transaction:
+    """Decode an EIP-2718 transaction encoding (as found in tx tries and payloads).
+
+    Raises:
+        TransactionDecodeError: empty input, unknown type, non-canonical RLP or a bad field.
+    """
+    if not raw:
+        raise TransactionDecodeError("empty transaction")
+    first = raw[0]
+    try:
+        if first >= 0xC0:
+            return LegacyTransaction.from_payload(rlp_decode_list(raw, "legacy tx"), raw)
+        cls = _TYPED.get(first)
+        if cls is None:
+            raise TransactionDecodeError(f"unknown transaction type 0x{first:02x}")
+        return cls.from_payload(rlp_decode_list(raw[1:], cls.__name__), raw)
+    except RLPDecodeError as exc:
+        raise TransactionDecodeError(f"invalid transaction: {exc}") from exc

@@ -1,0 +1,135 @@
+"""RLP field kinds of transactions: table-driven decoding and encoding of transaction payloads.
+
+Spec: EIP-2718 (typed envelopes), EIP-2930 (access lists), EIP-4844 (blob hashes), EIP-7702
+(authorization lists). Integer widths follow go-ethereum's types (uint64 nonce and gas, uint256
+values, uint8 authorization ``y_parity``), so what it rejects we reject.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any
+
+from op_program.encoding.errors import RLPDecodeError
+from op_program.encoding.rlp import (
+    RLPEncodable,
+    RLPItem,
+    as_address_or_none,
+    as_bool,
+    as_bytes,
+    as_fixed,
+    as_list,
+    as_uint,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class AccessListEntry:
+    """One EIP-2930 access-list entry: an address and the storage keys it warms."""
+
+    address: bytes
+    storage_keys: tuple[bytes, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Authorization:
+    """One EIP-7702 authorization tuple (the authority is recovered from its signature)."""
+
+    chain_id: int
+    address: bytes
+    nonce: int
+    y_parity: int
+    r: int
+    s: int
+
+
+class Kind(Enum):
+    """How a transaction field is stored in RLP."""
+
+    UINT64 = "uint64"
+    UINT256 = "uint256"
+    UINT8 = "uint8"
+    TO = "to"
+    ADDRESS = "address"
+    HASH = "hash"
+    BYTES = "bytes"
+    BOOL = "bool"
+    ACCESS_LIST = "access_list"
+    HASH_LIST = "hash_list"
+    AUTH_LIST = "auth_list"
+
+
+_AUTH_KINDS = (Kind.UINT256, Kind.ADDRESS, Kind.UINT64, Kind.UINT8, Kind.UINT256, Kind.UINT256)
+
+
+def _access_list(item: RLPItem) -> tuple[AccessListEntry, ...]:
+    entries = []
+    for entry in as_list(item, "access list"):
+        address, keys = as_list(entry, "access list entry", 2)
+        entries.append(
+            AccessListEntry(
+                as_fixed(address, 20, "access list address"),
+                tuple(as_fixed(key, 32, "storage key") for key in as_list(keys, "storage keys")),
+            )
+        )
+    return tuple(entries)
+
+
+def _auth_list(item: RLPItem) -> tuple[Authorization, ...]:
+    return tuple(
+        Authorization(*decode_fields(as_list(auth, "authorization"), _AUTH_KINDS, "authorization"))
+        for auth in as_list(item, "authorization list")
+    )
+
+
+def _decode_one(item: RLPItem, kind: Kind, what: str) -> Any:
+    if kind is Kind.UINT256:
+        return as_uint(item, what)
+    if kind is Kind.UINT64:
+        return as_uint(item, what, 64)
+    if kind is Kind.UINT8:
+        return as_uint(item, what, 8)
+    if kind is Kind.TO:
+        return as_address_or_none(item, what)
+    if kind is Kind.ADDRESS:
+        return as_fixed(item, 20, what)
+    if kind is Kind.HASH:
+        return as_fixed(item, 32, what)
+    if kind is Kind.BYTES:
+        return as_bytes(item, what)
+    if kind is Kind.BOOL:
+        return as_bool(item, what)
+    if kind is Kind.ACCESS_LIST:
+        return _access_list(item)
+    if kind is Kind.HASH_LIST:
+        return tuple(as_fixed(h, 32, what) for h in as_list(item, what))
+    return _auth_list(item)
+
+
+def decode_fields(items: list[RLPItem], kinds: Sequence[Kind], what: str) -> list[Any]:
+    """Decode the items of an RLP list by their kinds.
+
+    Raises:
+        RLPDecodeError: wrong item count or a malformed field.
+    """
+    if len(items) != len(kinds):
+        raise RLPDecodeError(f"{what}: expected {len(kinds)} fields, got {len(items)}")
+    return [_decode_one(item, kind, what) for item, kind in zip(items, kinds, strict=True)]
+
+
+def encode_value(value: Any, kind: Kind) -> RLPEncodable:
+    """Turn one decoded field value back into its RLP-encodable form."""
+    if kind is Kind.TO:
+        return b"" if value is None else value
+    if kind is Kind.BOOL:
+        return 1 if value else 0
+    if kind is Kind.ACCESS_LIST:
+        return [[entry.address, list(entry.storage_keys)] for entry in value]
+    if kind is Kind.HASH_LIST:
+        return list(value)
+    if kind is Kind.AUTH_LIST:
+        return [
+            [auth.chain_id, auth.address, auth.nonce, auth.y_parity, auth.r, auth.s]
+            for auth in value
+        ]
+    return value  # type: ignore[no-any-return]
