@@ -1,0 +1,178 @@
+"""Client fds 3–6 and the processes wired to them (fault-proof/index.md, "Pre-image communication").
+
+This is op-program's ``--exec`` wiring. The client process talks on fds 3 (hint read), 4 (hint
+write), 5 (preimage read) and 6 (preimage write). The parent creates two crossed pipe pairs and maps
+the client's ends onto those numbers in the child. Helpers here also pin processes to one CPU: a
+pipe round trip between two processes on the same CPU is an order of magnitude cheaper (DESIGN §12).
+"""
+
+import fcntl
+import os
+import select
+import signal
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from op_program.preimage.channel import FdChannel, new_pipe
+
+HINT_CLIENT_READ_FD = 3
+HINT_CLIENT_WRITE_FD = 4
+PREIMAGE_CLIENT_READ_FD = 5
+PREIMAGE_CLIENT_WRITE_FD = 6
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelPair:
+    """The hint channel and the preimage channel of one side of the wire."""
+
+    hint: FdChannel
+    preimage: FdChannel
+
+    def close(self) -> None:
+        """Close both channels (the peer sees end of stream)."""
+        self.hint.close()
+        self.preimage.close()
+
+
+def client_channels_from_fds() -> ChannelPair:
+    """Return the client's channels on the inherited fds 3–6, set to blocking mode."""
+    for fd in (
+        HINT_CLIENT_READ_FD,
+        HINT_CLIENT_WRITE_FD,
+        PREIMAGE_CLIENT_READ_FD,
+        PREIMAGE_CLIENT_WRITE_FD,
+    ):
+        os.set_blocking(fd, True)  # a parent (e.g. a Go host) may have left them non-blocking
+    return ChannelPair(
+        hint=FdChannel(HINT_CLIENT_READ_FD, HINT_CLIENT_WRITE_FD),
+        preimage=FdChannel(PREIMAGE_CLIENT_READ_FD, PREIMAGE_CLIENT_WRITE_FD),
+    )
+
+
+def spawn_with_fds(
+    argv: Sequence[str],
+    fd_map: Mapping[int, int],
+    env: Mapping[str, str] | None = None,
+) -> int:
+    """Start ``argv`` with ``fd_map`` (child fd → parent fd) installed; return its pid.
+
+    Every other descriptor of the parent that is close-on-exec (Python's default) stays out of
+    the child. ``fd_map`` may also remap 0–2 to redirect the child's stdio.
+    """
+    floor = max([*fd_map, 2]) + 1
+    # Copy each source above every target first, so no dup2 overwrites a later source.
+    high = {
+        target: fcntl.fcntl(src, fcntl.F_DUPFD_CLOEXEC, floor) for target, src in fd_map.items()
+    }
+    try:
+        actions = [(os.POSIX_SPAWN_DUP2, src, target) for target, src in high.items()]
+        return os.posix_spawnp(
+            argv[0],
+            list(argv),
+            dict(os.environ if env is None else env),
+            file_actions=actions,
+            # Python ignores SIGPIPE; give the child default dispositions as subprocess does.
+            setsigdef=(signal.SIGPIPE, signal.SIGXFSZ),
+        )
+    finally:
+        for fd in high.values():
+            os.close(fd)
+
+
+class ClientProcess:
+    """A spawned client process and the host's ends of its hint and preimage channels."""
+
+    __slots__ = ("channels", "pid", "returncode")
+
+    def __init__(self, pid: int, channels: ChannelPair) -> None:
+        self.pid = pid
+        self.channels = channels
+        self.returncode: int | None = None
+
+    def poll(self) -> int | None:
+        """Return the exit code (negative signal number if killed) or None while running."""
+        if self.returncode is None:
+            pid, status = os.waitpid(self.pid, os.WNOHANG)
+            if pid:
+                self.returncode = os.waitstatus_to_exitcode(status)
+        return self.returncode
+
+    def wait(self, timeout: float | None = None) -> int | None:
+        """Wait for exit; return its code, or None if ``timeout`` seconds passed first."""
+        if self.returncode is None and timeout is not None:
+            pidfd = os.pidfd_open(self.pid)
+            try:
+                poller = select.poll()
+                poller.register(pidfd, select.POLLIN)
+                if not poller.poll(int(timeout * 1000)):
+                    return None
+            finally:
+                os.close(pidfd)
+        if self.returncode is None:
+            _, status = os.waitpid(self.pid, 0)
+            self.returncode = os.waitstatus_to_exitcode(status)
+        return self.returncode
+
+    def kill(self) -> None:
+        """Send SIGKILL unless the process was already reaped."""
+        if self.returncode is None:
+            os.kill(self.pid, signal.SIGKILL)
+
+
+def spawn_client(
+    argv: Sequence[str],
+    env: Mapping[str, str] | None = None,
+    stdio: Mapping[int, int] | None = None,
+    cpu: int | None = None,
+) -> ClientProcess:
+    """Start a client process wired to fresh crossed pipes on its fds 3–6.
+
+    Args:
+        argv: the command line; ``argv[0]`` is looked up on PATH.
+        env: the environment (default: this process's).
+        stdio: optional remapping of the child's fds 0–2 (child fd → parent fd).
+        cpu: when given, pin the child to this CPU (see :func:`pin_to_cpu`).
+
+    Returns:
+        The process handle; its ``channels`` are the host's ends, to serve with
+        ``HintServer``/``OracleServer``. The child's ends are closed here, so the host sees end
+        of stream when the child exits and the child sees it when the host closes its ends.
+    """
+    hint_host_read, hint_client_write = new_pipe()
+    hint_client_read, hint_host_write = new_pipe()
+    pre_host_read, pre_client_write = new_pipe()
+    pre_client_read, pre_host_write = new_pipe()
+    child_ends = {
+        HINT_CLIENT_READ_FD: hint_client_read,
+        HINT_CLIENT_WRITE_FD: hint_client_write,
+        PREIMAGE_CLIENT_READ_FD: pre_client_read,
+        PREIMAGE_CLIENT_WRITE_FD: pre_client_write,
+    }
+    channels = ChannelPair(
+        hint=FdChannel(hint_host_read, hint_host_write),
+        preimage=FdChannel(pre_host_read, pre_host_write),
+    )
+    try:
+        pid = spawn_with_fds(argv, {**(stdio or {}), **child_ends}, env)
+    except BaseException:
+        channels.close()
+        raise
+    finally:
+        for fd in child_ends.values():
+            os.close(fd)
+    if cpu is not None:
+        pin_to_cpu(cpu, pid)
+    return ClientProcess(pid, channels)
+
+
+def pin_to_cpu(cpu: int, pid: int = 0) -> None:
+    """Restrict process ``pid`` (0: this one) to one CPU; no-op where affinity is unsupported."""
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(pid, {cpu})
+
+
+def shared_cpu() -> int:
+    """Return a CPU this process may run on, to pin a client and its host together."""
+    if hasattr(os, "sched_getaffinity"):
+        return min(os.sched_getaffinity(0))
+    return 0
