@@ -1,0 +1,43 @@
+import pytest
+
+from op_program.client.blobs import OracleBlobSource, kzg_to_versioned_hash
+from op_program.client.errors import PreimageMismatchError
+from op_program.client.oracle import ClientOracle
+from op_program.preimage.blob_roots import blob_evaluation_points
+from op_program.preimage.keys import blob_key
+from tests.unit.client.witness import DictOracle, witness
+
+
+def _versioned_hashes(table: dict[bytes, bytes]) -> list[bytes]:
+    return sorted(b"\x01" + k[1:] for k in table if k[0] == 4)
+
+
+def test_reads_and_verifies_real_blobs() -> None:
+    table, _ = witness()
+    hashes = _versioned_hashes(table)
+    assert len(hashes) == 6
+    raw = DictOracle(table)
+    source = OracleBlobSource(ClientOracle(raw, raw))
+    blob = source.get_blob(hashes[0], 0, 1_700_000_000)
+    assert len(blob) == 131072
+    assert raw.hints[0].startswith("l1-blob 0x" + hashes[0].hex())
+    assert len(raw.hints) == 1
+    assert kzg_to_versioned_hash(table[b"\x04" + hashes[0][1:]]) == hashes[0]
+
+
+def test_altered_field_element_is_rejected() -> None:
+    table, _ = witness()
+    vhash = _versioned_hashes(table)[1]
+    commitment = table[b"\x04" + vhash[1:]]
+    key = blob_key(commitment, blob_evaluation_points()[7])
+    element = bytearray(table[key])
+    element[31] ^= 1
+    raw = DictOracle(table, overlay={key: bytes(element)})
+    with pytest.raises(PreimageMismatchError):
+        OracleBlobSource(ClientOracle(raw, raw)).get_blob(vhash, 0, 0)
+
+
+def test_wrong_version_byte_is_rejected() -> None:
+    raw = DictOracle({})
+    with pytest.raises(PreimageMismatchError):
+        OracleBlobSource(ClientOracle(raw, raw)).get_blob(b"\x02" + bytes(31), 0, 0)
