@@ -56,6 +56,26 @@ def rlp_encode(value: RLPEncodable) -> bytes:
     return encoded
 
 
+def encode_bytes_item(data: bytes) -> bytes:
+    """RLP-encode one byte string (a fast path for hand-assembled lists, e.g. trie nodes)."""
+    size = len(data)
+    if size == 1 and data[0] < 0x80:
+        return data
+    return _length_prefix(size, 0x80) + data
+
+
+def encode_list_payload(encoded_items: bytes) -> bytes:
+    """Wrap the concatenated RLP encodings of a list's items in the list's length prefix."""
+    return _length_prefix(len(encoded_items), 0xC0) + encoded_items
+
+
+def _length_prefix(size: int, offset: int) -> bytes:
+    if size < 56:
+        return bytes((offset + size,))
+    size_bytes = size.to_bytes((size.bit_length() + 7) // 8, "big")
+    return bytes((offset + 55 + len(size_bytes),)) + size_bytes
+
+
 def as_list(item: RLPItem, what: str, length: int | None = None) -> list[RLPItem]:
     """Require an RLP list, optionally of exactly ``length`` items.
 

@@ -1,0 +1,11 @@
+"""Errors of the Merkle-Patricia trie: malformed nodes and proofs that do not verify."""
+
+from op_program.errors import DecodeError
+
+
+class TrieDecodeError(DecodeError):
+    """A trie node or key that is not well formed, or a trie of the wrong shape."""
+
+
+class InvalidProofError(DecodeError):
+    """A Merkle proof that lacks a node on the path or does not lead to the claimed root."""
