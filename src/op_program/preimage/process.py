@@ -65,7 +65,10 @@ def spawn_with_fds(
         target: fcntl.fcntl(src, fcntl.F_DUPFD_CLOEXEC, floor) for target, src in fd_map.items()
     }
     try:
-        actions = [(os.POSIX_SPAWN_DUP2, src, target) for target, src in high.items()]
+        actions: list[tuple[int, ...]] = [
+            (os.POSIX_SPAWN_CLOSE, fd) for fd in _inheritable_fds() if fd > 2
+        ]
+        actions += [(os.POSIX_SPAWN_DUP2, src, target) for target, src in high.items()]
         return os.posix_spawnp(
             argv[0],
             list(argv),
@@ -77,6 +80,27 @@ def spawn_with_fds(
     finally:
         for fd in high.values():
             os.close(fd)
+
+
+def _inheritable_fds() -> list[int]:
+    """Return this process's open descriptors that an exec would pass on.
+
+    Like subprocess's ``close_fds``: descriptors this process itself inherited without
+    close-on-exec must not leak into the client.
+    """
+    try:
+        names = os.listdir("/proc/self/fd")
+    except OSError:
+        return []  # no procfs: rely on close-on-exec alone
+    found = []
+    for name in names:
+        fd = int(name)
+        try:
+            if os.get_inheritable(fd):
+                found.append(fd)
+        except OSError:
+            continue  # closed meanwhile (e.g. the listing's own descriptor)
+    return found
 
 
 class ClientProcess:
