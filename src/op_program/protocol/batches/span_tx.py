@@ -1,0 +1,204 @@
+"""One span-batch transaction: its ``tx_datas`` entry and the full EIP-2718 transaction.
+
+Spec: https://specs.optimism.io/protocol/delta/span-batches.html#span-batch-format (legacy,
+EIP-2930, EIP-1559 ``tx_datas``) and
+https://specs.optimism.io/protocol/isthmus/derivation.html#span-batch-updates (EIP-7702, type 4).
+A ``tx_datas`` entry keeps the fields a span batch does not split into columns:
+legacy ``rlp([value, gas_price, data])``, ``0x01 ++ rlp([value, gas_price, data, access_list])``,
+``0x02 ++ rlp([value, max_priority_fee, max_fee, data, access_list])``,
+``0x04 ++ rlp([value, max_priority_fee, max_fee, data, access_list, authorization_list])``.
+Integer fields are unbounded like op-node's ``*big.Int``; whether a fork accepts type 4 is a
+batch-validity question for the derivation stages.
+"""
+
+from dataclasses import dataclass
+
+from op_program.encoding.rlp import (
+    RLPItem,
+    as_bytes,
+    as_fixed,
+    as_list,
+    as_uint,
+    rlp_decode,
+    rlp_encode,
+)
+from op_program.errors import DecodeError
+from op_program.protocol.batches.errors import SpanBatchDeriveError
+
+LEGACY_TX_TYPE = 0
+ACCESS_LIST_TX_TYPE = 1
+DYNAMIC_FEE_TX_TYPE = 2
+SET_CODE_TX_TYPE = 4
+SUPPORTED_TX_TYPES = (LEGACY_TX_TYPE, ACCESS_LIST_TX_TYPE, DYNAMIC_FEE_TX_TYPE, SET_CODE_TX_TYPE)
+
+_BIG = 1 << 16  # bits: op-node decodes these as unbounded big.Int
+_FIELD_COUNT = {
+    LEGACY_TX_TYPE: 3,
+    ACCESS_LIST_TX_TYPE: 4,
+    DYNAMIC_FEE_TX_TYPE: 5,
+    SET_CODE_TX_TYPE: 6,
+}
+_FULL_FIELD_COUNT = {
+    LEGACY_TX_TYPE: 9,
+    ACCESS_LIST_TX_TYPE: 11,
+    DYNAMIC_FEE_TX_TYPE: 12,
+    SET_CODE_TX_TYPE: 13,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class SpanTxSignature:
+    """The columnar parts of one span-batch transaction."""
+
+    nonce: int
+    gas: int
+    to: bytes | None
+    y_parity: int
+    r: int
+    s: int
+    protected: bool
+
+
+def _check_access_list(item: RLPItem) -> None:
+    for entry in as_list(item, "access list"):
+        address, keys = as_list(entry, "access list entry", 2)
+        as_fixed(address, 20, "access list address")
+        for key in as_list(keys, "storage keys"):
+            as_fixed(key, 32, "storage key")
+
+
+def _check_authorizations(item: RLPItem) -> None:
+    for auth in as_list(item, "authorization list"):
+        fields = as_list(auth, "authorization", 6)
+        as_uint(fields[0], "authorization chain id")
+        as_fixed(fields[1], 20, "authorization address")
+        as_uint(fields[2], "authorization nonce", 64)
+        as_uint(fields[3], "authorization y parity", 8)
+        as_uint(fields[4], "authorization r")
+        as_uint(fields[5], "authorization s")
+
+
+def tx_data_fields(tx_data: bytes) -> tuple[int, list[RLPItem]]:
+    """Decode a ``tx_datas`` entry into its type and checked RLP fields.
+
+    Raises:
+        SpanBatchDeriveError: unknown type or malformed fields.
+    """
+    if not tx_data:
+        raise SpanBatchDeriveError("empty span batch tx data")
+    tx_type = LEGACY_TX_TYPE if tx_data[0] > 0x7F else tx_data[0]
+    body = tx_data if tx_type == LEGACY_TX_TYPE else tx_data[1:]
+    if tx_type not in _FIELD_COUNT:
+        raise SpanBatchDeriveError(f"transaction type not supported: {tx_type}")
+    if not body:
+        raise SpanBatchDeriveError("typed transaction too short")
+    try:
+        fields = as_list(rlp_decode(body), "span batch tx data", _FIELD_COUNT[tx_type])
+        as_uint(fields[0], "value", _BIG)
+        as_uint(fields[1], "gas price", _BIG)
+        if tx_type in (DYNAMIC_FEE_TX_TYPE, SET_CODE_TX_TYPE):
+            as_uint(fields[2], "max fee", _BIG)
+        data_index = 2 if tx_type in (LEGACY_TX_TYPE, ACCESS_LIST_TX_TYPE) else 3
+        as_bytes(fields[data_index], "data")
+        if tx_type != LEGACY_TX_TYPE:
+            _check_access_list(fields[data_index + 1])
+        if tx_type == SET_CODE_TX_TYPE:
+            _check_authorizations(fields[5])
+    except DecodeError as exc:
+        if isinstance(exc, SpanBatchDeriveError):
+            raise
+        raise SpanBatchDeriveError(f"span batch tx data: {exc}") from exc
+    return tx_type, fields
+
+
+def recover_v(tx_type: int, sig: SpanTxSignature, chain_id: int) -> int:
+    """Return the signature ``v`` (EIP-155 for protected legacy txs, the y parity otherwise)."""
+    if tx_type == LEGACY_TX_TYPE:
+        if sig.protected:
+            return (chain_id * 2 + 35 + sig.y_parity) & ((1 << 64) - 1)
+        return 27 + sig.y_parity
+    return sig.y_parity
+
+
+def full_transaction(tx_data: bytes, sig: SpanTxSignature, chain_id: int) -> bytes:
+    """Rebuild the EIP-2718 transaction from its ``tx_datas`` entry and columnar fields.
+
+    Raises:
+        SpanBatchDeriveError: malformed tx data, or a contract creation by a type-4 tx.
+    """
+    tx_type, fields = tx_data_fields(tx_data)
+    to = b"" if sig.to is None else sig.to
+    v = recover_v(tx_type, sig, chain_id)
+    if tx_type == LEGACY_TX_TYPE:
+        value, gas_price, data = fields
+        return rlp_encode([sig.nonce, gas_price, sig.gas, to, value, data, v, sig.r, sig.s])
+    if tx_type == ACCESS_LIST_TX_TYPE:
+        value, gas_price, data, access_list = fields
+        body = [chain_id, sig.nonce, gas_price, sig.gas, to, value, data, access_list]
+    else:
+        value, tip, fee_cap, data, access_list = fields[:5]
+        body = [chain_id, sig.nonce, tip, fee_cap, sig.gas, to, value, data, access_list]
+        if tx_type == SET_CODE_TX_TYPE:
+            if sig.to is None:
+                raise SpanBatchDeriveError("set code transaction cannot create a contract")
+            body.append(fields[5])
+    return bytes([tx_type]) + rlp_encode([*body, v, sig.r, sig.s])  # type: ignore[list-item]
+
+
+def _typed_fields(raw_tx: bytes) -> tuple[int, list[RLPItem]]:
+    tx_type = LEGACY_TX_TYPE if raw_tx[0] > 0x7F else raw_tx[0]
+    counts = _FULL_FIELD_COUNT
+    if tx_type not in counts:
+        raise SpanBatchDeriveError(f"transaction type not supported in span batches: {tx_type}")
+    body = raw_tx if tx_type == LEGACY_TX_TYPE else raw_tx[1:]
+    return tx_type, as_list(rlp_decode(body), "transaction", counts[tx_type])
+
+
+def split_transaction(raw_tx: bytes, chain_id: int) -> tuple[bytes, SpanTxSignature]:
+    """Split an EIP-2718 transaction into its ``tx_datas`` entry and columnar fields.
+
+    Raises:
+        SpanBatchDeriveError: a type span batches cannot carry, malformed RLP, or a chain id
+            other than ``chain_id``.
+    """
+    if not raw_tx:
+        raise SpanBatchDeriveError("empty transaction")
+    try:
+        tx_type, f = _typed_fields(raw_tx)
+        if tx_type == LEGACY_TX_TYPE:
+            nonce, gas_price, gas, to, value, data, v_item, r, s = f
+            v = as_uint(v_item, "v", _BIG)
+            protected = v not in (27, 28)
+            y_parity = (v - 35) % 2 if protected else v - 27
+            if protected and (v < 35 or (v - 35) // 2 != chain_id):
+                raise SpanBatchDeriveError("protected tx has chain ID mismatch")
+            tx_data = rlp_encode([value, gas_price, data])
+        else:
+            if as_uint(f[0], "chain id", _BIG) != chain_id:
+                raise SpanBatchDeriveError("typed tx has chain ID mismatch")
+            protected = True
+            y_parity = as_uint(f[-3], "y parity", 8)
+            r, s = f[-2], f[-1]
+            if tx_type == ACCESS_LIST_TX_TYPE:
+                _, nonce, gas_price, gas, to, value, data, access_list = f[:8]
+                tx_data = bytes([tx_type]) + rlp_encode([value, gas_price, data, access_list])
+            else:
+                _, nonce, tip, fee_cap, gas, to, value, data, access_list = f[:9]
+                rest = [value, tip, fee_cap, data, access_list] + f[9:10] * (tx_type == 4)
+                tx_data = bytes([tx_type]) + rlp_encode(rest)
+        sig = SpanTxSignature(
+            nonce=as_uint(nonce, "nonce", 64),
+            gas=as_uint(gas, "gas", 64),
+            to=None if to == b"" else as_fixed(to, 20, "to"),
+            y_parity=y_parity,
+            r=as_uint(r, "r"),
+            s=as_uint(s, "s"),
+            protected=protected,
+        )
+    except DecodeError as exc:
+        if isinstance(exc, SpanBatchDeriveError):
+            raise
+        raise SpanBatchDeriveError(f"transaction: {exc}") from exc
+    if y_parity > 1:
+        raise SpanBatchDeriveError("invalid y parity")
+    return tx_data, sig
