@@ -1,6 +1,6 @@
 import pytest
 
-from op_program.encoding.rlp import rlp_encode
+from op_program.encoding.rlp import RLPEncodable, rlp_encode
 from op_program.protocol.batches import (
     BatchDecodeError,
     EmptySpanBatchError,
@@ -17,8 +17,8 @@ from op_program.protocol.batches.span_tx import full_transaction, split_transact
 CHAIN_ID = 10
 R, S = 0x1234, 0x5678
 TO = b"\x11" * 20
-ACCESS = [[b"\x22" * 20, [b"\x33" * 32]]]
-AUTH = [[1, b"\x44" * 20, 7, 1, 9, 10]]
+ACCESS: RLPEncodable = [[b"\x22" * 20, [b"\x33" * 32]]]
+AUTH: RLPEncodable = [[1, b"\x44" * 20, 7, 1, 9, 10]]
 
 
 def _legacy(v: int, to: bytes = TO) -> bytes:
