@@ -1,0 +1,112 @@
+"""The fault proof program: prologue, derivation, epilogue; the verdict as an exit code.
+
+Spec: fault-proof/index.md, "Fault Proof Program" (Prologue, Main content, Epilogue);
+DESIGN §2 and §5. ``run`` is a pure function of the preimages it is given: it never reads the
+clock, the environment or the network, so two runs ask for the same keys in the same order.
+Exit 0 when the output root at ``min(claimed block, safe head reached)`` equals the claim,
+1 when it differs, 2 for anything else, with a log line that says why.
+"""
+
+import logging
+from dataclasses import dataclass
+
+from op_program.client.boot import BootInfo, load_boot_info
+from op_program.client.errors import ClientError
+from op_program.client.l2 import OracleL2Source, fetch_output
+from op_program.client.oracle import ClientOracle, HintSink, PreimageSource
+from op_program.client.output import output_root_of
+from op_program.errors import OpProgramError
+from op_program.exit_codes import ExitCode
+
+log = logging.getLogger("op_program.client")
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """The program's result: the output root it computed and at which L2 block."""
+
+    block_number: int
+    output_root: bytes
+    claimed_output_root: bytes
+
+    @property
+    def valid(self) -> bool:
+        """Whether the computed output root equals the claim."""
+        return self.output_root == self.claimed_output_root
+
+
+def prove(oracle: ClientOracle) -> Verdict:
+    """Run prologue, derivation and epilogue; return the verdict (raises on program errors)."""
+    boot = load_boot_info(oracle)
+    log.info(
+        "Program bootstrapped l1_head=0x%s agreed_output_root=0x%s claimed_output_root=0x%s "
+        "claimed_block_number=%d l2_chain_id=%d",
+        boot.l1_head.hex(), boot.agreed_output_root.hex(), boot.claimed_output_root.hex(),
+        boot.claimed_block_number, boot.l2_chain_id,
+    )  # fmt: skip
+    l2 = _agreed_chain(oracle, boot)
+    agreed_number = l2.head.number
+    if boot.claimed_block_number <= agreed_number:
+        # Trace extension (DESIGN §5): decided by block number; nothing to derive.
+        log.info("Claimed block is at or below the agreed safe head: nothing to derive")
+    else:
+        _derive(oracle, boot, l2)
+    target = min(boot.claimed_block_number, l2.head.number)
+    header = l2.header_by_number(target)
+    isthmus = boot.rollup_config.is_isthmus(header.timestamp)
+    root = output_root_of(header, l2.node_by_hash, isthmus)
+    return Verdict(header.number, root, boot.claimed_output_root)
+
+
+def _derive(oracle: ClientOracle, boot: BootInfo, l2: OracleL2Source) -> None:
+    """DERIVE: sync start, then drive the pipeline and the executor up to the claimed block."""
+    raise ClientError("derivation is not wired yet")
+
+
+def _agreed_chain(oracle: ClientOracle, boot: BootInfo) -> OracleL2Source:
+    output = fetch_output(oracle, boot.agreed_output_root)
+    l2 = OracleL2Source(oracle, output.block_hash)
+    if l2.head.state_root != output.state_root:
+        raise ClientError("agreed output root's state root does not match its block header")
+    log.info("Agreed L2 safe head number=%d hash=0x%s", l2.head.number, output.block_hash.hex())
+    return l2
+
+
+def run(source: PreimageSource, hinter: HintSink) -> int:
+    """Run the program against a preimage oracle and hint writer; return the exit code."""
+    oracle = ClientOracle(source, hinter)
+    try:
+        verdict = prove(oracle)
+    except OpProgramError as exc:
+        _log_failure(oracle, exc)
+        return int(ExitCode.ERROR)
+    except Exception as exc:  # noqa: BLE001 - process entry point: any failure is exit 2
+        _log_failure(oracle, exc)
+        return int(ExitCode.ERROR)
+    log.info("Preimages requested=%d hints=%d", oracle.requests, oracle.hints_sent)
+    if verdict.valid:
+        log.info(
+            "Claim successfully verified block=%d output_root=0x%s",
+            verdict.block_number, verdict.output_root.hex(),
+        )  # fmt: skip
+        return int(ExitCode.VALID)
+    log.error(
+        "Claim is invalid block=%d computed_output_root=0x%s claimed_output_root=0x%s",
+        verdict.block_number, verdict.output_root.hex(), verdict.claimed_output_root.hex(),
+    )  # fmt: skip
+    return int(ExitCode.INVALID)
+
+
+def _log_failure(oracle: ClientOracle, exc: BaseException) -> None:
+    log.error(
+        "Program failed err=%r stage=%s last_key=0x%s preimages_requested=%d",
+        f"{type(exc).__name__}: {exc}", _stage_of(exc), oracle.last_key.hex(), oracle.requests,
+    )  # fmt: skip
+
+
+def _stage_of(exc: BaseException) -> str:
+    module = type(exc).__module__
+    for stage in ("derive", "executor", "client", "preimage", "protocol", "mpt", "config"):
+        if f"op_program.{stage}" in module:
+            return stage
+    return "unknown"
