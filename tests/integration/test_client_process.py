@@ -39,6 +39,7 @@ def _serve(oracle: DictOracle) -> tuple[int, str]:
             if code is None:
                 proc.kill()
                 code = proc.wait()
+            assert code is not None
             proc.channels.hint.close()
             hints.join()
         err.seek(0)
