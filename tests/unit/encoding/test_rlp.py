@@ -1,0 +1,88 @@
+import pytest
+
+from op_program.encoding.errors import RLPDecodeError
+from op_program.encoding.rlp import (
+    as_address_or_none,
+    as_bool,
+    as_fixed,
+    as_list,
+    as_uint,
+    encode_bytes_item,
+    encode_list_payload,
+    rlp_decode,
+    rlp_decode_list,
+    rlp_encode,
+)
+
+
+def test_known_encodings() -> None:
+    assert rlp_encode(b"dog") == b"\x83dog"
+    assert rlp_encode([b"cat", b"dog"]) == b"\xc8\x83cat\x83dog"
+    assert rlp_encode(0) == b"\x80"
+    assert rlp_encode(1024) == b"\x82\x04\x00"
+    assert rlp_encode(b"a" * 56) == b"\xb8\x38" + b"a" * 56
+    assert rlp_decode(b"\xc8\x83cat\x83dog") == [b"cat", b"dog"]
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b"",
+        b"\x81\x05",  # single byte < 0x80 must be encoded as itself
+        b"\xb8\x05abcde",  # long form for a short string
+        b"\x83do",  # truncated
+        b"\x83dogx",  # trailing bytes
+        b"\xc8\x83cat",  # list shorter than its prefix
+        b"\xb9\x00\x38" + b"a" * 56,  # length with a leading zero
+        b"\xf8",  # truncated long list prefix
+    ],
+)
+def test_non_canonical_rlp_is_rejected(raw: bytes) -> None:
+    with pytest.raises(RLPDecodeError):
+        rlp_decode(raw)
+
+
+def test_decode_list_requires_a_list() -> None:
+    with pytest.raises(RLPDecodeError):
+        rlp_decode_list(b"\x83dog")
+
+
+def test_hand_assembled_encoding_matches_rlp() -> None:
+    for data in (b"", b"\x00", b"\x7f", b"\x80", b"x" * 55, b"y" * 56, b"z" * 300):
+        assert encode_bytes_item(data) == rlp_encode(data)
+    items = [b"a" * 40, b"b" * 40]
+    assert encode_list_payload(b"".join(rlp_encode(i) for i in items)) == rlp_encode(items)
+
+
+def test_field_accessors() -> None:
+    assert as_uint(b"\x01\x00", "x") == 256
+    assert as_uint(b"", "x") == 0
+    with pytest.raises(RLPDecodeError):
+        as_uint(b"\x00\x01", "x")
+    with pytest.raises(RLPDecodeError):
+        as_uint(b"\x01" * 9, "x", 64)
+    with pytest.raises(RLPDecodeError):
+        as_uint([b""], "x")
+    assert as_fixed(b"\x00" * 20, 20, "a") == b"\x00" * 20
+    with pytest.raises(RLPDecodeError):
+        as_fixed(b"\x00" * 19, 20, "a")
+    assert as_address_or_none(b"", "to") is None
+    with pytest.raises(RLPDecodeError):
+        as_address_or_none(b"\x01", "to")
+    assert as_bool(b"\x01", "b") is True
+    assert as_bool(b"", "b") is False
+    with pytest.raises(RLPDecodeError):
+        as_bool(b"\x02", "b")
+    with pytest.raises(RLPDecodeError):
+        as_list([b""], "l", 2)
+    with pytest.raises(RLPDecodeError):
+        as_list(b"", "l")
+
+
+def test_deep_nesting_is_a_decode_error() -> None:
+    depth = 5000
+    raw = b""
+    for _ in range(depth):
+        raw = encode_list_payload(raw)
+    with pytest.raises(RLPDecodeError):
+        rlp_decode(raw)
