@@ -1,0 +1,142 @@
+"""Prove the real op-sepolia-16491249 witness in-process; print JSON timings.
+
+Usage: python bench/prove_witness.py [--claim-block N] [--claim-root 0x..] [--child]
+
+Reports: seconds for the whole proof, preimages requested (from the raw oracle, i.e. cache
+misses), hints, peak RSS, exit code, and the split of wall time between derivation (pipeline),
+execution (block building) and oracle traffic (time spent inside the raw oracle's get/hint).
+With --child the client runs as an op-program-client child process on real pipes (both sides
+pinned to one CPU) and only the total, requests and exit code are reported.
+"""
+
+import argparse
+import cProfile
+import gzip
+import json
+import pstats
+import resource
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+WITNESS = ROOT.parent / "shared" / "fixtures" / "fpp" / "op-sepolia-16491249"
+
+
+def local_key(index: int) -> bytes:
+    return b"\x01" + bytes(23) + index.to_bytes(8, "big")
+
+
+def load(args: argparse.Namespace) -> dict[bytes, bytes]:
+    with gzip.open(WITNESS / "preimages.json.gz", "rt") as fh:
+        raw = json.load(fh)
+    table = {bytes.fromhex(k[2:]): bytes.fromhex(v[2:]) for k, v in raw.items()}
+    boot = json.loads((WITNESS / "boot.json").read_text())
+    claim_block = args.claim_block or boot["claimed_l2_block_number"]
+    claim_root = args.claim_root or boot["claimed_l2_output_root"]
+    table[local_key(1)] = bytes.fromhex(boot["l1_head"][2:])
+    table[local_key(2)] = bytes.fromhex(boot["agreed_l2_output_root"][2:])
+    table[local_key(3)] = bytes.fromhex(claim_root[2:])
+    table[local_key(4)] = int(claim_block).to_bytes(8, "big")
+    table[local_key(5)] = int(boot["l2_chain_id"]).to_bytes(8, "big")
+    return table
+
+
+class TimedOracle:
+    def __init__(self, table: dict[bytes, bytes]) -> None:
+        self.table = table
+        self.requests = 0
+        self.hints = 0
+        self.seconds = 0.0
+
+    def get(self, key: bytes) -> bytes:
+        start = time.perf_counter()
+        self.requests += 1
+        value = self.table[key]
+        self.seconds += time.perf_counter() - start
+        return value
+
+    def hint(self, hint: str) -> None:
+        self.hints += 1
+
+
+def _split(profile: cProfile.Profile) -> dict[str, float]:
+    stats = pstats.Stats(profile)
+    out = {"derivation": 0.0, "execution": 0.0}
+    for (filename, _, name), row in stats.stats.items():  # type: ignore[attr-defined]
+        cumulative = row[3]
+        if "client/pipeline" in filename and name == "next_attributes":
+            out["derivation"] = max(out["derivation"], cumulative)
+        if "client/execution" in filename and name == "build":
+            out["execution"] = max(out["execution"], cumulative)
+    return out
+
+
+def in_process(args: argparse.Namespace) -> dict[str, Any]:
+    from op_program.client.program import run
+
+    oracle = TimedOracle(load(args))
+    profile = cProfile.Profile() if args.profile else None
+    start = time.perf_counter()
+    if profile is not None:
+        profile.enable()
+    code = run(oracle, oracle)
+    if profile is not None:
+        profile.disable()
+    seconds = time.perf_counter() - start
+    result: dict[str, Any] = {
+        "mode": "in-process",
+        "exit_code": code,
+        "seconds": round(seconds, 3),
+        "preimages_requested": oracle.requests,
+        "hints": oracle.hints,
+        "oracle_seconds": round(oracle.seconds, 3),
+        "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+    }
+    if profile is not None:
+        result["split_seconds"] = {k: round(v, 3) for k, v in _split(profile).items()}
+    return result
+
+
+def child(args: argparse.Namespace) -> dict[str, Any]:
+    from op_program.preimage.process import pin_to_cpu, shared_cpu, spawn_client
+    from op_program.preimage.server import HintServer, OracleServer
+
+    oracle = TimedOracle(load(args))
+    cpu = shared_cpu()
+    pin_to_cpu(cpu)
+    start = time.perf_counter()
+    proc = spawn_client([sys.executable, "-m", "op_program.client.entrypoint"], cpu=cpu)
+    hints = threading.Thread(target=HintServer(proc.channels.hint).serve, args=(oracle.hint,))
+    hints.start()
+    OracleServer(proc.channels.preimage).serve(oracle.get)
+    code = proc.wait()
+    hints.join()
+    proc.channels.close()
+    return {
+        "mode": "child-process",
+        "exit_code": code,
+        "seconds": round(time.perf_counter() - start, 3),
+        "preimages_requested": oracle.requests,
+        "hints": oracle.hints,
+        "peak_rss_mib_host": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "peak_rss_mib_client": round(
+            resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1
+        ),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--claim-block", type=int)
+    parser.add_argument("--claim-root")
+    parser.add_argument("--child", action="store_true")
+    parser.add_argument("--profile", action="store_true", help="measure the time split")
+    args = parser.parse_args()
+    print(json.dumps(child(args) if args.child else in_process(args), indent=1))
+
+
+if __name__ == "__main__":
+    main()
