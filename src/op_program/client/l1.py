@@ -15,17 +15,21 @@ from op_program.mpt.ordered import ordered_trie_values
 from op_program.protocol.header import Header
 
 HASH_CACHE_LIMIT = 1 << 16
-"""Bound on the number → hash index of L1 blocks walked back from the head."""
+"""Bound on the headers kept by hash (walking back from the head fills it)."""
+
+BODY_CACHE_LIMIT = 64
+"""Bound on the decoded transaction and receipt lists kept per block."""
 
 
 class OracleL1Source:
     """The L1 chain as the client sees it: everything up to and including the L1 head."""
 
-    __slots__ = ("_earliest", "_hash_by_number", "_headers", "_oracle", "head")
+    __slots__ = ("_bodies", "_earliest", "_hash_by_number", "_headers", "_oracle", "head")
 
     def __init__(self, oracle: ClientOracle, l1_head: bytes) -> None:
         self._oracle = oracle
         self._headers: dict[bytes, Header] = {}
+        self._bodies: dict[tuple[str, bytes], list[bytes]] = {}
         self.head = self.header_by_hash(l1_head)
         self._hash_by_number: dict[int, bytes] = {self.head.number: l1_head}
         self._earliest = self.head
@@ -65,20 +69,28 @@ class OracleL1Source:
     def transactions_by_hash(self, block_hash: bytes) -> tuple[Header, list[bytes]]:
         """Return the header and raw (EIP-2718) transactions of a block (``l1-transactions``)."""
         header = self.header_by_hash(block_hash)
-        self._oracle.hint(HintType.L1_TRANSACTIONS, block_hash)
-        return header, self._trie_values(header.transactions_root, "transactions")
+        return header, self._body(HintType.L1_TRANSACTIONS, header, header.transactions_root)
 
     def receipts_by_hash(self, block_hash: bytes) -> tuple[Header, list[bytes]]:
         """Return the header and raw (EIP-2718) receipts of a block (``l1-receipts``)."""
         header = self.header_by_hash(block_hash)
-        self._oracle.hint(HintType.L1_RECEIPTS, block_hash)
-        return header, self._trie_values(header.receipts_root, "receipts")
+        return header, self._body(HintType.L1_RECEIPTS, header, header.receipts_root)
 
-    def _trie_values(self, root: bytes, what: str) -> list[bytes]:
+    def _body(self, hint: HintType, header: Header, root: bytes) -> list[bytes]:
+        # Like the reference caching oracle: a cached list costs neither a hint nor a request.
+        cache_key = (hint.value, header.hash)
+        values = self._bodies.get(cache_key)
+        if values is not None:
+            return values
+        self._oracle.hint(hint, header.hash)
         try:
-            return ordered_trie_values(root, self._node_getter())
+            values = ordered_trie_values(root, self._node_getter())
         except DecodeError as exc:
-            raise PreimageFormatError(f"invalid {what} trie 0x{root.hex()}: {exc}") from exc
+            raise PreimageFormatError(f"invalid {hint.value} trie 0x{root.hex()}: {exc}") from exc
+        if len(self._bodies) >= BODY_CACHE_LIMIT:
+            self._bodies.pop(next(iter(self._bodies)))
+        self._bodies[cache_key] = values
+        return values
 
     def _node_getter(self) -> Callable[[bytes], bytes]:
         oracle = self._oracle

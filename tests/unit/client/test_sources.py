@@ -95,3 +95,29 @@ def test_l1_receipts_match_transactions() -> None:
     assert len(receipts) == len(txs) > 0
     decoded = [decode_receipt(r) for r in receipts]
     assert decoded[-1].cumulative_gas_used == block.gas_used
+
+
+def test_l1_bodies_are_cached_without_hints() -> None:
+    oracle, raw = _oracle()
+    l1 = OracleL1Source(oracle, _boot_hash("l1_head"))
+    block = l1.header_by_number(BATCH_L1_BLOCK)
+    l1.receipts_by_hash(block.hash)
+    l1.transactions_by_hash(block.hash)
+    hints, requests = len(raw.hints), len(raw.requests)
+    l1.receipts_by_hash(block.hash)
+    l1.transactions_by_hash(block.hash)
+    assert (len(raw.hints), len(raw.requests)) == (hints, requests)
+
+
+def test_state_source_serves_the_executor() -> None:
+    from op_program.client.state import OracleStateSource
+    from op_program.encoding.hashing import keccak256
+
+    oracle, raw = _oracle()
+    head_hash = _boot_hash("agreed_l2_head_hash")
+    l2 = OracleL2Source(oracle, head_hash)
+    state = OracleStateSource(l2)
+    assert keccak256(state.header_by_hash(head_hash)) == head_hash
+    node = state.node_by_hash(l2.head.state_root)
+    assert keccak256(node) == l2.head.state_root
+    assert raw.hints[-1] == "l2-state-node 0x" + l2.head.state_root.hex()
