@@ -35,8 +35,13 @@ class Verdict:
         return self.output_root == self.claimed_output_root
 
 
-def prove(oracle: ClientOracle) -> Verdict:
-    """Run prologue, derivation and epilogue; return the verdict (raises on program errors)."""
+def prove(oracle: ClientOracle, phase: list[str] | None = None) -> Verdict:
+    """Run prologue, derivation and epilogue; return the verdict (raises on program errors).
+
+    ``phase[0]`` is kept up to date with the phase being run, for the failure log.
+    """
+    phase = phase if phase is not None else [""]
+    phase[0] = "prologue"
     boot = load_boot_info(oracle)
     log.info(
         "Program bootstrapped l1_head=0x%s agreed_output_root=0x%s claimed_output_root=0x%s "
@@ -50,7 +55,9 @@ def prove(oracle: ClientOracle) -> Verdict:
         # Trace extension (DESIGN §5): decided by block number; nothing to derive.
         log.info("Claimed block is at or below the agreed safe head: nothing to derive")
     else:
+        phase[0] = "derive"
         _derive(oracle, boot, l2)
+    phase[0] = "epilogue"
     target = min(boot.claimed_block_number, l2.head.number)
     header = l2.header_by_number(target)
     isthmus = boot.rollup_config.is_isthmus(header.timestamp)
@@ -75,13 +82,14 @@ def _agreed_chain(oracle: ClientOracle, boot: BootInfo) -> OracleL2Source:
 def run(source: PreimageSource, hinter: HintSink) -> int:
     """Run the program against a preimage oracle and hint writer; return the exit code."""
     oracle = ClientOracle(source, hinter)
+    phase = ["prologue"]
     try:
-        verdict = prove(oracle)
+        verdict = prove(oracle, phase)
     except OpProgramError as exc:
-        _log_failure(oracle, exc)
+        _log_failure(oracle, phase[0], exc)
         return int(ExitCode.ERROR)
     except Exception as exc:  # noqa: BLE001 - process entry point: any failure is exit 2
-        _log_failure(oracle, exc)
+        _log_failure(oracle, phase[0], exc)
         return int(ExitCode.ERROR)
     log.info("Preimages requested=%d hints=%d", oracle.requests, oracle.hints_sent)
     if verdict.valid:
@@ -97,16 +105,27 @@ def run(source: PreimageSource, hinter: HintSink) -> int:
     return int(ExitCode.INVALID)
 
 
-def _log_failure(oracle: ClientOracle, exc: BaseException) -> None:
+def _log_failure(oracle: ClientOracle, phase: str, exc: BaseException) -> None:
     log.error(
-        "Program failed err=%r stage=%s last_key=0x%s preimages_requested=%d",
-        f"{type(exc).__name__}: {exc}", _stage_of(exc), oracle.last_key.hex(), oracle.requests,
+        "Program failed phase=%s stage=%s err=%r last_key=0x%s preimages_requested=%d",
+        phase, failing_stage(exc), f"{type(exc).__name__}: {exc}", oracle.last_key.hex(),
+        oracle.requests,
     )  # fmt: skip
 
 
-def _stage_of(exc: BaseException) -> str:
-    module = type(exc).__module__
-    for stage in ("derive", "executor", "client", "preimage", "protocol", "mpt", "config"):
-        if f"op_program.{stage}" in module:
-            return stage
-    return "unknown"
+def failing_stage(exc: BaseException) -> str:
+    """Name the module that failed: the outermost non-client op_program frame, else the client's.
+
+    The client calls into derivation, execution and codecs, which call back into the client's
+    oracle; the first foreign package on the stack is the stage that needed the failing data.
+    """
+    innermost = "client"
+    tb = exc.__traceback__
+    while tb is not None:
+        module = str(tb.tb_frame.f_globals.get("__name__", ""))
+        if module.startswith("op_program."):
+            if not module.startswith("op_program.client."):
+                return module.removeprefix("op_program.")
+            innermost = module.removeprefix("op_program.")
+        tb = tb.tb_next
+    return innermost
