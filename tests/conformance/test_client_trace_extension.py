@@ -43,13 +43,15 @@ def test_claim_at_agreed_block_with_flipped_bit_is_invalid(
 
 
 def test_claim_below_agreed_block_needs_that_block(caplog: pytest.LogCaptureFixture) -> None:
-    # The witness holds nothing below the agreed head: the output root at the claimed block
-    # cannot be computed, which is a program error naming the missing header key.
+    # The output root is computed at the claimed block (DESIGN §5). The witness has the
+    # headers below the agreed head but not their state, so this is a program error that
+    # names the missing state-node key.
     oracle = witness_oracle(
         claimed_l2_block_number=AGREED_NUMBER - 1, claimed_l2_output_root=_agreed_root()
     )
     assert run(oracle, oracle) == ExitCode.ERROR
     assert "last_key=0x02" in caplog.text
+    assert "phase=epilogue" in caplog.text
 
 
 def _needed_keys() -> list[bytes]:
