@@ -71,3 +71,25 @@ def test_wrong_length_inputs_are_boot_errors() -> None:
     table[local_key(4)] = b"\x01"
     with pytest.raises(BootError):
         _boot(table)
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    index=st.sampled_from([1, 2, 3, 4, 5, 6, 7]),
+    value=st.binary(max_size=80),
+    chain_id=st.sampled_from([11155420, CUSTOM_CHAIN_ID, 7]),
+)
+def test_arbitrary_boot_values_give_boot_errors_only(
+    index: int, value: bytes, chain_id: int
+) -> None:
+    table = _locals(chain_id, k6=b"{}", k7=b"{}")
+    table[local_key(index)] = value
+    try:
+        info, _ = _boot(table)
+    except BootError:
+        return
+    assert len(info.l1_head) == 32
