@@ -1,6 +1,8 @@
 import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from op_program.client.boot import load_boot_info
 from op_program.client.errors import BootError
@@ -71,10 +73,6 @@ def test_wrong_length_inputs_are_boot_errors() -> None:
     table[local_key(4)] = b"\x01"
     with pytest.raises(BootError):
         _boot(table)
-
-
-from hypothesis import given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
 
 
 @settings(max_examples=200, deadline=None)
