@@ -1,0 +1,204 @@
+"""The host's flags and environment variables, and their translation into a HostConfig.
+
+Spec: DESIGN §8 (flag names, meanings and ``OP_PROGRAM_*`` variables as the reference
+op-program host) and fault-proof/index.md, "Bootstrapping". Validation follows the reference:
+exactly one of ``--network``/``--rollup.config``; ``--l2.genesis`` with (and only with) a custom
+chain; the boot inputs are required; ``--datadir`` offline; ``--exec``/``--server`` exclusive.
+"""
+
+import argparse
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from op_program.config.registry import network_by_chain_id, network_by_name
+from op_program.errors import ConfigError
+from op_program.host.config import ChainSetup, HostConfig, RPCKind, load_custom_chain
+from op_program.host.errors import HostConfigError
+from op_program.host.kvstore.base import DataFormat
+
+ENV_PREFIX = "OP_PROGRAM_"
+
+
+@dataclass(frozen=True, slots=True)
+class Flag:
+    """One host flag: its name, environment variable suffix, kind and help text."""
+
+    name: str
+    env: str
+    help: str
+    kind: str = "str"  # str, bool or u64
+
+
+FLAGS = (
+    Flag("l1.head", "L1_HEAD", "Hash of the L1 head block. Derivation stops after this block "
+         "is processed."),
+    Flag("l2.head", "L2_HEAD", "Hash of the L2 block at l2.outputroot"),
+    Flag("l2.outputroot", "L2_OUTPUT_ROOT", "Agreed L2 Output Root to start derivation from"),
+    Flag("l2.claim", "L2_CLAIM", "Claimed L2 output root to validate"),
+    Flag("l2.blocknumber", "L2_BLOCK_NUM", "Number of the L2 block that the claim is from",
+         "u64"),
+    Flag("network", "NETWORK", "Predefined network selection (name or L2 chain id); see "
+         "'op-program configs'"),
+    Flag("rollup.config", "ROLLUP_CONFIG", "Rollup chain parameters (op-node rollup.json) of a "
+         "custom chain"),
+    Flag("l2.genesis", "L2_GENESIS", "Path to the op-geth genesis file (custom chains)"),
+    Flag("l1.chainconfig", "L1_CHAIN_CONFIG", "Path to the L1 chain config or genesis JSON, for "
+         "custom chains on an L1 the client does not know (served as local key 9)"),
+    Flag("datadir", "DATADIR", "Directory to use for preimage data storage. Default uses "
+         "in-memory storage"),
+    Flag("data.format", "DATA_FORMAT", "Format to use for preimage data storage. Available "
+         f"formats: {', '.join(f.value for f in DataFormat)}. An existing datadir keeps the "
+         "format recorded in its kvformat file"),
+    Flag("l1", "L1_RPC", "Address of L1 JSON-RPC endpoint to use (eth namespace required)"),
+    Flag("l1.beacon", "L1_BEACON_API", "Address of L1 Beacon API endpoint to use"),
+    Flag("l1.trustrpc", "L1_TRUST_RPC", "Trust the L1 RPC, sync faster at risk of "
+         "malicious/buggy RPC providing bad or inconsistent L1 data", "bool"),
+    Flag("l1.rpckind", "L1_RPC_KIND", "The kind of RPC provider, used to inform optimal "
+         "transactions receipts fetching. Valid options: "
+         + ", ".join(k.value for k in RPCKind)),
+    Flag("l2", "L2_RPC", "Address of L2 JSON-RPC endpoint to use (eth and debug namespace "
+         "required)"),
+    Flag("l2.experimental", "L2_RPC_EXPERIMENTAL_RPC", "Address of L2 JSON-RPC endpoint to use "
+         "for experimental features (debug_executionWitness)"),
+    Flag("exec", "EXEC", "Run the specified client program as a separate process detached "
+         "from the host. Default is to run the client program in the host process."),
+    Flag("server", "SERVER", "Run in pre-image server mode without executing any client "
+         "program.", "bool"),
+)
+REQUIRED = ("l1.head", "l2.head", "l2.outputroot", "l2.claim", "l2.blocknumber")
+
+
+def dest_of(name: str) -> str:
+    """Return the argparse destination of flag ``name``."""
+    return name.replace(".", "_")
+
+
+def add_host_flags(parser: argparse.ArgumentParser) -> None:
+    """Add every host flag; defaults are None so environment variables can fill them later."""
+    group = parser.add_argument_group("host flags (env: OP_PROGRAM_<NAME>)")
+    for flag in FLAGS:
+        env = ENV_PREFIX + flag.env
+        if flag.kind == "bool":
+            group.add_argument(f"--{flag.name}", dest=dest_of(flag.name), action="store_const",
+                               const="true", default=None, help=f"{flag.help} [${env}]")
+        else:
+            group.add_argument(f"--{flag.name}", dest=dest_of(flag.name), default=None,
+                               metavar=flag.name.split(".")[-1].upper(),
+                               help=f"{flag.help} [${env}]")
+
+
+def _value(args: argparse.Namespace, name: str) -> str | None:
+    value = getattr(args, dest_of(name), None)
+    if value is None:
+        flag = next(f for f in FLAGS if f.name == name)
+        value = os.environ.get(ENV_PREFIX + flag.env)
+    return value or None
+
+
+def _bool(args: argparse.Namespace, name: str) -> bool:
+    value = _value(args, name)
+    if value is None:
+        return False
+    if value.lower() in ("1", "true", "yes"):
+        return True
+    if value.lower() in ("0", "false", "no"):
+        return False
+    raise HostConfigError(f"invalid boolean for --{name}: {value!r}")
+
+
+def _hash(args: argparse.Namespace, name: str) -> bytes:
+    text = _value(args, name) or ""
+    body = text[2:] if text[:2] in ("0x", "0X") else text
+    try:
+        value = bytes.fromhex(body)
+    except ValueError:
+        value = b""
+    if len(value) != 32 or len(body) != 64:
+        raise HostConfigError(f"invalid {name}: {text!r} is not a 32-byte hex hash")
+    return value
+
+
+def _u64(args: argparse.Namespace, name: str) -> int:
+    text = _value(args, name) or ""
+    try:
+        value = int(text, 0) if text.lower().startswith("0x") else int(text, 10)
+    except ValueError:
+        raise HostConfigError(f"invalid {name}: {text!r} is not a number") from None
+    if not 0 <= value < 2**64:
+        raise HostConfigError(f"invalid {name}: {text!r} is out of the u64 range")
+    return value
+
+
+def _chain(args: argparse.Namespace) -> ChainSetup:
+    network = _value(args, "network")
+    rollup_path = _value(args, "rollup.config")
+    genesis_path = _value(args, "l2.genesis")
+    if network is None and rollup_path is None:
+        raise HostConfigError("flag rollup.config or network is required")
+    if network is not None and rollup_path is not None:
+        raise HostConfigError("cannot specify both rollup.config and network")
+    if network is None and genesis_path is None:
+        raise HostConfigError("flag l2.genesis is required for custom networks")
+    if network is not None and genesis_path is not None:
+        raise HostConfigError("cannot specify both l2.genesis and network")
+    if network is not None:
+        try:
+            known = (network_by_chain_id(int(network)) if network.isdigit()
+                     else network_by_name(network))
+        except ConfigError as exc:
+            raise HostConfigError(f"invalid network: {exc}") from exc
+        return ChainSetup(rollup=known.rollup, l2_chain_id=known.chain_id)
+    assert rollup_path is not None and genesis_path is not None
+    l1_path = _value(args, "l1.chainconfig")
+    return load_custom_chain(Path(rollup_path), Path(genesis_path),
+                             Path(l1_path) if l1_path else None)
+
+
+def _data_format(args: argparse.Namespace) -> DataFormat:
+    text = _value(args, "data.format") or DataFormat.DIRECTORY.value
+    try:
+        return DataFormat(text)
+    except ValueError:
+        supported = ", ".join(f.value for f in DataFormat)
+        raise HostConfigError(f"invalid data format: {text!r} (supported: {supported})") from None
+
+
+def _rpc_kind(args: argparse.Namespace) -> RPCKind:
+    text = _value(args, "l1.rpckind") or RPCKind.STANDARD.value
+    try:
+        return RPCKind(text)
+    except ValueError:
+        raise HostConfigError(f"unknown rpc kind: {text!r}") from None
+
+
+def host_config_from_args(args: argparse.Namespace) -> HostConfig:
+    """Build and check the host config from parsed flags and ``OP_PROGRAM_*`` variables.
+
+    Raises:
+        HostConfigError: a usage error, with a one-line message.
+    """
+    chain = _chain(args)
+    for name in REQUIRED:
+        if _value(args, name) is None:
+            raise HostConfigError(f"flag {name} is required")
+    claim_text = _value(args, "l2.claim") or ""
+    datadir = _value(args, "datadir")
+    return HostConfig(
+        chain=chain,
+        l1_head=_hash(args, "l1.head"),
+        l2_head=_hash(args, "l2.head"),
+        l2_output_root=_hash(args, "l2.outputroot"),
+        l2_claim=_hash(args, "l2.claim") if claim_text else b"",
+        l2_claim_block_number=_u64(args, "l2.blocknumber"),
+        datadir=Path(datadir) if datadir else None,
+        data_format=_data_format(args),
+        l1_url=_value(args, "l1"),
+        l1_beacon_url=_value(args, "l1.beacon"),
+        l1_trust_rpc=_bool(args, "l1.trustrpc"),
+        l1_rpc_kind=_rpc_kind(args),
+        l2_url=_value(args, "l2"),
+        l2_experimental_url=_value(args, "l2.experimental"),
+        exec_cmd=_value(args, "exec"),
+        server_mode=_bool(args, "server"),
+    ).check()

@@ -1,0 +1,132 @@
+"""The op-program hex-text-file preimage stores: ``directory`` and ``file`` (DESIGN §4).
+
+Spec: fault-proof/index.md, "Pre-image Oracle"; layout of the reference host's kvstore:
+``directory`` puts key ``k`` at ``<dir>/<hex(k)[0:4]>/<hex(k)[4:64]>.txt`` and ``file`` at
+``<dir>/0x<hex(k)>.txt``; the content is the value as lower-case hex without ``0x`` or newline.
+Writes go to a temp file ``<dir>/0x<hex(k)>.txt.<random>`` that is renamed into place, so a
+reader (or a process killed mid-write) never sees a partial value; leftover temp files are not
+part of the store.
+"""
+
+import os
+import re
+import tempfile
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from op_program.host.errors import KVStoreError
+
+_SUBDIR = re.compile(r"^[0-9a-f]{4}$")
+_DIR_FILE = re.compile(r"^([0-9a-f]{60})\.txt$")
+_FLAT_FILE = re.compile(r"^0x([0-9a-f]{64})\.txt$")
+
+
+def directory_path(root: Path, key: bytes) -> Path:
+    """Return where the ``directory`` format keeps ``key``."""
+    text = key.hex()
+    return root / text[:4] / f"{text[4:]}.txt"
+
+
+def file_path(root: Path, key: bytes) -> Path:
+    """Return where the ``file`` format keeps ``key``."""
+    return root / f"0x{key.hex()}.txt"
+
+
+class HexFileKV:
+    """A store of one hex text file per preimage, in the ``directory`` or ``file`` layout."""
+
+    __slots__ = ("_flat", "_made_dirs", "root")
+
+    def __init__(self, root: str | os.PathLike[str], flat: bool = False) -> None:
+        self.root = Path(root)
+        self._flat = flat
+        self._made_dirs: set[str] = set()
+
+    def path_of(self, key: bytes) -> Path:
+        """Return the file that holds ``key``."""
+        return file_path(self.root, key) if self._flat else directory_path(self.root, key)
+
+    def get(self, key: bytes) -> bytes | None:
+        """Return the value of ``key``, or None when no file holds it.
+
+        Raises:
+            KVStoreError: the file cannot be read or is not hex text.
+        """
+        try:
+            with open(self.path_of(key), "rb") as handle:
+                text = handle.read()
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            raise KVStoreError(f"cannot read preimage 0x{key.hex()}: {exc}") from exc
+        try:
+            return bytes.fromhex(text.decode("ascii"))
+        except (UnicodeDecodeError, ValueError) as exc:
+            raise KVStoreError(f"preimage file of 0x{key.hex()} is not hex text") from exc
+
+    def put(self, key: bytes, value: bytes) -> None:
+        """Write ``value`` for ``key`` atomically (temp file, then rename).
+
+        Raises:
+            KVStoreError: the file system refused.
+        """
+        target = self.path_of(key)
+        try:
+            self._ensure_dir(target.parent)
+            fd, temp = tempfile.mkstemp(prefix=f"0x{key.hex()}.txt.", dir=self.root)
+            try:
+                with os.fdopen(fd, "wb") as handle:
+                    handle.write(value.hex().encode("ascii"))
+                os.replace(temp, target)
+            except BaseException:
+                _remove_quietly(temp)
+                raise
+        except OSError as exc:
+            raise KVStoreError(f"cannot write preimage 0x{key.hex()}: {exc}") from exc
+
+    def _ensure_dir(self, directory: Path) -> None:
+        name = str(directory)
+        if name not in self._made_dirs:
+            directory.mkdir(parents=True, exist_ok=True)
+            self._made_dirs.add(name)
+
+    def put_many(self, items: Iterable[tuple[bytes, bytes]]) -> None:
+        """Write every pair (each atomically)."""
+        for key, value in items:
+            self.put(key, value)
+
+    def keys(self) -> Iterator[bytes]:
+        """Yield every key held by a well-named file (temp files are skipped)."""
+        if self._flat:
+            for entry in _scandir(self.root):
+                match = _FLAT_FILE.match(entry.name)
+                if match and entry.is_file():
+                    yield bytes.fromhex(match.group(1))
+            return
+        for sub in _scandir(self.root):
+            if not (_SUBDIR.match(sub.name) and sub.is_dir()):
+                continue
+            for entry in _scandir(Path(sub.path)):
+                match = _DIR_FILE.match(entry.name)
+                if match and entry.is_file():
+                    yield bytes.fromhex(sub.name + match.group(1))
+
+    def close(self) -> None:
+        """Nothing to release: every write is already on disk."""
+
+
+def _scandir(path: Path) -> list[os.DirEntry[str]]:
+    try:
+        with os.scandir(path) as entries:
+            return sorted(entries, key=lambda e: e.name)
+    except FileNotFoundError:
+        return []
+    except OSError as exc:
+        raise KVStoreError(f"cannot list {path}: {exc}") from exc
+
+
+def _remove_quietly(path: str) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass  # the temp file is ignored by readers anyway

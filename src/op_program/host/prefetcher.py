@@ -1,0 +1,116 @@
+"""The prefetcher: answer preimage requests from the store, fetching by the last hint on a miss.
+
+Spec: fault-proof/index.md, "Hinting" and the reference host's ``GetPreimage`` (seed): look
+the key up; on a miss run the last hint, store what it yields, look again. Bulk hints
+(``l2-account-proof``, ``l2-payload-witness``) are kept aside and tried first when a state node
+or code is missing and an experimental L2 source is configured. Every fetched keccak256/sha256
+preimage is re-hashed before it is stored, and every served one before it is returned, so a
+wrong value is neither stored nor served. Offline (no sources) hints are ignored.
+"""
+
+import logging
+import threading
+from collections.abc import Iterable
+
+from op_program.errors import OpProgramError
+from op_program.host.errors import FetchedDataError, HintError, PreimageNotFoundError
+from op_program.host.hint_handlers import (
+    BULK_HINTS,
+    HANDLERS,
+    STATE_HINTS,
+    Preimages,
+    Sources,
+    parse_hint,
+)
+from op_program.host.kvstore.base import KV
+from op_program.preimage.verify import verify_preimage
+
+_log = logging.getLogger("op_program.host.prefetcher")
+
+
+class Prefetcher:
+    """The host's preimage getter and hint sink (the ``PreimageOracle``/``HintWriter`` pair)."""
+
+    __slots__ = ("_bulk_enabled", "_kv", "_last_bulk_hint", "_last_hint", "_lock", "_sources",
+                 "fetched", "served")
+
+    def __init__(self, kv: KV, sources: Sources | None = None, bulk_enabled: bool = False) -> None:
+        self._kv = kv
+        self._sources = sources
+        self._bulk_enabled = bulk_enabled
+        self._last_hint = ""
+        self._last_bulk_hint = ""
+        self._lock = threading.Lock()
+        self.served = 0
+        self.fetched = 0
+
+    def hint(self, hint: str) -> None:
+        """Remember ``hint`` as the source of the next missing preimages."""
+        if self._sources is None:
+            return
+        _log.log(5, "Received hint hint=%s", hint[:200])
+        hint_type = hint.partition(" ")[0]
+        with self._lock:
+            if hint_type in BULK_HINTS:
+                self._last_bulk_hint = hint
+            else:
+                self._last_hint = hint
+
+    def get(self, key: bytes) -> bytes:
+        """Return the verified preimage of ``key``.
+
+        Raises:
+            PreimageNotFoundError: not stored and not obtainable from the last hint.
+            HintError, RPCError, FetchedDataError: fetching for the last hint failed.
+            InvalidPreimageError: the stored value does not match its key.
+        """
+        with self._lock:
+            value = self._kv.get(key)
+            if value is None:
+                value = self._fetch_for(key)
+            verify_preimage(key, value)
+            self.served += 1
+            return value
+
+    def _fetch_for(self, key: bytes) -> bytes:
+        hint = self._last_hint
+        if self._sources is None or not hint:
+            raise PreimageNotFoundError(f"preimage 0x{key.hex()} not found (no hint to fetch it)")
+        hint_type, payload = parse_hint(hint)
+        if hint_type in STATE_HINTS and self._last_bulk_hint and self._bulk_enabled:
+            bulk, self._last_bulk_hint = self._last_bulk_hint, ""
+            try:
+                self._store(self._run(*parse_hint(bulk)))
+            except OpProgramError as exc:  # the reference falls back to the canonical fetch
+                _log.warning("Bulk prefetch failed, fetching singly hint=%s err=%s", bulk[:80], exc)
+            value = self._kv.get(key)
+            if value is not None:
+                return value
+        self._store(self._run(hint_type, payload))
+        value = self._kv.get(key)
+        if value is None:
+            _log.error("Fetched pre-images for last hint but did not find required key "
+                       "hint=%s key=0x%s", hint[:200], key.hex())
+            raise PreimageNotFoundError(
+                f"preimage 0x{key.hex()} not produced by last hint {hint[:80]!r}")
+        return value
+
+    def _run(self, hint_type: str, payload: bytes) -> Preimages:
+        handler = HANDLERS.get(hint_type)
+        if handler is None:
+            raise HintError(f"unknown hint type: {hint_type!r}")
+        assert self._sources is not None
+        _log.debug("Prefetching type=%s bytes=%d", hint_type, len(payload))
+        return handler(self._sources, payload)
+
+    def _store(self, pairs: Iterable[tuple[bytes, bytes]]) -> None:
+        checked = []
+        for key, value in pairs:
+            try:
+                verify_preimage(key, value)
+            except OpProgramError as exc:
+                raise FetchedDataError(f"fetched data failed its check, nothing stored: {exc}"
+                                       ) from exc
+            checked.append((key, value))
+        self._kv.put_many(checked)
+        self.fetched += len(checked)

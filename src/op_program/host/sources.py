@@ -1,0 +1,51 @@
+"""Building the RPC sources the prefetcher fetches from, out of the host config.
+
+Spec: fault-proof/index.md, "Host"; DESIGN §8 (``--l1``, ``--l1.beacon``, ``--l1.rpckind``,
+``--l2``, ``--l2.experimental``). Only built when fetching is enabled.
+"""
+
+from dataclasses import dataclass
+
+from op_program.host.config import HostConfig
+from op_program.host.hint_handlers import Sources
+from op_program.host.rpc.beacon import BeaconSource
+from op_program.host.rpc.eth import EthSource
+from op_program.host.rpc.jsonrpc import BeaconHttpClient, JsonRpcClient
+from op_program.host.rpc.l2 import L2Source
+from op_program.host.rpc.retry import RetryPolicy
+
+
+@dataclass(frozen=True, slots=True)
+class OpenSources:
+    """The sources and the HTTP clients to close when the run ends."""
+
+    sources: Sources
+    clients: tuple[JsonRpcClient | BeaconHttpClient, ...]
+
+    def close(self) -> None:
+        """Close every HTTP client."""
+        for client in self.clients:
+            client.close()
+
+
+def open_sources(config: HostConfig, retry: RetryPolicy | None = None,
+                 timeout: float = 30.0) -> OpenSources:
+    """Create the L1, beacon and L2 sources of a fetching host."""
+    assert config.l1_url and config.l2_url and config.l1_beacon_url
+    policy = retry or RetryPolicy()
+    l1 = JsonRpcClient(config.l1_url, timeout)
+    l2 = JsonRpcClient(config.l2_url, timeout)
+    beacon = BeaconHttpClient(config.l1_beacon_url, timeout)
+    experimental = (JsonRpcClient(config.l2_experimental_url, timeout)
+                    if config.l2_experimental_url else None)
+    sources = Sources(
+        l1=EthSource(l1, policy, config.l1_rpc_kind),
+        beacon=BeaconSource(beacon, policy),
+        l2=L2Source(l2, policy, experimental),
+        l2_head=config.l2_head,
+        l2_chain_id=config.chain.l2_chain_id,
+    )
+    clients: tuple[JsonRpcClient | BeaconHttpClient, ...] = (l1, l2, beacon)
+    if experimental is not None:
+        clients += (experimental,)
+    return OpenSources(sources, clients)

@@ -1,0 +1,148 @@
+"""Preimage witness files: moving preimage sets between JSON(.gz) and a datadir, re-hashing.
+
+Spec: fault-proof/index.md, "Pre-image key types" (what each key type commits to). A witness
+file is a JSON object ``{"0x<32-byte key>": "0x<value>"}``, gzip-compressed when its name ends
+in ``.gz`` (the form of ``shared/fixtures/fpp/*/preimages.json.gz``).
+"""
+
+import gzip
+import json
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from op_program.errors import OpProgramError
+from op_program.host.errors import KVStoreError
+from op_program.host.kvstore.base import KV, IterableKV
+from op_program.preimage.keys import KeyType, key_type_of
+from op_program.preimage.verify import verify_preimage
+
+_BATCH = 2048
+_GZIP_MAGIC = b"\x1f\x8b"
+
+
+class WitnessFileError(KVStoreError):
+    """A witness file that cannot be read or is not a key → value JSON object."""
+
+
+def check_preimage(key: bytes, value: bytes) -> str | None:
+    """Return why ``value`` cannot be the preimage of ``key``, or None when it can.
+
+    keccak256 and sha256 values are re-hashed; blob values must be one 32-byte field element
+    (or the 48-byte KZG proof kona stores at z = 4096); precompile values must start with a
+    status byte (0 or 1). Local keys never belong in a shared store.
+    """
+    try:
+        key_type = key_type_of(key)
+        if key_type is KeyType.LOCAL:
+            return "local key stored in a global preimage store"
+        if key_type is KeyType.BLOB and len(value) not in (32, 48):
+            return f"blob field element of {len(value)} bytes"
+        if key_type is KeyType.PRECOMPILE and (not value or value[0] > 1):
+            return "precompile result without a 0/1 status byte"
+        verify_preimage(key, value)
+    except OpProgramError as exc:
+        return str(exc)
+    return None
+
+
+def read_witness(path: str | os.PathLike[str]) -> Iterator[tuple[bytes, bytes]]:
+    """Yield the (key, value) pairs of a witness file, in file order.
+
+    Raises:
+        WitnessFileError: unreadable file, bad JSON, or a key/value that is not 0x-hex.
+    """
+    try:
+        raw = Path(path).read_bytes()
+        if raw[:2] == _GZIP_MAGIC:
+            raw = gzip.decompress(raw)
+        data = json.loads(raw)
+    except (OSError, EOFError, ValueError, UnicodeDecodeError) as exc:
+        raise WitnessFileError(f"cannot read witness {path}: {exc}") from exc
+    if not isinstance(data, dict):
+        raise WitnessFileError(f"witness {path} is not a JSON object")
+    for key_text, value_text in data.items():
+        yield _parse_hex(key_text, 32), _parse_hex(value_text, None)
+
+
+def _parse_hex(text: object, length: int | None) -> bytes:
+    if not isinstance(text, str) or text[:2] != "0x":
+        raise WitnessFileError(f"witness entry is not 0x-hex: {str(text)[:40]!r}")
+    try:
+        data = bytes.fromhex(text[2:])
+    except ValueError:
+        raise WitnessFileError(f"witness entry is not 0x-hex: {text[:40]!r}") from None
+    if length is not None and len(data) != length:
+        raise WitnessFileError(f"witness key of {len(data)} bytes: {text[:40]!r}")
+    return data
+
+
+@dataclass(slots=True)
+class WitnessReport:
+    """What an import or verification saw: counts and the first problems."""
+
+    total: int = 0
+    bad: int = 0
+    problems: list[str] = field(default_factory=list)
+
+    def note(self, key: bytes, reason: str) -> None:
+        """Count a bad entry and keep its description (the first 20)."""
+        self.bad += 1
+        if len(self.problems) < 20:
+            self.problems.append(f"0x{key.hex()}: {reason}")
+
+
+def import_witness(pairs: Iterable[tuple[bytes, bytes]], store: KV) -> WitnessReport:
+    """Store every pair that checks out; count (and never store) those that do not."""
+    report = WitnessReport()
+    batch: list[tuple[bytes, bytes]] = []
+    for key, value in pairs:
+        report.total += 1
+        reason = check_preimage(key, value)
+        if reason is not None:
+            report.note(key, reason)
+            continue
+        batch.append((key, value))
+        if len(batch) >= _BATCH:
+            store.put_many(batch)
+            batch = []
+    if batch:
+        store.put_many(batch)
+    return report
+
+
+def verify_store(store: IterableKV) -> WitnessReport:
+    """Re-check every preimage held by ``store``."""
+    report = WitnessReport()
+    for key in store.keys():
+        report.total += 1
+        try:
+            value = store.get(key)
+        except KVStoreError as exc:
+            report.note(key, str(exc))
+            continue
+        reason = "listed but unreadable" if value is None else check_preimage(key, value)
+        if reason is not None:
+            report.note(key, reason)
+    return report
+
+
+def export_witness(store: IterableKV, path: str | os.PathLike[str]) -> int:
+    """Write every preimage of ``store`` to a witness file (sorted by key); return the count.
+
+    Raises:
+        WitnessFileError: the file cannot be written.
+    """
+    entries: dict[str, str] = {}
+    for key in sorted(store.keys()):
+        value = store.get(key)
+        if value is not None:
+            entries["0x" + key.hex()] = "0x" + value.hex()
+    text = json.dumps(entries, separators=(",", ":")).encode()
+    target = Path(path)
+    try:
+        target.write_bytes(gzip.compress(text, 6) if target.name.endswith(".gz") else text)
+    except OSError as exc:
+        raise WitnessFileError(f"cannot write witness {path}: {exc}") from exc
+    return len(entries)
