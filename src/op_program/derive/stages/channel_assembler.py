@@ -13,7 +13,7 @@ import logging
 from op_program.config.rollup import RollupConfig
 from op_program.derive.errors import CriticalError
 from op_program.derive.stages.channel import Channel
-from op_program.derive.stages.frame_queue import FrameQueue
+from op_program.derive.stages.frame_queue import FrameProvider
 from op_program.derive.types import L1BlockRef
 
 log = logging.getLogger("op_program.derive")
@@ -24,7 +24,7 @@ class ChannelAssembler:
 
     __slots__ = ("_rollup", "_prev", "_channel")
 
-    def __init__(self, rollup: RollupConfig, prev: FrameQueue) -> None:
+    def __init__(self, rollup: RollupConfig, prev: FrameProvider) -> None:
         self._rollup = rollup
         self._prev = prev
         self._channel: Channel | None = None

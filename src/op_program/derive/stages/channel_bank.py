@@ -14,7 +14,7 @@ import logging
 from op_program.config.rollup import RollupConfig
 from op_program.derive.errors import EndOfDataError, NotEnoughDataError
 from op_program.derive.stages.channel import U64, Channel
-from op_program.derive.stages.frame_queue import FrameQueue
+from op_program.derive.stages.frame_queue import FrameProvider
 from op_program.derive.types import L1BlockRef
 from op_program.protocol.frames import Frame
 
@@ -26,7 +26,7 @@ class ChannelBank:
 
     __slots__ = ("_rollup", "_prev", "_channels", "_queue")
 
-    def __init__(self, rollup: RollupConfig, prev: FrameQueue) -> None:
+    def __init__(self, rollup: RollupConfig, prev: FrameProvider) -> None:
         self._rollup = rollup
         self._prev = prev
         self._channels: dict[bytes, Channel] = {}

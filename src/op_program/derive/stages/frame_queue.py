@@ -9,11 +9,33 @@ frame 0, and a new channel starts only after the previous one closed (or replace
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Protocol
 
 from op_program.derive.errors import NotEnoughDataError
-from op_program.derive.stages.l1_retrieval import L1Retrieval
 from op_program.derive.types import L1BlockRef
 from op_program.protocol.frames import Frame, FrameDecodeError, parse_frames
+
+
+class DataProvider(Protocol):
+    """L1 retrieval as the frame queue sees it."""
+
+    @property
+    def origin(self) -> L1BlockRef:
+        """The current L1 origin."""
+
+    def next_data(self) -> bytes:
+        """The next batcher data item (raises ``EndOfDataError`` at the end of the block)."""
+
+
+class FrameProvider(Protocol):
+    """The frame queue as the channel stages see it."""
+
+    @property
+    def origin(self) -> L1BlockRef:
+        """The current L1 origin."""
+
+    def next_frame(self) -> Frame:
+        """The next frame."""
 
 
 def prune_frames(frames: list[Frame]) -> list[Frame]:
@@ -42,7 +64,7 @@ class FrameQueue:
 
     __slots__ = ("_prev", "_is_holocene", "_frames")
 
-    def __init__(self, prev: L1Retrieval, is_holocene: Callable[[int], bool]) -> None:
+    def __init__(self, prev: DataProvider, is_holocene: Callable[[int], bool]) -> None:
         self._prev = prev
         self._is_holocene = is_holocene
         self._frames: list[Frame] = []
