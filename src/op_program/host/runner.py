@@ -100,10 +100,11 @@ def run_child(prefetcher: Prefetcher, argv: list[str]) -> int:
     with _pinned(cpu):
         child = spawn_client(argv, cpu=cpu)
         _log.info("Started client process pid=%d cmd=%s", child.pid, shlex.join(argv))
-        serve_channels(child.channels, prefetcher)
+        served = serve_channels(child.channels, prefetcher)
         code = child.wait()
     _log.info("Client process exited code=%s", code)
-    return verdict(code)
+    # A client that could not be served cannot have judged the claim, whatever it exits with.
+    return verdict(code) if served else int(ExitCode.ERROR)
 
 
 def run_server(prefetcher: Prefetcher) -> int:
