@@ -2,12 +2,12 @@ import pytest
 
 from op_program.derive.errors import EndOfDataError, NotEnoughDataError
 from op_program.derive.stages.frame_queue import FrameQueue, prune_frames
-from op_program.protocol.frames import encode_frames
+from op_program.protocol.frames import Frame, encode_frames
 
 from .helpers import FakeData, frame, l1_block
 
 
-def ids(frames: list) -> list[tuple[int, int]]:
+def ids(frames: list[Frame]) -> list[tuple[int, int]]:
     return [(f.channel_id[0], f.frame_number) for f in frames]
 
 
@@ -71,7 +71,7 @@ def test_holocene_pruning_applies_by_origin_time() -> None:
         ([frame(1, 0, last=True), frame(2, 0), frame(2, 1, last=True)], [(1, 0), (2, 0), (2, 1)]),
     ],
 )
-def test_holocene_prune_rules(frames: list, expected: list) -> None:
+def test_holocene_prune_rules(frames: list[Frame], expected: list[tuple[int, int]]) -> None:
     assert ids(prune_frames(frames)) == expected
 
 

@@ -71,11 +71,17 @@ class BatchQueue:
 
     __slots__ = ("_rollup", "_prev", "_l2", "_window", "_batches", "next_span")
 
-    def __init__(self, rollup: RollupConfig, prev: BatchSource, l2: SafeBlockFetcher) -> None:
+    def __init__(
+        self,
+        rollup: RollupConfig,
+        prev: BatchSource,
+        l2: SafeBlockFetcher,
+        window: L1OriginWindow | None = None,
+    ) -> None:
         self._rollup = rollup
         self._prev = prev
         self._l2 = l2
-        self._window = L1OriginWindow(rollup)
+        self._window = window or L1OriginWindow(rollup)
         self._batches: list[BatchWithInclusion] = []
         self.next_span: list[SingularBatch] = []
 
@@ -92,6 +98,11 @@ class BatchQueue:
     def reset(self, base: L1BlockRef) -> None:
         """Empty the queue and start the L1 window at ``base``."""
         self._window.reset(base)
+        self._batches = []
+        self.next_span = []
+
+    def discard_batches(self) -> None:
+        """Drop buffered batches but keep the L1 window (the Holocene switch)."""
         self._batches = []
         self.next_span = []
 

@@ -27,10 +27,12 @@ class BatchValidator:
 
     __slots__ = ("_rollup", "_prev", "_window")
 
-    def __init__(self, rollup: RollupConfig, prev: BatchStream) -> None:
+    def __init__(
+        self, rollup: RollupConfig, prev: BatchStream, window: L1OriginWindow | None = None
+    ) -> None:
         self._rollup = rollup
         self._prev = prev
-        self._window = L1OriginWindow(rollup)
+        self._window = window or L1OriginWindow(rollup)
 
     @property
     def origin(self) -> L1BlockRef:
