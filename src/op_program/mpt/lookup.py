@@ -19,6 +19,9 @@ NodeByHash = Callable[[bytes], bytes]
 EMPTY_ROOT = keccak256(b"\x80")
 """The root hash of the empty trie: keccak256(rlp(b""))."""
 
+MAX_KEY_BYTES = 64
+"""Default bound on key length for walks (state and storage keys are 32 bytes)."""
+
 
 def _resolve(child: RLPItem, node_by_hash: NodeByHash) -> list[RLPItem] | None:
     """Turn a child reference into its node list; ``None`` for an empty reference."""
@@ -79,17 +82,34 @@ def trie_get(root: bytes, key: bytes, node_by_hash: NodeByHash) -> bytes | None:
     return None
 
 
-def trie_items(root: bytes, node_by_hash: NodeByHash) -> list[tuple[bytes, bytes]]:
+def trie_items(
+    root: bytes,
+    node_by_hash: NodeByHash,
+    max_nodes: int | None = None,
+    max_key_bytes: int = MAX_KEY_BYTES,
+) -> list[tuple[bytes, bytes]]:
     """Return every (key, value) pair of the trie at ``root``, in key order.
 
+    ``max_nodes`` and ``max_key_bytes`` bound the walk: hash-verified tries cannot be cyclic, but
+    a callback that does not verify hashes could loop forever, and a shared subtree can fan out
+    exponentially.
+
     Raises:
-        TrieDecodeError: a malformed node, or a key with an odd number of nibbles.
+        TrieDecodeError: a malformed node, a key with an odd number of nibbles, a path longer
+            than ``max_key_bytes``, or more than ``max_nodes`` nodes.
     """
+    max_nibbles = 2 * max_key_bytes
     out: list[tuple[bytes, bytes]] = []
     first = root_node(root, node_by_hash)
     stack: list[tuple[list[RLPItem], bytes]] = [] if first is None else [(first, b"")]
+    visited = 0
     while stack:
+        visited += 1
+        if max_nodes is not None and visited > max_nodes:
+            raise TrieDecodeError(f"trie has more than {max_nodes} nodes")
         node, prefix = stack.pop()
+        if len(prefix) > max_nibbles:
+            raise TrieDecodeError(f"trie path longer than {max_key_bytes} bytes")
         if len(node) == 17:
             value = node[16]
             if not isinstance(value, bytes):

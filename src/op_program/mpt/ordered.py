@@ -13,6 +13,12 @@ from op_program.mpt.builder import trie_root
 from op_program.mpt.errors import TrieDecodeError
 from op_program.mpt.lookup import NodeByHash, trie_items
 
+MAX_ORDERED_NODES = 1 << 17
+"""Walk bound for ordered tries: far above the node count of any block's tx or receipt trie."""
+
+MAX_INDEX_KEY_BYTES = 9
+"""rlp(i) of a u64 index is at most 9 bytes long."""
+
 
 def ordered_trie_root(values: Sequence[bytes]) -> bytes:
     """Return the root of the trie mapping ``rlp(i)`` to ``values[i]``."""
@@ -30,9 +36,11 @@ def ordered_trie_values(root: bytes, node_by_hash: NodeByHash) -> list[bytes]:
     """Read back every value of an ordered-list trie, in index order.
 
     Raises:
-        TrieDecodeError: a malformed node, a key that is not ``rlp(i)``, or missing indices.
+        TrieDecodeError: a malformed node, a key that is not ``rlp(i)``, missing indices, or
+            more than ``MAX_ORDERED_NODES`` nodes.
     """
-    indexed = sorted((_index_of(key), value) for key, value in trie_items(root, node_by_hash))
+    items = trie_items(root, node_by_hash, MAX_ORDERED_NODES, MAX_INDEX_KEY_BYTES)
+    indexed = sorted((_index_of(key), value) for key, value in items)
     for position, (index, _) in enumerate(indexed):
         if index != position:
             raise TrieDecodeError(f"ordered trie lacks index {position}")

@@ -115,3 +115,17 @@ def test_lookup_through_embedded_nodes() -> None:
     for key, value in items.items():
         assert trie_get(root, key, only_root.__getitem__) == value
     assert [v for _, v in trie_items(root, only_root.__getitem__)] == list(items.values())
+
+
+def test_walks_stop_on_cyclic_node_stores() -> None:
+    # A branch whose every child is itself: only a store that ignores hashes can serve it.
+    cyclic = rlp_encode([b"\x01" * 32] * 16 + [b""])
+
+    def node_by_hash(_: bytes) -> bytes:
+        return cyclic
+
+    with pytest.raises(TrieDecodeError):
+        trie_items(b"\x01" * 32, node_by_hash, max_nodes=1000)
+    with pytest.raises(TrieDecodeError):
+        ordered_trie_values(b"\x01" * 32, node_by_hash)
+    assert trie_get(b"\x01" * 32, b"\x00" * 4, node_by_hash) is None
