@@ -1,11 +1,13 @@
 """Conformance: network-upgrade deposit transactions, byte-exact against op-node/kona vectors."""
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from op_program.encoding.hashing import keccak256
 from op_program.protocol.transactions import DepositTransaction, decode_transaction
 from op_program.protocol.upgrades import (
     EIP2935_CREATION_CODE,
@@ -112,3 +114,38 @@ def test_deployment_addresses_from_the_specs() -> None:
 def test_forks_without_upgrade_transactions() -> None:
     assert upgrade_transactions("granite") == []
     assert upgrade_transactions("holocene") == []
+
+
+def _runtime_code(creation: bytes) -> bytes:
+    """Cut the runtime code out of solc creation code without immutables.
+
+    Its constructor ends ``PUSH2 len DUP1 PUSH2 offset PUSH1 0|PUSH0 CODECOPY PUSH1 0|PUSH0
+    RETURN INVALID``: the runtime is ``creation[offset : offset + len]``.
+    """
+    match = re.search(
+        rb"\x61(..)\x80\x61(..)(?:\x60\x00|\x5f)\x39(?:\x60\x00|\x5f)\xf3\xfe", creation, re.S
+    )
+    assert match is not None
+    length, offset = (int.from_bytes(match.group(i), "big") for i in (1, 2))
+    return creation[offset : offset + length]
+
+
+def test_deployed_code_hashes_match_the_published_ones() -> None:
+    stated = _meta()["deployed_code_hashes_stated_by_tests"]
+    jovian = _meta()["jovian_upgrade"]["deployed_code_hashes"]
+    files = {
+        "Ecotone.L1Block": "ecotone-l1-block-deployment",
+        "Ecotone.GasPriceOracle": "ecotone-gas-price-oracle-deployment",
+        "Fjord.GasPriceOracle": "fjord-gas-price-oracle-deployment",
+        "Isthmus.L1Block": "isthmus-l1-block-deployment",
+        "Isthmus.GasPriceOracle": "isthmus-gas-price-oracle-deployment",
+        "Interop.CrossL2Inbox": "interop-cross-l2-inbox-deployment",
+        "Interop.L2ToL2XDM": "interop-l2-to-l2-cross-domain-messenger-deployment",
+    }
+    # OperatorFeeVault sets immutables in its constructor: its code hash needs an EVM run.
+    expected = {key.split("(")[0]: value for key, value in stated.items()}
+    for name, file in files.items():
+        assert "0x" + keccak256(_runtime_code(bytecode(file))).hex() == expected[name], name
+    for name, file in [("L1Block", "jovian-l1-block-deployment"),
+                       ("GasPriceOracle", "jovian-gas-price-oracle-deployment")]:
+        assert "0x" + keccak256(_runtime_code(bytecode(file))).hex() == jovian[name], name
