@@ -1,4 +1,9 @@
+from typing import Any
+
 import pytest
+import rlp
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from op_program.encoding.errors import RLPDecodeError
 from op_program.encoding.rlp import (
@@ -86,3 +91,24 @@ def test_deep_nesting_is_a_decode_error() -> None:
         raw = encode_list_payload(raw)
     with pytest.raises(RLPDecodeError):
         rlp_decode(raw)
+
+
+def test_encode_rejects_what_rlp_cannot_hold() -> None:
+    with pytest.raises(ValueError):
+        rlp_encode(-1)
+    with pytest.raises(TypeError):
+        rlp_encode("text")
+    assert rlp_encode(range(3)) == rlp_encode([0, 1, 2])
+
+
+encodable: Any = st.recursive(
+    st.one_of(st.binary(max_size=80), st.integers(min_value=0, max_value=2**300)),
+    lambda kids: st.lists(kids, max_size=8) | st.tuples(kids, kids),
+    max_leaves=40,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(encodable)
+def test_encode_matches_the_rlp_package(value: Any) -> None:
+    assert rlp_encode(value) == rlp.encode(value)
