@@ -9,45 +9,30 @@ would not, and a reference host can serve it. The key is
 required gas for the input and charges it.
 """
 
-from dataclasses import dataclass
-
 from op_program.client.errors import PreimageFormatError
 from op_program.client.oracle import ClientOracle
 from op_program.encoding.hashing import sha256
+from op_program.executor.precompiles import (
+    ACCELERATABLE,
+    BLS12_G1_ADD,
+    BLS12_G1_MSM,
+    BLS12_G2_ADD,
+    BLS12_G2_MSM,
+    BLS12_MAP_FP2_TO_G2,
+    BLS12_MAP_FP_TO_G1,
+    BLS12_PAIRING,
+    BN256_PAIRING,
+    ECRECOVER,
+    KZG_POINT_EVALUATION,
+    PrecompileOutcome,
+    PrecompileRules,
+    input_limit,
+)
 from op_program.hints import HintType
 from op_program.preimage.keys import precompile_key
 
-ECRECOVER = 0x01
-BN256_PAIRING = 0x08
-KZG_POINT_EVALUATION = 0x0A
-BLS12_G1_ADD = 0x0B
-BLS12_G1_MSM = 0x0C
-BLS12_G2_ADD = 0x0D
-BLS12_G2_MSM = 0x0E
-BLS12_PAIRING = 0x0F
-BLS12_MAP_FP_TO_G1 = 0x10
-BLS12_MAP_FP2_TO_G2 = 0x11
-
-ACCELERATED = frozenset(
-    (
-        ECRECOVER,
-        BN256_PAIRING,
-        KZG_POINT_EVALUATION,
-        BLS12_G1_ADD,
-        BLS12_G1_MSM,
-        BLS12_G2_ADD,
-        BLS12_G2_MSM,
-        BLS12_PAIRING,
-        BLS12_MAP_FP_TO_G1,
-        BLS12_MAP_FP2_TO_G2,
-    )
-)
-"""Precompile addresses (as integers) whose results come from the oracle."""
-
 SECP256K1_N = 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141
 BN256_PAIR_ELEMENT = 192
-BN256_MAX_PAIRING_GRANITE = 112_687  # granite/exec-engine.md
-BN256_MAX_PAIRING_JOVIAN = 81_984  # jovian/exec-engine.md
 KZG_INPUT_LENGTH = 192
 KZG_SUCCESS = (4096).to_bytes(32, "big") + (
     0x73EDA753299D7D483339D80809A1D80553BDA402FFFE5BFEFFFFFFFF00000001
@@ -55,7 +40,7 @@ KZG_SUCCESS = (4096).to_bytes(32, "big") + (
 TRUE_32 = (1).to_bytes(32, "big")
 FALSE_32 = bytes(32)
 
-# EIP-2537 input element sizes and the OP input-size limits (isthmus/jovian exec-engine.md).
+# EIP-2537 input element sizes (OP input-size limits: executor.precompiles.input_limit).
 BLS_G1_ADD_LEN = 256
 BLS_G2_ADD_LEN = 512
 BLS_G1_MSM_PAIR = 160
@@ -63,30 +48,6 @@ BLS_G2_MSM_PAIR = 288
 BLS_PAIRING_PAIR = 384
 BLS_MAP_FP_LEN = 64
 BLS_MAP_FP2_LEN = 128
-BLS_MAX_G1_MSM_ISTHMUS = 513_760
-BLS_MAX_G1_MSM_JOVIAN = 288_960
-BLS_MAX_G2_MSM_ISTHMUS = 488_448
-BLS_MAX_G2_MSM_JOVIAN = 278_784
-BLS_MAX_PAIRING_ISTHMUS = 235_008
-BLS_MAX_PAIRING_JOVIAN = 156_672
-
-
-@dataclass(frozen=True, slots=True)
-class PrecompileRules:
-    """The fork rules that change accelerated precompiles' input limits."""
-
-    granite: bool = False
-    isthmus: bool = False
-    jovian: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class PrecompileOutcome:
-    """A precompile's result: ``success`` False means the call fails (all its gas is consumed)."""
-
-    success: bool
-    output: bytes
-
 
 _FAIL = PrecompileOutcome(False, b"")
 
@@ -114,7 +75,7 @@ class PrecompileAccelerator:
 
     def accelerates(self, address: int) -> bool:
         """Whether the precompile at ``address`` is answered by the oracle."""
-        return address in ACCELERATED
+        return address in ACCELERATABLE
 
     def run(
         self, address: int, data: bytes, required_gas: int, rules: PrecompileRules
@@ -159,11 +120,7 @@ class PrecompileAccelerator:
     def _bn256_pairing(
         self, data: bytes, required_gas: int, rules: PrecompileRules
     ) -> PrecompileOutcome:
-        limit = (
-            BN256_MAX_PAIRING_JOVIAN
-            if rules.jovian
-            else (BN256_MAX_PAIRING_GRANITE if rules.granite else None)
-        )
+        limit = input_limit(BN256_PAIRING, rules)
         if not _multiple(data, BN256_PAIR_ELEMENT, limit, allow_empty=True):
             return _FAIL
         outcome = self._ask(BN256_PAIRING, data, required_gas)
@@ -191,14 +148,8 @@ class PrecompileAccelerator:
             return len(data) == BLS_MAP_FP_LEN
         if address == BLS12_MAP_FP2_TO_G2:
             return len(data) == BLS_MAP_FP2_LEN
-        jovian = rules.jovian
-        if address == BLS12_G1_MSM:
-            limit = BLS_MAX_G1_MSM_JOVIAN if jovian else BLS_MAX_G1_MSM_ISTHMUS
-            return _multiple(data, BLS_G1_MSM_PAIR, limit, allow_empty=False)
-        if address == BLS12_G2_MSM:
-            limit = BLS_MAX_G2_MSM_JOVIAN if jovian else BLS_MAX_G2_MSM_ISTHMUS
-            return _multiple(data, BLS_G2_MSM_PAIR, limit, allow_empty=False)
-        if address == BLS12_PAIRING:
-            limit = BLS_MAX_PAIRING_JOVIAN if jovian else BLS_MAX_PAIRING_ISTHMUS
-            return _multiple(data, BLS_PAIRING_PAIR, limit, allow_empty=False)
+        sizes = {BLS12_G1_MSM: BLS_G1_MSM_PAIR, BLS12_G2_MSM: BLS_G2_MSM_PAIR}
+        if address in sizes or address == BLS12_PAIRING:
+            size = sizes.get(address, BLS_PAIRING_PAIR)
+            return _multiple(data, size, input_limit(address, rules), allow_empty=False)
         raise ValueError(f"precompile 0x{address:x} is not accelerated")

@@ -8,15 +8,25 @@ Exit 0 when the output root at ``min(claimed block, safe head reached)`` equals 
 """
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 
+from op_program.client.blobs import OracleBlobSource
 from op_program.client.boot import BootInfo, load_boot_info
-from op_program.client.errors import ClientError
+from op_program.client.driver import drive
+from op_program.client.errors import BootError, ClientError
+from op_program.client.execution import OracleBlockBuilder
+from op_program.client.l1 import OracleL1Source
 from op_program.client.l2 import OracleL2Source, fetch_output
 from op_program.client.oracle import ClientOracle, HintSink, PreimageSource
 from op_program.client.output import output_root_of
+from op_program.client.precompiles import PrecompileAccelerator
+from op_program.config.hardforks import Fork
+from op_program.derive.attributes_builder import UPGRADE_FORKS
+from op_program.derive.pipeline import DerivationPipeline
 from op_program.errors import OpProgramError
 from op_program.exit_codes import ExitCode
+from op_program.protocol.upgrades import upgrade_transactions
 
 log = logging.getLogger("op_program.client")
 
@@ -65,9 +75,31 @@ def prove(oracle: ClientOracle, phase: list[str] | None = None) -> Verdict:
     return Verdict(header.number, root, boot.claimed_output_root)
 
 
+def _upgrade_source(fork: Fork) -> Callable[[], list[bytes]]:
+    return lambda: [tx.encode() for tx in upgrade_transactions(fork.value)]
+
+
+UPGRADES = {fork: _upgrade_source(fork) for fork in UPGRADE_FORKS}
+"""Network-upgrade deposits per fork, for the attributes of each activation block."""
+
+
 def _derive(oracle: ClientOracle, boot: BootInfo, l2: OracleL2Source) -> None:
-    """DERIVE: sync start, then drive the pipeline and the executor up to the claimed block."""
-    raise ClientError("derivation is not wired yet")
+    """DERIVE: drive the pipeline (which resets at the sync start) and the executor."""
+    rollup = boot.rollup_config
+    if boot.l1_chain_config is None:
+        raise BootError(f"no L1 chain config for L1 chain id {rollup.l1_chain_id}")
+    l1 = OracleL1Source(oracle, boot.l1_head)
+    log.info("L1 head loaded number=%d hash=0x%s", l1.head.number, boot.l1_head.hex())
+    pipeline = DerivationPipeline(
+        rollup, boot.l1_chain_config, l1, OracleBlobSource(oracle), l2, UPGRADES
+    )
+    builder = OracleBlockBuilder(rollup, l2, PrecompileAccelerator(oracle))
+    drive(pipeline, builder, l2, boot.claimed_block_number, rollup.is_holocene)
+    log.info(
+        "Derivation done safe_head=%d l1_origin=%s gas_used=%d preimages_requested=%d",
+        l2.head.number, pipeline.origin.number if pipeline.origin else "-", builder.gas_used,
+        oracle.requests,
+    )  # fmt: skip
 
 
 def _agreed_chain(oracle: ClientOracle, boot: BootInfo) -> OracleL2Source:

@@ -2,15 +2,17 @@ import pytest
 
 from op_program.client.errors import PreimageFormatError
 from op_program.client.oracle import ClientOracle
-from op_program.client.precompiles import (
+from op_program.client.precompiles import TRUE_32, PrecompileAccelerator
+from op_program.executor.precompiles import (
     BLS12_G1_ADD,
     BLS12_PAIRING,
     BN256_PAIRING,
     ECRECOVER,
     KZG_POINT_EVALUATION,
-    TRUE_32,
-    PrecompileAccelerator,
     PrecompileRules,
+)
+from op_program.executor.precompiles import (
+    PrecompileAccelerator as AcceleratorProtocol,
 )
 from op_program.preimage.keys import precompile_key
 from tests.unit.client.witness import DictOracle, witness
@@ -104,3 +106,9 @@ def test_failed_status_is_a_failed_call() -> None:
     accelerator, _ = _accelerator({key: b""})
     with pytest.raises(PreimageFormatError):
         accelerator.run(BLS12_G1_ADD, data, 375, RULES)
+
+
+def test_satisfies_the_executor_protocol() -> None:
+    accelerator: AcceleratorProtocol = _accelerator({})[0]
+    assert accelerator.accelerates(ECRECOVER)
+    assert not accelerator.accelerates(0x02)
