@@ -83,7 +83,10 @@ def read_channel(
         return ChannelBatches(None, (), str(exc))
     try:
         for payload in iter_batch_payloads(decompressed):
-            batches.append(decode_batch(payload, allow_v2))
+            try:
+                batches.append(decode_batch(payload, allow_v2))
+            except BatchDecodeError as exc:
+                raise ChannelReadError(f"invalid batch: {exc}") from exc
     except ProtocolDecodeError as exc:
         return ChannelBatches(decompressed.algo, tuple(batches), str(exc))
     return ChannelBatches(decompressed.algo, tuple(batches), None)
