@@ -112,9 +112,11 @@ def test_window_expiry_generates_empty_batches() -> None:
     cfg = rollup(**{**HOLO, "seq_window_size": 2})
     bv, src = setup(cfg=cfg)
     assert step(bv, SAFE) is None  # origin 101: window not yet expired
-    src.origin = l1_block(102, timestamp=1300)  # 100 + 2 and out of data: expired
+    src.origin = l1_block(102)  # 100 + 2 and out of data: expired
+    assert step(bv, SAFE) is None  # 1212 >= epoch 101's time: the epoch advances first
+    src.origin = l1_block(103)  # 101 + 2: expired again; the first block of epoch 101
     got = step(bv, SAFE)
-    assert got == (SingularBatch(SAFE.hash, 100, EPOCH.hash, 1212, ()), False)
+    assert got == (SingularBatch(SAFE.hash, 101, l1_block(101).hash, 1212, ()), False)
 
 
 def test_flush_drops_span_and_channel() -> None:
