@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 from op_program.encoding.errors import RLPDecodeError
 from op_program.encoding.rlp import as_uint, rlp_decode, rlp_encode
-from op_program.mpt.builder import trie_root
+from op_program.mpt.builder import trie_root, trie_root_and_nodes
 from op_program.mpt.errors import TrieDecodeError
 from op_program.mpt.lookup import NodeByHash, trie_items
 
@@ -23,6 +23,11 @@ MAX_INDEX_KEY_BYTES = 9
 def ordered_trie_root(values: Sequence[bytes]) -> bytes:
     """Return the root of the trie mapping ``rlp(i)`` to ``values[i]``."""
     return trie_root((rlp_encode(index), value) for index, value in enumerate(values))
+
+
+def ordered_trie_root_and_nodes(values: Sequence[bytes]) -> tuple[bytes, list[bytes]]:
+    """Return the root and the hashed nodes (root last) of the ordered trie of ``values``."""
+    return trie_root_and_nodes((rlp_encode(index), value) for index, value in enumerate(values))
 
 
 def _index_of(key: bytes) -> int:

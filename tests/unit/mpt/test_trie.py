@@ -12,7 +12,11 @@ from op_program.mpt.builder import trie_root
 from op_program.mpt.errors import TrieDecodeError
 from op_program.mpt.lookup import EMPTY_ROOT, trie_get, trie_items
 from op_program.mpt.node import BranchNode, ExtensionNode, LeafNode, decode_node
-from op_program.mpt.ordered import ordered_trie_root, ordered_trie_values
+from op_program.mpt.ordered import (
+    ordered_trie_root,
+    ordered_trie_root_and_nodes,
+    ordered_trie_values,
+)
 
 NO_NODES: dict[bytes, bytes] = {}
 
@@ -129,3 +133,14 @@ def test_walks_stop_on_cyclic_node_stores() -> None:
     with pytest.raises(TrieDecodeError):
         ordered_trie_values(b"\x01" * 32, node_by_hash)
     assert trie_get(b"\x01" * 32, b"\x00" * 4, node_by_hash) is None
+
+
+@pytest.mark.parametrize("count", [0, 1, 2, 5, 40, 300])
+def test_root_and_nodes_serve_every_read(count: int) -> None:
+    values = [bytes([i % 7]) * (1 + i % 40) for i in range(count)]
+    root, nodes = ordered_trie_root_and_nodes(values)
+    assert root == ordered_trie_root(values)
+    assert keccak256(nodes[-1]) == root
+    store = {keccak256(node): node for node in nodes}
+    assert all(len(node) >= 32 for node in nodes[:-1])
+    assert ordered_trie_values(root, store.__getitem__) == values
