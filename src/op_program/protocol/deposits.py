@@ -8,6 +8,7 @@ padding of the indexed addresses and of the opaque data is not checked: the port
 always emits it zeroed.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -43,6 +44,18 @@ class LogLike(Protocol):
     @property
     def data(self) -> bytes:
         """The unindexed data."""
+
+
+class ReceiptLike(Protocol):
+    """The parts of an L1 receipt the log scanners read."""
+
+    @property
+    def status(self) -> int:
+        """1 for success."""
+
+    @property
+    def logs(self) -> tuple[LogLike, ...]:
+        """The receipt's logs."""
 
 
 def _domain_hash(domain: int, inner: bytes) -> bytes:
@@ -157,3 +170,30 @@ def encode_deposit_log_data(deposit: DepositTransaction) -> tuple[tuple[bytes, .
         DEPOSIT_EVENT_VERSION_0,
     )
     return topics, data
+
+
+def user_deposits(
+    receipts: Iterable[ReceiptLike], deposit_contract: bytes, l1_block_hash: bytes
+) -> tuple[list[DepositTransaction], list[DepositLogError]]:
+    """Decode every deposit event of an L1 block's receipts, in order (op-node ``UserDeposits``).
+
+    Only successful receipts count; a log's source-hash index is its position among all logs
+    of the block. Returns the deposits and the errors of malformed logs, which op-node turns
+    into a critical derivation error.
+    """
+    deposits: list[DepositTransaction] = []
+    errors: list[DepositLogError] = []
+    log_index = 0
+    for receipt in receipts:
+        for log in receipt.logs:
+            index = log_index
+            log_index += 1
+            if receipt.status != 1 or log.address != deposit_contract:
+                continue
+            if not log.topics or log.topics[0] != DEPOSIT_EVENT_TOPIC:
+                continue
+            try:
+                deposits.append(decode_deposit_log(log, l1_block_hash, index))
+            except DepositLogError as exc:
+                errors.append(exc)
+    return deposits, errors

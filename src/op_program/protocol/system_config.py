@@ -10,10 +10,9 @@ caller turns reported errors into a critical derivation error).
 
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from typing import Protocol
 
 from op_program.encoding.hashing import keccak256
-from op_program.protocol.deposits import LogLike
+from op_program.protocol.deposits import LogLike, ReceiptLike
 from op_program.protocol.errors import ProtocolDecodeError
 
 CONFIG_UPDATE_EVENT_ABI = "ConfigUpdate(uint256,uint8,bytes)"
@@ -196,18 +195,6 @@ def apply_config_update(config: SystemConfig, log: LogLike, ecotone: bool) -> Sy
         scalar = _uint(_payload(data, 32), 2, "DA footprint gas scalar")
         return replace(config, da_footprint_gas_scalar=scalar)
     raise SystemConfigLogError(f"unknown SystemConfig event type: {kind}")
-
-
-class ReceiptLike(Protocol):
-    """The parts of an L1 receipt the config tracker reads."""
-
-    @property
-    def status(self) -> int:
-        """1 for success."""
-
-    @property
-    def logs(self) -> tuple[LogLike, ...]:
-        """The receipt's logs."""
 
 
 def update_with_receipts(
