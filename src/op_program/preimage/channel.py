@@ -59,6 +59,9 @@ class FdChannel:
         """Return exactly ``n`` bytes; raise :class:`ChannelClosedError` at end of stream."""
         buffered = self._buffer
         if len(buffered) >= n:
+            if len(buffered) == n:
+                self._buffer = b""
+                return buffered
             self._buffer = buffered[n:]
             return buffered[:n]
         if n - len(buffered) <= READ_CHUNK:
@@ -77,7 +80,10 @@ class FdChannel:
                 raise ChannelClosedError(
                     f"end of stream after {len(data)} of {n} bytes", len(data)
                 )
-            data += chunk
+            data = data + chunk if data else chunk
+        if len(data) == n:
+            self._buffer = b""
+            return data
         self._buffer = data[n:]
         return data[:n]
 
@@ -126,17 +132,20 @@ class FdChannel:
             raise ChannelClosedError("write on a closed channel")
         try:
             if len(parts) == 1:
-                self._write_buffer(memoryview(parts[0]))
+                self._write_buffer(parts[0])
             elif sum(map(len, parts)) <= READ_CHUNK:
-                self._write_buffer(memoryview(b"".join(parts)))
+                self._write_buffer(b"".join(parts))
             else:
                 self._writev_all(parts)
         except OSError as exc:  # EPIPE when the reader died, EBADF when closed under us
             raise ChannelClosedError(f"peer closed the channel: {exc}") from exc
 
-    def _write_buffer(self, view: memoryview) -> None:
-        while view:
-            view = view[os.write(self.write_fd, view) :]
+    def _write_buffer(self, data: bytes) -> None:
+        written = os.write(self.write_fd, data)
+        if written < len(data):  # a partial write (large message, or interrupted)
+            view = memoryview(data)[written:]
+            while view:
+                view = view[os.write(self.write_fd, view) :]
 
     def _writev_all(self, parts: tuple[bytes, ...]) -> None:
         views = [memoryview(part) for part in parts if part]
