@@ -29,7 +29,7 @@ class HintClient:
         Raises:
             HintChannelClosedError: the host closed the channel or died before the ack.
         """
-        payload = hint.encode()
+        payload = hint.encode("utf-8", errors="surrogateescape")  # mirrors HintServer
         if len(payload) > _U32_MAX:
             raise HintTooLargeError("hint longer than 2**32 - 1 bytes")
         try:

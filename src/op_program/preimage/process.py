@@ -185,7 +185,10 @@ def spawn_client(
         for fd in child_ends.values():
             os.close(fd)
     if cpu is not None:
-        pin_to_cpu(cpu, pid)
+        try:
+            pin_to_cpu(cpu, pid)
+        except ProcessLookupError:
+            pass  # it already exited; wait() reports how
     return ClientProcess(pid, channels)
 
 
