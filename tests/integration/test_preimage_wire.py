@@ -228,3 +228,15 @@ def test_hint_client_typed_error_when_server_process_killed() -> None:
         os.waitpid(pid, 0)
         hint.close()
         preimage.close()
+
+
+def test_client_process_terminate_and_wait_timeout() -> None:
+    child = spawn_client([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        assert child.poll() is None
+        assert child.wait(timeout=0.05) is None
+        child.terminate()
+        assert child.wait(timeout=TIMEOUT) == -15
+        child.kill()  # no-op once reaped
+    finally:
+        child.channels.close()

@@ -139,8 +139,19 @@ class ClientProcess:
 
     def kill(self) -> None:
         """Send SIGKILL unless the process was already reaped."""
+        self.send_signal(signal.SIGKILL)
+
+    def terminate(self) -> None:
+        """Send SIGTERM unless the process was already reaped."""
+        self.send_signal(signal.SIGTERM)
+
+    def send_signal(self, signum: int) -> None:
+        """Send ``signum`` unless the process was already reaped."""
         if self.returncode is None:
-            os.kill(self.pid, signal.SIGKILL)
+            try:
+                os.kill(self.pid, signum)
+            except ProcessLookupError:
+                pass  # already gone
 
 
 def spawn_client(
