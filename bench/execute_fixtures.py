@@ -1,0 +1,64 @@
+"""Benchmark: build every block of ../shared/fixtures/executor; print JSON (gas, s, Mgas/s).
+
+Usage: python bench/execute_fixtures.py [--repeat N] [--profile OUT.pstats] [FIXTURE_DIR ...]
+Each fixture is built ``--repeat`` times (best time kept); loading and parsing are not timed.
+"""
+
+import argparse
+import cProfile
+import json
+import sys
+from pathlib import Path
+
+from op_program.cli.execute_block_cmd import execute_fixture, load_fixture_dir
+
+DEFAULT_DIR = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "executor"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("dirs", nargs="*", type=Path)
+    parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--profile", type=Path, default=None)
+    args = parser.parse_args()
+    dirs = args.dirs or sorted(p for p in DEFAULT_DIR.glob("*") if (p / "fixture.json").exists())
+    if not dirs:
+        print(json.dumps({"error": f"no fixtures under {DEFAULT_DIR}"}))
+        return 2
+    profiler = cProfile.Profile() if args.profile else None
+    rows = []
+    for path in dirs:
+        fixture = load_fixture_dir(path)
+        best = None
+        for _ in range(max(1, args.repeat)):
+            if profiler:
+                profiler.enable()
+            result, seconds = execute_fixture(fixture)
+            if profiler:
+                profiler.disable()
+            best = seconds if best is None else min(best, seconds)
+        assert best is not None
+        gas = result.header.gas_used
+        rows.append({
+            "fixture": path.name, "match": result.block_hash == fixture.expected_block_hash,
+            "transactions": len(result.transactions), "gas": gas, "seconds": round(best, 4),
+            "mgas_per_s": round(gas / best / 1e6, 3),
+        })
+    total_gas = sum(r["gas"] for r in rows)
+    total_s = sum(r["seconds"] for r in rows)
+    out = {
+        "fixtures": rows,
+        "aggregate": {
+            "fixtures": len(rows), "matched": sum(r["match"] for r in rows), "gas": total_gas,
+            "seconds": round(total_s, 3), "mgas_per_s": round(total_gas / total_s / 1e6, 3),
+            "max_seconds": max(r["seconds"] for r in rows),
+        },
+    }
+    if profiler:
+        profiler.dump_stats(str(args.profile))
+    print(json.dumps(out, indent=2))
+    return 0 if out["aggregate"]["matched"] == len(rows) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
