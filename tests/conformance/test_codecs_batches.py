@@ -20,6 +20,7 @@ from op_program.protocol.compression import (
     decompress_channel,
 )
 from op_program.protocol.frames import FrameDecodeError, encode_frames, parse_frames
+from op_program.protocol.transactions import decode_transaction
 from tests.fixture_paths import fixtures_path
 
 OP_MAINNET_GENESIS_TIME = 1686068903
@@ -37,6 +38,14 @@ def _batcher_calldata() -> bytes:
     calldata = fields[7]
     assert isinstance(calldata, bytes)
     return calldata
+
+
+def test_real_batcher_tx_is_sent_by_the_op_mainnet_batcher_to_the_inbox() -> None:
+    raw = _vectors("kona-raw-batcher-tx", "raw_batcher_tx.hex").read_bytes()
+    tx = decode_transaction(raw)
+    assert tx.hash.hex() == "e69d94330faafb4f716f7ad9b3b50ea8ff5ce57aea6d2f8be07afb7fe49cd6cf"
+    assert tx.recover_sender().hex() == "6887246668a3b87f54deb3b94ba47a6f63f32985"
+    assert tx.data == _batcher_calldata()
 
 
 def test_force_close_frame_vectors_parse() -> None:
