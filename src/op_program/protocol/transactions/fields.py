@@ -5,7 +5,7 @@ Spec: EIP-2718 (typed envelopes), EIP-2930 (access lists), EIP-4844 (blob hashes
 values, uint8 authorization ``y_parity``), so what it rejects we reject.
 """
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any
@@ -82,28 +82,23 @@ def _auth_list(item: RLPItem) -> tuple[Authorization, ...]:
     )
 
 
-def _decode_one(item: RLPItem, kind: Kind, what: str) -> Any:
-    if kind is Kind.UINT256:
-        return as_uint(item, what)
-    if kind is Kind.UINT64:
-        return as_uint(item, what, 64)
-    if kind is Kind.UINT8:
-        return as_uint(item, what, 8)
-    if kind is Kind.TO:
-        return as_address_or_none(item, what)
-    if kind is Kind.ADDRESS:
-        return as_fixed(item, 20, what)
-    if kind is Kind.HASH:
-        return as_fixed(item, 32, what)
-    if kind is Kind.BYTES:
-        return as_bytes(item, what)
-    if kind is Kind.BOOL:
-        return as_bool(item, what)
-    if kind is Kind.ACCESS_LIST:
-        return _access_list(item)
-    if kind is Kind.HASH_LIST:
-        return tuple(as_fixed(h, 32, what) for h in as_list(item, what))
-    return _auth_list(item)
+def _hash_list(item: RLPItem, what: str) -> tuple[bytes, ...]:
+    return tuple(as_fixed(h, 32, what) for h in as_list(item, what))
+
+
+_DECODERS: dict[Kind, Callable[[RLPItem, str], Any]] = {
+    Kind.UINT256: as_uint,
+    Kind.UINT64: lambda item, what: as_uint(item, what, 64),
+    Kind.UINT8: lambda item, what: as_uint(item, what, 8),
+    Kind.TO: as_address_or_none,
+    Kind.ADDRESS: lambda item, what: as_fixed(item, 20, what),
+    Kind.HASH: lambda item, what: as_fixed(item, 32, what),
+    Kind.BYTES: as_bytes,
+    Kind.BOOL: as_bool,
+    Kind.ACCESS_LIST: lambda item, _: _access_list(item),
+    Kind.HASH_LIST: _hash_list,
+    Kind.AUTH_LIST: lambda item, _: _auth_list(item),
+}
 
 
 def decode_fields(items: list[RLPItem], kinds: Sequence[Kind], what: str) -> list[Any]:
@@ -114,7 +109,8 @@ def decode_fields(items: list[RLPItem], kinds: Sequence[Kind], what: str) -> lis
     """
     if len(items) != len(kinds):
         raise RLPDecodeError(f"{what}: expected {len(kinds)} fields, got {len(items)}")
-    return [_decode_one(item, kind, what) for item, kind in zip(items, kinds, strict=True)]
+    decoders = _DECODERS
+    return [decoders[kind](item, what) for item, kind in zip(items, kinds, strict=True)]
 
 
 def encode_value(value: Any, kind: Kind) -> RLPEncodable:
