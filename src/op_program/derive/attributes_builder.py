@@ -20,7 +20,7 @@ from op_program.derive.providers import L1ChainProvider
 from op_program.derive.types import L2BlockRef
 from op_program.errors import DecodeError
 from op_program.protocol.attributes import PayloadAttributes
-from op_program.protocol.deposits import DEPOSIT_EVENT_TOPIC, decode_deposit_log
+from op_program.protocol.deposits import user_deposits
 from op_program.protocol.header import Header
 from op_program.protocol.l1_info import (
     L1BlockRefInfo,
@@ -46,7 +46,7 @@ def decode_receipts(raw: Sequence[bytes]) -> list[Receipt]:
         raise CriticalError(f"L1 receipt does not decode: {exc}") from exc
 
 
-def user_deposits(
+def derive_user_deposits(
     rollup: RollupConfig, block_hash: bytes, receipts: Sequence[Receipt]
 ) -> list[bytes]:
     """The user deposit transactions requested by an L1 block's successful receipts.
@@ -54,24 +54,10 @@ def user_deposits(
     Raises:
         CriticalError: a deposit log of the portal does not decode (op-node behaviour).
     """
-    out: list[bytes] = []
-    log_index = 0
-    for receipt in receipts:
-        if receipt.status != 1:
-            log_index += len(receipt.logs)
-            continue
-        for log in receipt.logs:
-            index = log_index
-            log_index += 1
-            if log.address != rollup.deposit_contract_address or not log.topics:
-                continue
-            if log.topics[0] != DEPOSIT_EVENT_TOPIC:
-                continue
-            try:
-                out.append(decode_deposit_log(log, block_hash, index).encode())
-            except DecodeError as exc:
-                raise CriticalError(f"failed to derive some deposits: {exc}") from exc
-    return out
+    deposits, errors = user_deposits(receipts, rollup.deposit_contract_address, block_hash)
+    if errors:
+        raise CriticalError(f"failed to derive some deposits: {errors[0]}")
+    return [deposit.encode() for deposit in deposits]
 
 
 def upgrade_transactions(
@@ -131,7 +117,7 @@ class AttributesBuilder:
                 )
             _, raw = self._l1.receipts_by_hash(epoch.hash)
             receipts = decode_receipts(raw)
-            deposits = user_deposits(self._rollup, epoch.hash, receipts)
+            deposits = derive_user_deposits(self._rollup, epoch.hash, receipts)
             config, errors = update_with_receipts(
                 config, receipts, self._rollup.l1_system_config_address,
                 self._rollup.is_ecotone(header.timestamp),
