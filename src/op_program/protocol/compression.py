@@ -127,19 +127,26 @@ def _zlib_feed(dec: "zlib._Decompress", chunk: bytes, sink: _Sink) -> bool:
 
 
 def _brotli_feed(dec: "brotli.Decompressor", chunk: bytes, sink: _Sink) -> bool:
-    """Feed one input chunk; return True when decoding is over (end of stream or limit)."""
+    """Feed one input chunk; return True when decoding is over (end of stream or limit).
+
+    After input is given, the decoder is drained with empty input (as python-brotli requires
+    until it can accept more data), one bounded output step at a time.
+    """
     piece = dec.process(chunk, output_buffer_limit=_OUTPUT_STEP)
+    stalls = 0
     while True:
-        if sink.add(piece):
-            return True
-        if dec.is_finished():
+        if sink.add(piece) or dec.is_finished():
             return True
         if sink.room() <= 0:
             sink.truncated = True
             return True
-        piece = dec.process(b"", output_buffer_limit=_OUTPUT_STEP)
         if not piece:
-            return False
+            if dec.can_accept_more_data():
+                return False
+            stalls += 1
+            if stalls > 2:
+                raise brotli.error("brotli decoder made no progress")
+        piece = dec.process(b"", output_buffer_limit=_OUTPUT_STEP)
 
 
 _Feed = Callable[[object, bytes, _Sink], bool]

@@ -81,3 +81,14 @@ def test_garbage_after_brotli_stream_end_is_ignored() -> None:
     stream = b"\x01" + brotli.compress(PAYLOAD) + b"garbage"
     out = decompress_channel(stream, 1 << 20, True)
     assert out.data == PAYLOAD and out.error is None
+
+
+@pytest.mark.parametrize("algo", list(CompressionAlgo))
+def test_multi_chunk_input_round_trips(algo: CompressionAlgo) -> None:
+    import random
+
+    data = random.Random(7).randbytes(300_000)  # incompressible: several input chunks
+    out = decompress_channel(compress_channel(data, algo), 1 << 20, True)
+    assert out.data == data and out.error is None and not out.truncated
+    cut = decompress_channel(compress_channel(data, algo), 100_000, True)
+    assert cut.data == data[:100_000] and cut.truncated
