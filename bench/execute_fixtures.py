@@ -9,6 +9,7 @@ import cProfile
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 from op_program.cli.execute_block_cmd import execute_fixture, load_fixture_dir
 
@@ -46,7 +47,7 @@ def main() -> int:
         })
     total_gas = sum(r["gas"] for r in rows)
     total_s = sum(r["seconds"] for r in rows)
-    out = {
+    out: dict[str, Any] = {
         "fixtures": rows,
         "aggregate": {
             "fixtures": len(rows), "matched": sum(r["match"] for r in rows), "gas": total_gas,

@@ -47,7 +47,7 @@ def load_items() -> list[tuple[bytes, bytes]]:
     return [(rng.randbytes(32), rng.randbytes(rng.randint(32, 600))) for _ in range(60_000)]
 
 
-def measure(name: str, store_factory, items) -> dict[str, float]:  # type: ignore[no-untyped-def]
+def measure(name: str, store_factory, items) -> dict[str, object]:  # type: ignore[no-untyped-def]
     with tempfile.TemporaryDirectory() as root:
         store = store_factory(root)
         start = time.perf_counter()
