@@ -240,3 +240,37 @@ def test_client_process_terminate_and_wait_timeout() -> None:
         child.kill()  # no-op once reaped
     finally:
         child.channels.close()
+
+
+SWAP_SCRIPT = r"""
+import os, sys
+from op_program.preimage.process import spawn_with_fds
+r1, w1 = os.pipe()
+r2, w2 = os.pipe()
+if (w1, w2) != (4, 6):
+    print("SKIP", r1, w1, r2, w2)
+    sys.exit(0)
+# target 4 is filled from fd 6 first; a naive dup2 sequence would then copy the clobbered
+# fd 4 onto 3.
+pid = spawn_with_fds(
+    [sys.executable, "-c", "import os; os.write(3, b'A'); os.write(4, b'B')"], {4: w2, 3: w1}
+)
+os.close(w1)
+os.close(w2)
+_, status = os.waitpid(pid, 0)
+print(os.read(r1, 10).decode(), os.read(r2, 10).decode(), os.waitstatus_to_exitcode(status))
+"""
+
+
+def test_spawn_mapping_survives_sources_on_target_numbers() -> None:
+    read_fd, write_fd = new_pipe()
+    try:  # a fresh interpreter with only stdio open: its pipes land on fds 3-6
+        pid = spawn_with_fds([sys.executable, "-c", SWAP_SCRIPT], {1: write_fd})
+    finally:
+        os.close(write_fd)
+    with os.fdopen(read_fd, "rb") as stdout:
+        output = stdout.read().decode().split()
+    assert os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) == 0
+    if output[0] == "SKIP":
+        pytest.skip(f"fresh interpreter got unexpected pipe fds {output[1:]}")
+    assert output == ["A", "B", "0"]

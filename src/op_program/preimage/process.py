@@ -56,15 +56,16 @@ def spawn_with_fds(
 ) -> int:
     """Start ``argv`` with ``fd_map`` (child fd → parent fd) installed; return its pid.
 
-    Every other descriptor of the parent that is close-on-exec (Python's default) stays out of
-    the child. ``fd_map`` may also remap 0–2 to redirect the child's stdio.
+    No other descriptor of the parent above 2 reaches the child (close-on-exec ones never do,
+    inheritable ones are closed as subprocess's ``close_fds`` would). ``fd_map`` may also remap
+    0–2 to redirect the child's stdio.
     """
     floor = max([*fd_map, 2]) + 1
-    # Copy each source above every target first, so no dup2 overwrites a later source.
-    high = {
-        target: fcntl.fcntl(src, fcntl.F_DUPFD_CLOEXEC, floor) for target, src in fd_map.items()
-    }
+    high: dict[int, int] = {}
     try:
+        # Copy each source above every target first, so no dup2 overwrites a later source.
+        for target, src in fd_map.items():
+            high[target] = fcntl.fcntl(src, fcntl.F_DUPFD_CLOEXEC, floor)
         actions: list[tuple[int, ...]] = [
             (os.POSIX_SPAWN_CLOSE, fd) for fd in _inheritable_fds() if fd > 2
         ]
@@ -85,8 +86,8 @@ def spawn_with_fds(
 def _inheritable_fds() -> list[int]:
     """Return this process's open descriptors that an exec would pass on.
 
-    Like subprocess's ``close_fds``: descriptors this process itself inherited without
-    close-on-exec must not leak into the client.
+    Descriptors this process itself inherited without close-on-exec must not leak into the
+    client.
     """
     try:
         names = os.listdir("/proc/self/fd")
