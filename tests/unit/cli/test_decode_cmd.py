@@ -87,3 +87,37 @@ def test_undecodable_input_prints_error_json_and_exits_2(
 def test_missing_file_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["decode", "frames", "/nonexistent/file"]) == 2
     assert "cannot read" in capsys.readouterr().err
+
+
+def test_decode_blob_batcher_tx_with_blob_files(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from op_program.protocol.blob import encode_blob
+    from op_program.protocol.transactions import BlobTransaction
+
+    channel = _channel()
+    half = len(channel) // 2
+    blobs = [
+        encode_blob(encode_frames([Frame(CID, 0, channel[:half], False)])),
+        encode_blob(encode_frames([Frame(CID, 1, channel[half:], True)])),
+    ]
+    paths = []
+    for index, blob in enumerate(blobs):
+        path = tmp_path / f"blob{index}.bin"
+        path.write_bytes(blob)
+        paths.append(str(path))
+    tx = BlobTransaction(
+        chain_id=1, nonce=0, max_priority_fee_per_gas=1, max_fee_per_gas=2, gas=21000,
+        to=b"\xff" + bytes(18) + b"\x10", value=0, data=b"", access_list=(),
+        max_fee_per_blob_gas=1, blob_versioned_hashes=(b"\x01" * 32, b"\x01" * 32),
+        y_parity=0, r=1, s=1,
+    )
+    code, out = _run(
+        capsys, "batcher-tx", "0x" + tx.encode().hex(), "--blob", paths[0], "--blob", paths[1]
+    )
+    assert code == 0 and isinstance(out, dict)
+    assert out["tx"]["type"] == 3
+    assert [f["frame_number"] for f in out["frames"]] == [0, 1]
+    channel_out = out["channels"][0]
+    assert channel_out["complete"] and channel_out["frames"] == [0, 1]
+    assert channel_out["batches"][0]["timestamp"] == 1234
