@@ -30,12 +30,21 @@ from op_program.protocol.l1_info import (
 )
 from op_program.protocol.receipts import Receipt, decode_receipt
 from op_program.protocol.system_config import SystemConfig, update_with_receipts
+from op_program.protocol.upgrades import upgrade_transactions as protocol_upgrade_transactions
 
 SEQUENCER_FEE_VAULT = bytes.fromhex("4200000000000000000000000000000000000011")
 UPGRADE_FORKS = (Fork.ECOTONE, Fork.FJORD, Fork.ISTHMUS, Fork.JOVIAN, Fork.INTEROP)
 
 UpgradeTransactions = Mapping[Fork, Callable[[], Sequence[bytes]]]
 """Per fork, the raw network-upgrade deposit transactions of its activation block."""
+
+
+def _protocol_upgrades(fork: Fork) -> Callable[[], Sequence[bytes]]:
+    return lambda: [tx.encode() for tx in protocol_upgrade_transactions(fork.value)]
+
+
+DEFAULT_UPGRADES: UpgradeTransactions = {fork: _protocol_upgrades(fork) for fork in UPGRADE_FORKS}
+"""The upgrade transactions of ``protocol/upgrades`` for every fork that has some."""
 
 
 def decode_receipts(raw: Sequence[bytes]) -> list[Receipt]:

@@ -22,6 +22,7 @@ from collections.abc import Sequence
 from op_program.config.chain_config import ChainConfig
 from op_program.config.rollup import RollupConfig
 from op_program.derive.attributes_builder import (
+    DEFAULT_UPGRADES,
     AttributesBuilder,
     UpgradeTransactions,
     decode_receipts,
@@ -118,7 +119,7 @@ class DerivationPipeline:
         l1: L1ChainProvider,
         blobs: BlobProvider,
         l2: L2ChainProvider,
-        upgrades: UpgradeTransactions,
+        upgrades: UpgradeTransactions = DEFAULT_UPGRADES,
     ) -> None:
         self._rollup = rollup
         self._l1 = l1

@@ -169,3 +169,23 @@ def test_jovian_min_base_fee() -> None:
     assert attrs.min_base_fee == 9
     info = decode_l1_info(decode_transaction(attrs.transactions[0]).data)
     assert info.fork is L1InfoFork.JOVIAN
+
+
+def test_default_upgrades_cover_every_upgrade_fork() -> None:
+    from op_program.derive.attributes_builder import DEFAULT_UPGRADES, UPGRADE_FORKS
+
+    counts = {fork: len(DEFAULT_UPGRADES[fork]()) for fork in UPGRADE_FORKS}
+    assert counts == {
+        Fork.ECOTONE: 6,
+        Fork.FJORD: 3,
+        Fork.ISTHMUS: 8,
+        Fork.JOVIAN: 5,
+        Fork.INTEROP: 4,
+    }
+    t = 1_000_000
+    cfg = rollup(canyon_time=0, delta_time=0, ecotone_time=t, fjord_time=t + 2)
+    ecotone = upgrade_transactions(cfg, t, DEFAULT_UPGRADES)
+    assert len(ecotone) == 6 and all(tx[0] == 0x7E for tx in ecotone)
+    assert len(upgrade_transactions(cfg, t + 2, DEFAULT_UPGRADES)) == 3
+    both = rollup(canyon_time=0, delta_time=0, ecotone_time=t, fjord_time=t)
+    assert len(upgrade_transactions(both, t, DEFAULT_UPGRADES)) == 9  # Ecotone's, then Fjord's
