@@ -168,3 +168,21 @@ def test_hint_server_reads_non_utf8() -> None:
     channel = memory_channel_from_bytes(b"\x00\x00\x00\x02\xff\xfe")
     assert HintServer(channel).next_hint(seen.append) is True
     assert seen[0].encode("utf-8", errors="surrogateescape") == b"\xff\xfe"
+
+
+def test_client_reads_a_response_served_32_bytes_per_write() -> None:
+    """The spec lets a server limit each read/write to a few bytes (VM memory alignment)."""
+    client_end, server_end = pipe_channel_pair()
+    value = bytes(i % 253 for i in range(100_000))
+    frame = len(value).to_bytes(8, "big") + value
+
+    def dribble() -> None:
+        server_end.read_exact(32)
+        for offset in range(0, len(frame), 32):
+            server_end.write_all(frame[offset : offset + 32])
+
+    thread = _start(dribble)
+    assert OracleClient(client_end).get(local_key(1)) == value
+    thread.join(timeout=10)
+    client_end.close()
+    server_end.close()
