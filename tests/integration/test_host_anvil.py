@@ -7,6 +7,7 @@ re-hash correctly.
 
 import socket
 import subprocess
+import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -193,3 +194,51 @@ def test_trie_nodes_match_anvil_roots(anvil: str, chain: dict[str, Any]) -> None
             for h in block["transactions"]]
     root, _ = ordered_trie_nodes(raws)
     assert "0x" + root.hex() == block["transactionsRoot"]
+
+
+ONLINE_CLIENT = """
+import sys
+from op_program.encoding.hashing import keccak256
+from op_program.preimage.hints import HintClient
+from op_program.preimage.keys import keccak256_key
+from op_program.preimage.oracle import OracleClient
+from op_program.preimage.process import client_channels_from_fds
+from op_program.protocol.header import Header
+
+channels = client_channels_from_fds()
+oracle, hints = OracleClient(channels.preimage), HintClient(channels.hint)
+block = bytes.fromhex(sys.argv[1])
+hints.hint("l1-block-header 0x" + block.hex())
+header = Header.decode(oracle.get(keccak256_key(block)))
+hints.hint("l1-transactions 0x" + block.hex())
+root = oracle.get(keccak256_key(header.transactions_root))
+hints.hint("l1-receipts 0x" + block.hex())
+receipts_root = oracle.get(keccak256_key(header.receipts_root))
+ok = keccak256(root) == header.transactions_root
+ok = ok and keccak256(receipts_root) == header.receipts_root
+sys.exit(0 if ok else 1)
+"""
+
+
+def test_online_cli_run_fetches_into_datadir(anvil: str, chain: dict[str, Any],
+                                             tmp_path: Path) -> None:
+    from tests.unit.host.rpc_stub import StubNode
+
+    beacon = StubNode()
+    script = tmp_path / "client.py"
+    script.write_text(ONLINE_CLIENT)
+    datadir = tmp_path / "data"
+    block = chain["block"]["hash"]
+    argv = [sys.executable, "-m", "op_program.cli.main", "--network", "op-sepolia",
+            "--l1", anvil, "--l2", anvil, "--l1.beacon", beacon.url, "--datadir", str(datadir),
+            "--l1.head", block, "--l2.head", "0x" + "22" * 32,
+            "--l2.outputroot", "0x" + "33" * 32, "--l2.claim", "0x" + "44" * 32,
+            "--l2.blocknumber", "1", "--exec", f"{sys.executable} {script} {block[2:]}"]
+    try:
+        proc = subprocess.run(argv, capture_output=True, text=True, timeout=300)
+    finally:
+        beacon.close()
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    report = verify_store(HexFileKV(datadir))
+    assert report.bad == 0 and report.total >= 3
+    assert not any(k[0] == 1 for k in HexFileKV(datadir).keys())  # boot inputs never stored
