@@ -53,7 +53,9 @@ FLAGS = (
     Flag("l1", "L1_RPC", "Address of L1 JSON-RPC endpoint to use (eth namespace required)"),
     Flag("l1.beacon", "L1_BEACON_API", "Address of L1 Beacon API endpoint to use"),
     Flag("l1.trustrpc", "L1_TRUST_RPC", "Trust the L1 RPC, sync faster at risk of "
-         "malicious/buggy RPC providing bad or inconsistent L1 data", "bool"),
+         "malicious/buggy RPC providing bad or inconsistent L1 data (accepted for "
+         "compatibility: this host checks every fetched value against its hash anyway)",
+         "bool"),
     Flag("l1.rpckind", "L1_RPC_KIND", "The kind of RPC provider, used to inform optimal "
          "transactions receipts fetching. Valid options: "
          + ", ".join(k.value for k in RPCKind)),

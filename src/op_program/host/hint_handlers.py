@@ -170,6 +170,14 @@ def l2_account_proof(sources: Sources, payload: bytes) -> Preimages:
     return _keccak_pairs(sources.l2.account_proof(address, block))
 
 
+def l2_account_storage_proof(sources: Sources, payload: bytes) -> Preimages:
+    """The kona hint ``l2-account-storage-proof <u64 block number ‖ address ‖ slot>``."""
+    if len(payload) != 60:
+        raise HintError(f"invalid L2 account storage proof hint: {len(payload)} bytes")
+    block = hex(int.from_bytes(payload[:8], "big"))
+    return _keccak_pairs(sources.l2.account_proof(payload[8:28], block, payload[28:]))
+
+
 def l2_payload_witness(sources: Sources, payload: bytes) -> Preimages:
     """``l2-payload-witness``: the execution witness of building a payload.
 
@@ -209,10 +217,12 @@ HANDLERS: dict[str, Handler] = {
     HintType.L2_ACCOUNT_PROOF: l2_account_proof,
     HintType.L2_PAYLOAD_WITNESS: l2_payload_witness,
     "starting-l2-output": l2_output,  # kona
+    "l2-account-storage-proof": l2_account_storage_proof,  # kona
 }
 """Hint type → handler; kona's ``l1-precompile`` layout differs, so op-program's wins."""
 
-BULK_HINTS = frozenset((HintType.L2_ACCOUNT_PROOF, HintType.L2_PAYLOAD_WITNESS))
+BULK_HINTS = frozenset((HintType.L2_ACCOUNT_PROOF, HintType.L2_PAYLOAD_WITNESS,
+                        "l2-account-storage-proof"))
 """Hints that prefetch many state nodes at once, used before single node/code fetches."""
 
 STATE_HINTS = frozenset((HintType.L2_STATE_NODE, HintType.L2_CODE))

@@ -25,6 +25,9 @@ from op_program.host.hint_handlers import (
 from op_program.host.kvstore.base import KV
 from op_program.preimage.verify import verify_preimage
 
+PROGRESS_EVERY = 500
+"""Fetching hints between two info-level progress lines."""
+
 _log = logging.getLogger("op_program.host.prefetcher")
 
 
@@ -32,7 +35,7 @@ class Prefetcher:
     """The host's preimage getter and hint sink (the ``PreimageOracle``/``HintWriter`` pair)."""
 
     __slots__ = ("_bulk_enabled", "_kv", "_last_bulk_hint", "_last_hint", "_lock", "_sources",
-                 "fetched", "served")
+                 "fetched", "hints_run", "served")
 
     def __init__(self, kv: KV, sources: Sources | None = None, bulk_enabled: bool = False) -> None:
         self._kv = kv
@@ -43,6 +46,7 @@ class Prefetcher:
         self._lock = threading.Lock()
         self.served = 0
         self.fetched = 0
+        self.hints_run = 0
 
     def hint(self, hint: str) -> None:
         """Remember ``hint`` as the source of the next missing preimages."""
@@ -101,7 +105,12 @@ class Prefetcher:
             raise HintError(f"unknown hint type: {hint_type!r}")
         assert self._sources is not None
         _log.debug("Prefetching type=%s bytes=%d", hint_type, len(payload))
-        return handler(self._sources, payload)
+        pairs = handler(self._sources, payload)
+        self.hints_run += 1
+        if self.hints_run % PROGRESS_EVERY == 0:
+            _log.info("Prefetch progress hints_run=%d preimages_fetched=%d served=%d",
+                      self.hints_run, self.fetched + len(pairs), self.served)
+        return pairs
 
     def _store(self, pairs: Iterable[tuple[bytes, bytes]]) -> None:
         checked = []

@@ -32,8 +32,9 @@ class FakeL2:
         self.calls.append("code")
         return CODE
 
-    def account_proof(self, address: bytes, block: str) -> list[bytes]:
+    def account_proof(self, address: bytes, block: str, slot: bytes = bytes(32)) -> list[bytes]:
         self.calls.append(f"proof {address.hex()} {block}")
+        assert len(slot) == 32
         return [NODE]
 
     def payload_witness(self, parent: bytes, attributes: Any) -> list[bytes]:
@@ -216,3 +217,13 @@ def test_every_op_program_hint_has_a_handler() -> None:
     from op_program.hints import HintType
 
     assert set(HintType) <= set(HANDLERS)
+
+
+def test_kona_account_storage_proof() -> None:
+    prefetcher, l2, _ = make(bulk=True)
+    address, slot = b"\xaa" * 20, b"\x01" * 32
+    payload = (9).to_bytes(8, "big") + address + slot
+    prefetcher.hint(f"l2-account-storage-proof 0x{payload.hex()}")
+    prefetcher.hint(f"l2-state-node 0x{keccak256(NODE).hex()}")
+    assert prefetcher.get(keccak256_key(keccak256(NODE))) == NODE
+    assert l2.calls == [f"proof {address.hex()} 0x9"]

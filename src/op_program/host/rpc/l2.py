@@ -81,10 +81,13 @@ class L2Source:
 
         return self._retry.run(f"output at 0x{block_hash.hex()}", fetch)
 
-    def account_proof(self, address: bytes, block: str) -> list[bytes]:
-        """Return the account proof and slot-0 storage proof nodes of ``address`` at ``block``."""
+    def account_proof(self, address: bytes, block: str, slot: bytes = bytes(32)) -> list[bytes]:
+        """Return the account proof and one storage proof of ``address`` at ``block``.
+
+        The default slot 0 is enough: its proof starts with the storage root node.
+        """
         def fetch() -> list[bytes]:
-            proof = self._proof(address, [bytes(32)], block)
+            proof = self._proof(address, [slot], block)
             nodes = _node_list(proof.get("accountProof"), "accountProof")
             storage = proof.get("storageProof")
             if not isinstance(storage, list) or not storage or not isinstance(storage[0], Mapping):
