@@ -14,18 +14,28 @@ from eth._utils.address import generate_contract_address
 from eth.db.account import AccountDB
 from eth.db.atomic import AtomicDB
 from eth.db.backends.base import BaseDB
-from eth.exceptions import ContractCreationCollision, PyEVMError, VMError
+from eth.exceptions import (
+    ContractCreationCollision,
+    FullStack,
+    Halt,
+    InsufficientStack,
+    OutOfGas,
+    PyEVMError,
+    VMError,
+)
+from eth.vm.computation import NO_RESULT
 from eth.vm.execution_context import ExecutionContext
 from eth.vm.forks.cancun.state import CancunState, CancunTransactionExecutor
 from eth.vm.forks.paris.state import ParisState, ParisTransactionExecutor
 from eth.vm.forks.prague.state import PragueState, PragueTransactionExecutor
 from eth.vm.forks.prague.transactions import Authorization as PyEvmAuthorization
 from eth.vm.forks.shanghai.state import ShanghaiState, ShanghaiTransactionExecutor
+from eth.vm.logic.invalid import InvalidOpcode
 from eth.vm.message import Message
+from eth.vm.opcode import _FastOpcode
 from eth_typing import Address, BlockNumber, Hash32
 from eth_utils.exceptions import ValidationError
 
-from op_program.executor import p256
 from op_program.executor.errors import EvmFailure, ExecutorError, MissingStateError
 from op_program.executor.evm_types import (
     EMPTY_CODE_HASH,
@@ -35,12 +45,8 @@ from op_program.executor.evm_types import (
     EvmTransaction,
     ExecutionOutcome,
 )
-from op_program.executor.precompiles import (
-    ACCELERATABLE,
-    PrecompileAccelerator,
-    PrecompileRules,
-    input_limit,
-)
+from op_program.executor.precompile_table import precompile_table
+from op_program.executor.precompiles import PrecompileAccelerator, PrecompileRules
 from op_program.executor.source import VerifiedSource
 from op_program.protocol.receipts import Log
 
@@ -120,9 +126,14 @@ class _OpAccountDB(AccountDB):
     source_db: _SourceDB
 
     def get_code(self, address: Address) -> bytes:
+        # Same as AccountDB.get_code minus its witness bookkeeping, which copies the set of
+        # every key read on each call (quadratic over a block).
+        code_hash = self.get_code_hash(address)
+        if code_hash == EMPTY_CODE_HASH:
+            return b""
         self.source_db.code_mode = True
         try:
-            code: bytes = super().get_code(address)
+            code: bytes = self._journaldb[code_hash]
         finally:
             self.source_db.code_mode = False
         return code
@@ -204,6 +215,136 @@ class _OpStateMixin:
         )
 
 
+# -- interpreter loop ----------------------------------------------------------------------
+# py-evm's loop pays for a generator, a keyword call and three calls per opcode to charge gas;
+# this loop has the same semantics with the static gas charged inline (DESIGN §12: the
+# interpreter loop is most of block time). Jump-destination analysis is shared per code.
+
+_OpTable = list[tuple[int, Any, int, int]]  # (static gas, function, kind, argument)
+_GENERIC, _SLOW, _PUSH, _DUP, _SWAP = range(5)
+_OP_TABLES: dict[int, tuple[Any, _OpTable]] = {}
+_JUMPDESTS: dict[bytes, tuple[set[int], set[int]]] = {}
+_JUMPDEST_CACHE_LIMIT = 4096
+_STACK_LIMIT = 1024
+
+
+def _op_table(opcodes: dict[int, Any]) -> _OpTable:
+    cached = _OP_TABLES.get(id(opcodes))
+    if cached is not None and cached[0] is opcodes:
+        return cached[1]
+    table: _OpTable = []
+    for value in range(256):
+        fn = opcodes.get(value)
+        if fn is None:
+            table.append((0, InvalidOpcode(value), _SLOW, 0))
+        elif type(fn) is not _FastOpcode:
+            table.append((0, fn, _SLOW, 0))
+        elif 0x60 <= value <= 0x7F:
+            table.append((fn.gas_cost, fn.logic_fn, _PUSH, value - 0x5F))
+        elif 0x80 <= value <= 0x8F:
+            table.append((fn.gas_cost, fn.logic_fn, _DUP, value - 0x7F))
+        elif 0x90 <= value <= 0x9F:
+            table.append((fn.gas_cost, fn.logic_fn, _SWAP, value - 0x8F))
+        else:
+            table.append((fn.gas_cost, fn.logic_fn, _GENERIC, 0))
+    _OP_TABLES[id(opcodes)] = (opcodes, table)
+    return table
+
+
+def _run_code(computation: Any) -> None:  # noqa: PLR0915 - one flat hot loop, on purpose
+    code = computation.code
+    raw = code._raw_code_bytes
+    size = len(raw)
+    meter = computation._gas_meter
+    values = computation._stack.values
+    table = _op_table(computation.opcodes)
+    while True:
+        pc = code.program_counter
+        if pc < size:
+            gas, fn, kind, arg = table[raw[pc]]
+            pc += 1
+        else:
+            gas, fn, kind, arg = table[0]  # running off the end of the code is STOP
+        try:
+            if kind == _SLOW:
+                code.program_counter = pc
+                fn(computation)
+                continue
+            if gas > meter.gas_remaining:
+                raise OutOfGas(f"Out of gas: needed {gas}, remaining {meter.gas_remaining}")
+            meter.gas_remaining -= gas
+            if kind == _PUSH:
+                end = pc + arg
+                code.program_counter = end
+                if len(values) >= _STACK_LIMIT:
+                    raise FullStack("Stack limit reached")
+                data = raw[pc:end]
+                values.append(data if len(data) == arg else data.ljust(arg, b"\x00"))
+            elif kind == _DUP:
+                code.program_counter = pc
+                if len(values) >= _STACK_LIMIT:
+                    raise FullStack("Stack limit reached")
+                if arg > len(values):
+                    raise InsufficientStack(f"DUP{arg} on {len(values)} items")
+                values.append(values[-arg])
+            elif kind == _SWAP:
+                code.program_counter = pc
+                if arg >= len(values):
+                    raise InsufficientStack(f"SWAP{arg} on {len(values)} items")
+                values[-1], values[-arg - 1] = values[-arg - 1], values[-1]
+            else:
+                code.program_counter = pc
+                fn(computation)
+        except Halt:
+            return
+
+
+class _FastComputationMixin:
+    """py-evm Computation with the loop above and a direct gas meter."""
+
+    _gas_meter: Any
+
+    def __init__(self, state: Any, message: Any, transaction_context: Any) -> None:
+        super().__init__(state, message, transaction_context)  # type: ignore[call-arg]
+        code = self.code  # type: ignore[attr-defined]
+        key = bytes(message.code)
+        sets = _JUMPDESTS.get(key)
+        if sets is None:
+            if len(_JUMPDESTS) >= _JUMPDEST_CACHE_LIMIT:
+                _JUMPDESTS.clear()
+            sets = _JUMPDESTS[key] = (set(), set())
+        code.valid_positions, code.invalid_positions = sets
+
+    def consume_gas(self, amount: int, reason: str) -> None:
+        meter = self._gas_meter
+        if amount > meter.gas_remaining:
+            raise OutOfGas(f"Out of gas: needed {amount}, remaining {meter.gas_remaining}")
+        if amount < 0:
+            raise ValidationError("Gas consumption amount must be positive")
+        meter.gas_remaining -= amount
+
+    @classmethod
+    def apply_computation(
+        cls, state: Any, message: Any, transaction_context: Any, parent_computation: Any = None
+    ) -> Any:
+        with cls(state, message, transaction_context) as computation:  # type: ignore[attr-defined]
+            if computation.is_origin_computation:
+                computation.contracts_created = []
+                if message.is_create:
+                    cls.consume_initcode_gas_cost(computation)  # type: ignore[attr-defined]
+            if parent_computation is not None:
+                computation.contracts_created = parent_computation.contracts_created
+            if message.is_create:
+                computation.contracts_created.append(message.storage_address)
+            precompile = computation.precompiles.get(message.code_address, NO_RESULT)
+            if precompile is not NO_RESULT:
+                if not message.is_delegation:
+                    precompile(computation)
+                return computation
+            _run_code(computation)
+        return computation
+
+
 _BASES: dict[EvmRevision, tuple[type[Any], type[Any]]] = {
     EvmRevision.PARIS: (ParisState, ParisTransactionExecutor),
     EvmRevision.SHANGHAI: (ShanghaiState, ShanghaiTransactionExecutor),
@@ -220,8 +361,10 @@ def _state_class(revision: EvmRevision, rules: PrecompileRules) -> type[Any]:
         state_base, executor_base = _BASES[revision]
         computation_base = state_base.computation_class
         computation = type(
-            f"Op{computation_base.__name__}", (computation_base,),
-            {"_precompiles": precompile_table(computation_base.get_precompiles(), rules)},
+            f"Op{computation_base.__name__}", (_FastComputationMixin, computation_base),
+            {"_precompiles": precompile_table(
+                computation_base.get_precompiles(), rules, VMError
+            )},
         )
         executor = type(f"Op{executor_base.__name__}", (_OpExecutorMixin, executor_base), {})
         cls = type(
@@ -231,92 +374,6 @@ def _state_class(revision: EvmRevision, rules: PrecompileRules) -> type[Any]:
         )
         _STATE_CLASSES[key] = cls
     return cls
-
-
-# -- precompiles ---------------------------------------------------------------------------
-
-_Precompile = Callable[[Any], Any]
-
-
-class _Probed(Exception):
-    """Raised by ``_GasProbe`` once a py-evm precompile has priced its input."""
-
-
-class _ProbeMessage:
-    __slots__ = ("data", "data_as_bytes")
-
-    def __init__(self, data: bytes) -> None:
-        self.data = data
-        self.data_as_bytes = data
-
-
-class _GasProbe:
-    """A stand-in computation that learns what a py-evm precompile charges for an input."""
-
-    __slots__ = ("msg", "gas")
-
-    def __init__(self, data: bytes) -> None:
-        self.msg = _ProbeMessage(data)
-        self.gas: int | None = None
-
-    def consume_gas(self, amount: int, reason: str) -> None:
-        self.gas = amount
-        raise _Probed
-
-
-def _required_gas(local: _Precompile, data: bytes) -> int | None:
-    """The gas ``local`` charges for ``data``; None when it rejects the input before pricing."""
-    probe = _GasProbe(data)
-    try:
-        local(probe)
-    except _Probed:
-        return probe.gas
-    except VMError:
-        return None
-    return probe.gas
-
-
-def _op_precompile(address: int, local: _Precompile, rules: PrecompileRules) -> _Precompile:
-    """Wrap a py-evm precompile with the OP input limit and the optional accelerator."""
-    limit = input_limit(address, rules)
-
-    def run(computation: Any) -> Any:
-        data = bytes(computation.msg.data)
-        if limit is not None and len(data) > limit:
-            raise VMError(f"precompile 0x{address:x}: input over the OP size limit")
-        accelerator: PrecompileAccelerator | None = computation.state.op_accelerator
-        if accelerator is None or not accelerator.accelerates(address):
-            return local(computation)
-        gas = _required_gas(local, data)
-        if gas is None:
-            return local(computation)
-        computation.consume_gas(gas, reason=f"precompile 0x{address:x}")
-        outcome = accelerator.run(address, data, gas, rules)
-        if not outcome.success:
-            raise VMError(f"precompile 0x{address:x} failed")
-        computation.output = outcome.output
-        return computation
-
-    return run
-
-
-def _p256_verify(computation: Any) -> Any:
-    computation.consume_gas(p256.P256_GAS, reason="P256VERIFY")
-    ok = p256.verify(bytes(computation.msg.data))
-    computation.output = (1).to_bytes(32, "big") if ok else b""
-    return computation
-
-
-def precompile_table(base: dict[bytes, _Precompile], rules: PrecompileRules) -> dict[bytes, Any]:
-    """py-evm's precompiles for a fork, with the OP wrappers and P256VERIFY (Fjord)."""
-    table: dict[bytes, Any] = dict(base)
-    for key, local in base.items():
-        address = int.from_bytes(key, "big")
-        if address in ACCELERATABLE:
-            table[key] = _op_precompile(address, local, rules)
-    if rules.fjord:
-        table[p256.P256_ADDRESS.to_bytes(20, "big")] = _p256_verify
-    return table
 
 
 # -- the backend ---------------------------------------------------------------------------
