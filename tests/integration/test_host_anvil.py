@@ -242,3 +242,20 @@ def test_online_cli_run_fetches_into_datadir(anvil: str, chain: dict[str, Any],
     report = verify_store(HexFileKV(datadir))
     assert report.bad == 0 and report.total >= 3
     assert not any(k[0] == 1 for k in HexFileKV(datadir).keys())  # boot inputs never stored
+
+
+def test_l2_block_and_receipts_hints_against_anvil(anvil: str, chain: dict[str, Any],
+                                                   tmp_path: Path) -> None:
+    block = chain["block"]
+    block_hash = bytes.fromhex(block["hash"][2:])
+    store = HexFileKV(tmp_path)
+    prefetcher = Prefetcher(store, _sources(anvil, "http://127.0.0.1:1"))
+    chain_id = (31337).to_bytes(8, "big").hex()
+    prefetcher.hint(f"l2-block-header 0x{block_hash.hex()}{chain_id}")
+    header = Header.decode(prefetcher.get(keccak256_key(block_hash)))
+    txs = ordered_trie_values(header.transactions_root, _node_getter(prefetcher))
+    assert len(txs) == len(block["transactions"])
+    prefetcher.hint(f"l2-receipts 0x{block_hash.hex()}")
+    receipts = ordered_trie_values(header.receipts_root, _node_getter(prefetcher))
+    assert len(receipts) == len(txs)
+    assert verify_store(store).bad == 0

@@ -141,3 +141,24 @@ def test_receipt_json_malformed() -> None:
     legacy = receipt_from_json({**RECEIPTS_JSON[1], "type": None, "status": None,
                                 "root": "0x" + "cd" * 32})
     assert legacy.tx_type == 0 and legacy.post_state == b"\xcd" * 32
+
+
+def test_payload_witness_and_proofs_over_rpc(node: StubNode) -> None:
+    from op_program.host.rpc.l2 import L2Source
+
+    node_value, code = b"\xc2\x01\x02" * 12, b"\x60\x00" * 9
+    node.methods["debug_executePayload"] = lambda p: {
+        "state": {"0x" + keccak256(node_value).hex(): "0x" + node_value.hex()},
+        "codes": ["0x" + code.hex()], "keys": []}
+    node.methods["eth_getProof"] = lambda p: {
+        "accountProof": ["0x" + node_value.hex()], "storageHash": "0x" + "00" * 32,
+        "storageProof": [{"proof": ["0x" + code.hex()]}]}
+    l2 = L2Source(JsonRpcClient(node.url), NO_WAIT)
+    with pytest.raises(RPCError, match="l2.experimental"):
+        l2.payload_witness(b"\x01" * 32, {})
+    l2 = L2Source(JsonRpcClient(node.url), NO_WAIT, JsonRpcClient(node.url))
+    assert l2.payload_witness(b"\x01" * 32, {"timestamp": "0x1"}) == [node_value, code]
+    assert l2.account_proof(b"\xaa" * 20, "0x5") == [node_value, code]
+    node.methods["eth_getProof"] = lambda p: {"accountProof": [], "storageProof": []}
+    with pytest.raises(RPCResponseError, match="no storage proof"):
+        l2.account_proof(b"\xaa" * 20, "0x5")
