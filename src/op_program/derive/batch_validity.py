@@ -185,8 +185,9 @@ def check_span_batch_prefix(  # noqa: PLR0911, PLR0912 - one rule per branch, as
             return _drop("span batch start is not on a block boundary"), None
         behind = (safe_head.timestamp - start_time) // rollup.block_time
         parent_number = safe_head.number - behind - 1
-        if parent_number < 0:
-            return _drop("span batch starts before genesis"), None
+        if parent_number < rollup.genesis.l2.number:
+            # op-node cannot fetch such a parent and leaves the batch undecided
+            return BatchValidity.UNDECIDED, None
         parent = l2.l2_block_ref_by_number(parent_number)
     if batch.parent_check != parent.hash[:20]:
         return _drop("span batch parent check failed"), parent

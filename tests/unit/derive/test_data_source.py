@@ -78,3 +78,21 @@ def test_open_data_without_blobs_does_not_fetch() -> None:
         cfg, chain, blobs, lambda b: b, L1BlockRef.from_header(chain.headers[1]), BATCHER
     )
     assert out == [b"only"] and blobs.asked == []
+
+
+def test_blob_retrieval_activates_with_ecotone_by_l1_block_time() -> None:
+    chain = L1Chain(3)
+    chain.txs[1] = [blob_tx(INBOX, [H1])]
+    chain.txs[2] = [blob_tx(INBOX, [H1])]
+    chain.seal()
+    cfg = rollup(
+        batch_inbox_address="0x" + "ff" * 20,
+        canyon_time=0,
+        delta_time=0,
+        ecotone_time=chain.headers[2].timestamp,
+    )
+    blobs = Blobs({H1: encode_blob(b"data")})
+    before = L1BlockRef.from_header(chain.headers[1])
+    after = L1BlockRef.from_header(chain.headers[2])
+    assert open_data(cfg, chain, blobs, decode_blob, before, BATCHER) == []
+    assert open_data(cfg, chain, blobs, decode_blob, after, BATCHER) == [b"data"]
