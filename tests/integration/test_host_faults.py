@@ -145,11 +145,13 @@ def _beacon(node: StubNode, blob: bytes, commitment: bytes, sidecars: bool = Tru
     node.paths["/eth/v1/beacon/genesis"] = lambda _p: {"data": {"genesis_time": "1000"}}
     node.paths["/eth/v1/config/spec"] = lambda _p: {"data": {"SECONDS_PER_SLOT": "12"}}
     if sidecars:
-        node.paths["/eth/v1/beacon/blob_sidecars/5?"] = lambda _p: {"data": [
+        node.paths["/eth/v1/beacon/blob_sidecars/5"] = lambda _p: {"data": [
+            {"index": "0", "blob": "0x" + "00" * 131072, "kzg_commitment": "0xc0" + "00" * 47,
+             "kzg_proof": "0x" + "00" * 48},
             {"index": "1", "blob": "0x" + blob.hex(), "kzg_commitment": "0x" + commitment.hex(),
              "kzg_proof": "0x" + "00" * 48}]}
     else:
-        node.paths["/eth/v1/beacon/blobs/5?"] = lambda _p: {"data": ["0x" + blob.hex()]}
+        node.paths["/eth/v1/beacon/blobs/5"] = lambda _p: {"data": ["0x" + blob.hex()]}
 
 
 @pytest.mark.parametrize("sidecars", [True, False])
@@ -169,6 +171,18 @@ def test_blob_from_beacon_read_back_by_the_client(node: StubNode, sidecars: bool
     assert store.get(keccak256_key(keccak256(commitment + z))) == commitment + z
     assert len(store) == 1 + 2 * 4096
     assert any("blob_sidecars/5?indices=1" in c for c in node.calls) or not sidecars
+
+
+def test_spec_40_byte_blob_hint_searches_the_slot(node: StubNode) -> None:
+    blob, commitment = _blob()
+    _beacon(node, blob, commitment)
+    versioned = kzg_to_versioned_hash(commitment)
+    store = MemoryKV()
+    prefetcher = Prefetcher(store, sources(node))
+    prefetcher.hint(f"l1-blob 0x{versioned.hex()}{(1060).to_bytes(8, 'big').hex()}")
+    assert prefetcher.get(sha256_key(versioned)) == commitment
+    assert store.get(blob_key(commitment, blob_evaluation_point(0))) == blob[:32]
+    assert node.calls[-1] == "/eth/v1/beacon/blob_sidecars/5"
 
 
 def test_blob_with_wrong_commitment_is_rejected(node: StubNode) -> None:

@@ -79,14 +79,15 @@ def l1_receipts(sources: Sources, payload: bytes) -> Preimages:
 def l1_blob(sources: Sources, payload: bytes) -> Preimages:
     """``l1-blob <versioned hash ‖ u64 index ‖ u64 L1 timestamp>``: commitment and elements.
 
+    The op-program layout has 48 bytes; the spec's 40-byte form (no index) is accepted too.
     Field element i is keyed by ``keccak256(commitment ‖ z_i)`` with z_i the bit-reversed root
     of unity (DESIGN §4), and the ``commitment ‖ z_i`` preimage is stored too.
     """
-    if len(payload) != 48:
-        raise HintError(f"invalid L1 blob hint: {len(payload)} bytes, want 48")
+    if len(payload) not in (40, 48):
+        raise HintError(f"invalid L1 blob hint: {len(payload)} bytes, want 48 (or 40)")
     versioned_hash = payload[:32]
-    index = int.from_bytes(payload[32:40], "big")
-    timestamp = int.from_bytes(payload[40:48], "big")
+    index = int.from_bytes(payload[32:40], "big") if len(payload) == 48 else None
+    timestamp = int.from_bytes(payload[-8:], "big")
     blob = sources.beacon.blob(versioned_hash, index, timestamp)
     pairs: Preimages = [(sha256_key(versioned_hash), blob.commitment)]
     for i, z in enumerate(blob_evaluation_points()):

@@ -53,17 +53,20 @@ class BeaconSource:
             raise RPCError(f"L1 time {timestamp} is before beacon genesis {self._genesis}")
         return (timestamp - self._genesis) // self._slot_seconds
 
-    def blob(self, versioned_hash: bytes, index: int, timestamp: int) -> Blob:
-        """Return the verified blob ``versioned_hash``, blob ``index`` of the block at a time."""
+    def blob(self, versioned_hash: bytes, index: int | None, timestamp: int) -> Blob:
+        """Return the verified blob ``versioned_hash``, blob ``index`` of the block at a time.
+
+        With no index (the spec's 40-byte hint) the slot's sidecars are searched by hash.
+        """
         return self._retry.run(f"blob {bytes_to_hex(versioned_hash)}",
                                lambda: self._blob(versioned_hash, index, timestamp))
 
-    def _blob(self, versioned_hash: bytes, index: int, timestamp: int) -> Blob:
+    def _blob(self, versioned_hash: bytes, index: int | None, timestamp: int) -> Blob:
         slot = self.slot_at(timestamp)
         try:
-            sidecars = _data(self.http.get(f"/eth/v1/beacon/blob_sidecars/{slot}",
-                                           {"indices": str(index)}))
-            found = _from_sidecars(sidecars, index)
+            query = {} if index is None else {"indices": str(index)}
+            sidecars = _data(self.http.get(f"/eth/v1/beacon/blob_sidecars/{slot}", query))
+            found = _from_sidecars(sidecars, index, versioned_hash)
         except BeaconNotFoundError:
             blobs = _data(self.http.get(f"/eth/v1/beacon/blobs/{slot}",
                                         {"versioned_hashes": bytes_to_hex(versioned_hash)}))
@@ -93,14 +96,19 @@ def _hex(value: Any, what: str, length: int | None = None) -> bytes:
         raise RPCResponseError(f"malformed {what}: {exc}") from exc
 
 
-def _from_sidecars(sidecars: Any, index: int) -> tuple[bytes | None, bytes]:
+def _from_sidecars(sidecars: Any, index: int | None,
+                   versioned_hash: bytes) -> tuple[bytes | None, bytes]:
     if not isinstance(sidecars, list):
         raise RPCResponseError("blob sidecars are not a list")
     for sidecar in sidecars:
-        if isinstance(sidecar, Mapping) and str(sidecar.get("index")) == str(index):
-            return (_hex(sidecar.get("kzg_commitment"), "kzg_commitment", 48),
-                    _hex(sidecar.get("blob"), "blob", BLOB_SIZE))
-    raise RPCError(f"beacon node has no blob sidecar with index {index}")
+        if not isinstance(sidecar, Mapping):
+            continue
+        commitment = _hex(sidecar.get("kzg_commitment"), "kzg_commitment", 48)
+        if index is None and kzg_to_versioned_hash(commitment) != versioned_hash:
+            continue
+        if index is None or str(sidecar.get("index")) == str(index):
+            return commitment, _hex(sidecar.get("blob"), "blob", BLOB_SIZE)
+    raise RPCError(f"beacon node has no blob sidecar for {bytes_to_hex(versioned_hash)}")
 
 
 def _from_blobs(blobs: Any) -> tuple[bytes | None, bytes]:
