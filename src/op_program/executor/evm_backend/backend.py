@@ -1,42 +1,31 @@
-"""EVM backend: the one adapter between the OP executor and py-evm (DESIGN §6).
+"""The EVM backend: OP block execution on py-evm's State / TransactionExecutor (DESIGN §6).
 
 Spec: specs/protocol/exec-engine.md (the L2 EVM is Ethereum's, per fork: Bedrock = London +
 merge, Canyon = Shanghai, Ecotone = Cancun, Isthmus = Prague). Only py-evm's ``State``,
 ``TransactionExecutor`` and ``Computation`` are used; OP rules (fees, deposits, validity, system
-calls) live in the other executor modules and reach the EVM through ``EvmBackend``. Trie nodes
-and code come from a ``VerifiedSource`` on a miss; every py-evm error is translated here.
+calls) live in the other executor modules and reach the EVM through ``EvmBackend``. Every
+py-evm error is translated here.
 """
 
 from collections.abc import Callable
 from typing import Any
 
 from eth._utils.address import generate_contract_address
-from eth.db.account import AccountDB
 from eth.db.atomic import AtomicDB
-from eth.db.backends.base import BaseDB
-from eth.exceptions import (
-    ContractCreationCollision,
-    FullStack,
-    Halt,
-    InsufficientStack,
-    OutOfGas,
-    PyEVMError,
-    VMError,
-)
-from eth.vm.computation import NO_RESULT
+from eth.exceptions import ContractCreationCollision, PyEVMError, VMError
 from eth.vm.execution_context import ExecutionContext
 from eth.vm.forks.cancun.state import CancunState, CancunTransactionExecutor
 from eth.vm.forks.paris.state import ParisState, ParisTransactionExecutor
 from eth.vm.forks.prague.state import PragueState, PragueTransactionExecutor
 from eth.vm.forks.prague.transactions import Authorization as PyEvmAuthorization
 from eth.vm.forks.shanghai.state import ShanghaiState, ShanghaiTransactionExecutor
-from eth.vm.logic.invalid import InvalidOpcode
 from eth.vm.message import Message
-from eth.vm.opcode import _FastOpcode
 from eth_typing import Address, BlockNumber, Hash32
 from eth_utils.exceptions import ValidationError
 
-from op_program.executor.errors import EvmFailure, ExecutorError, MissingStateError
+from op_program.executor.errors import EvmFailure, MissingStateError
+from op_program.executor.evm_backend.interpreter import FastComputationMixin
+from op_program.executor.evm_backend.state_db import OpAccountDB, SourceDB
 from op_program.executor.evm_types import (
     EMPTY_CODE_HASH,
     EMPTY_ROOT,
@@ -77,70 +66,6 @@ class _PyEvmTx:
         self.upfront_fee = tx.upfront_fee
         self.authorization_list = [PyEvmAuthorization(*a) for a in tx.authorizations]
         self.blob_versioned_hashes: list[bytes] = []
-
-
-class _SourceDB(BaseDB):
-    """py-evm's backing key-value store: local nodes plus the verified state source."""
-
-    def __init__(self, source: VerifiedSource) -> None:
-        self.store: dict[bytes, bytes] = {}
-        self.written: dict[bytes, bytes] = {}
-        self.source = source
-        self.code_mode = False
-        self.pruning = False
-        self.failure: ExecutorError | None = None
-
-    def __getitem__(self, key: bytes) -> bytes:
-        value = self.store.get(key)
-        if value is None:
-            try:
-                value = self.source.code(key) if self.code_mode else self.source.node(key)
-            except MissingStateError as exc:
-                if self.pruning:
-                    # Trie pruning probes old nodes nobody needs; a KeyError there is harmless,
-                    # and a node really needed surfaces as py-evm's missing-node error.
-                    raise KeyError(key) from exc
-                self.failure = exc  # py-evm swallows some exceptions (EIP-7702 auths)
-                raise
-            except ExecutorError as exc:
-                self.failure = exc
-                raise
-            self.store[key] = value
-        return value
-
-    def __setitem__(self, key: bytes, value: bytes) -> None:
-        self.store[key] = value
-        self.written[key] = value
-
-    def __delitem__(self, key: bytes) -> None:
-        # Pruning never removes what the witness or earlier blocks may still need.
-        pass
-
-    def _exists(self, key: bytes) -> bool:
-        return key in self.store
-
-
-class _OpAccountDB(AccountDB):
-    """AccountDB that asks the source for code (``code_by_hash``) rather than for a node."""
-
-    source_db: _SourceDB
-
-    def get_code(self, address: Address) -> bytes:
-        # Same as AccountDB.get_code minus its witness bookkeeping, which copies the set of
-        # every key read on each call (quadratic over a block).
-        code_hash = self.get_code_hash(address)
-        if code_hash == EMPTY_CODE_HASH:
-            return b""
-        self.source_db.code_mode = True
-        try:
-            code: bytes = self._journaldb[code_hash]
-        finally:
-            self.source_db.code_mode = False
-        return code
-
-    def storage_root_of(self, address: bytes) -> bytes:
-        root: bytes = self._get_storage_root(Address(address))
-        return root
 
 
 class _OpExecutorMixin:
@@ -215,136 +140,6 @@ class _OpStateMixin:
         )
 
 
-# -- interpreter loop ----------------------------------------------------------------------
-# py-evm's loop pays for a generator, a keyword call and three calls per opcode to charge gas;
-# this loop has the same semantics with the static gas charged inline (DESIGN §12: the
-# interpreter loop is most of block time). Jump-destination analysis is shared per code.
-
-_OpTable = list[tuple[int, Any, int, int]]  # (static gas, function, kind, argument)
-_GENERIC, _SLOW, _PUSH, _DUP, _SWAP = range(5)
-_OP_TABLES: dict[int, tuple[Any, _OpTable]] = {}
-_JUMPDESTS: dict[bytes, tuple[set[int], set[int]]] = {}
-_JUMPDEST_CACHE_LIMIT = 4096
-_STACK_LIMIT = 1024
-
-
-def _op_table(opcodes: dict[int, Any]) -> _OpTable:
-    cached = _OP_TABLES.get(id(opcodes))
-    if cached is not None and cached[0] is opcodes:
-        return cached[1]
-    table: _OpTable = []
-    for value in range(256):
-        fn = opcodes.get(value)
-        if fn is None:
-            table.append((0, InvalidOpcode(value), _SLOW, 0))
-        elif type(fn) is not _FastOpcode:
-            table.append((0, fn, _SLOW, 0))
-        elif 0x60 <= value <= 0x7F:
-            table.append((fn.gas_cost, fn.logic_fn, _PUSH, value - 0x5F))
-        elif 0x80 <= value <= 0x8F:
-            table.append((fn.gas_cost, fn.logic_fn, _DUP, value - 0x7F))
-        elif 0x90 <= value <= 0x9F:
-            table.append((fn.gas_cost, fn.logic_fn, _SWAP, value - 0x8F))
-        else:
-            table.append((fn.gas_cost, fn.logic_fn, _GENERIC, 0))
-    _OP_TABLES[id(opcodes)] = (opcodes, table)
-    return table
-
-
-def _run_code(computation: Any) -> None:  # noqa: PLR0915 - one flat hot loop, on purpose
-    code = computation.code
-    raw = code._raw_code_bytes
-    size = len(raw)
-    meter = computation._gas_meter
-    values = computation._stack.values
-    table = _op_table(computation.opcodes)
-    while True:
-        pc = code.program_counter
-        if pc < size:
-            gas, fn, kind, arg = table[raw[pc]]
-            pc += 1
-        else:
-            gas, fn, kind, arg = table[0]  # running off the end of the code is STOP
-        try:
-            if kind == _SLOW:
-                code.program_counter = pc
-                fn(computation)
-                continue
-            if gas > meter.gas_remaining:
-                raise OutOfGas(f"Out of gas: needed {gas}, remaining {meter.gas_remaining}")
-            meter.gas_remaining -= gas
-            if kind == _PUSH:
-                end = pc + arg
-                code.program_counter = end
-                if len(values) >= _STACK_LIMIT:
-                    raise FullStack("Stack limit reached")
-                data = raw[pc:end]
-                values.append(data if len(data) == arg else data.ljust(arg, b"\x00"))
-            elif kind == _DUP:
-                code.program_counter = pc
-                if len(values) >= _STACK_LIMIT:
-                    raise FullStack("Stack limit reached")
-                if arg > len(values):
-                    raise InsufficientStack(f"DUP{arg} on {len(values)} items")
-                values.append(values[-arg])
-            elif kind == _SWAP:
-                code.program_counter = pc
-                if arg >= len(values):
-                    raise InsufficientStack(f"SWAP{arg} on {len(values)} items")
-                values[-1], values[-arg - 1] = values[-arg - 1], values[-1]
-            else:
-                code.program_counter = pc
-                fn(computation)
-        except Halt:
-            return
-
-
-class _FastComputationMixin:
-    """py-evm Computation with the loop above and a direct gas meter."""
-
-    _gas_meter: Any
-
-    def __init__(self, state: Any, message: Any, transaction_context: Any) -> None:
-        super().__init__(state, message, transaction_context)  # type: ignore[call-arg]
-        code = self.code  # type: ignore[attr-defined]
-        key = bytes(message.code)
-        sets = _JUMPDESTS.get(key)
-        if sets is None:
-            if len(_JUMPDESTS) >= _JUMPDEST_CACHE_LIMIT:
-                _JUMPDESTS.clear()
-            sets = _JUMPDESTS[key] = (set(), set())
-        code.valid_positions, code.invalid_positions = sets
-
-    def consume_gas(self, amount: int, reason: str) -> None:
-        meter = self._gas_meter
-        if amount > meter.gas_remaining:
-            raise OutOfGas(f"Out of gas: needed {amount}, remaining {meter.gas_remaining}")
-        if amount < 0:
-            raise ValidationError("Gas consumption amount must be positive")
-        meter.gas_remaining -= amount
-
-    @classmethod
-    def apply_computation(
-        cls, state: Any, message: Any, transaction_context: Any, parent_computation: Any = None
-    ) -> Any:
-        with cls(state, message, transaction_context) as computation:  # type: ignore[attr-defined]
-            if computation.is_origin_computation:
-                computation.contracts_created = []
-                if message.is_create:
-                    cls.consume_initcode_gas_cost(computation)  # type: ignore[attr-defined]
-            if parent_computation is not None:
-                computation.contracts_created = parent_computation.contracts_created
-            if message.is_create:
-                computation.contracts_created.append(message.storage_address)
-            precompile = computation.precompiles.get(message.code_address, NO_RESULT)
-            if precompile is not NO_RESULT:
-                if not message.is_delegation:
-                    precompile(computation)
-                return computation
-            _run_code(computation)
-        return computation
-
-
 _BASES: dict[EvmRevision, tuple[type[Any], type[Any]]] = {
     EvmRevision.PARIS: (ParisState, ParisTransactionExecutor),
     EvmRevision.SHANGHAI: (ShanghaiState, ShanghaiTransactionExecutor),
@@ -361,7 +156,7 @@ def _state_class(revision: EvmRevision, rules: PrecompileRules) -> type[Any]:
         state_base, executor_base = _BASES[revision]
         computation_base = state_base.computation_class
         computation = type(
-            f"Op{computation_base.__name__}", (_FastComputationMixin, computation_base),
+            f"Op{computation_base.__name__}", (FastComputationMixin, computation_base),
             {"_precompiles": precompile_table(
                 computation_base.get_precompiles(), rules, VMError
             )},
@@ -370,7 +165,7 @@ def _state_class(revision: EvmRevision, rules: PrecompileRules) -> type[Any]:
         cls = type(
             f"Op{state_base.__name__}", (_OpStateMixin, state_base),
             {"computation_class": computation, "transaction_executor_class": executor,
-             "account_db_class": _OpAccountDB},
+             "account_db_class": OpAccountDB},
         )
         _STATE_CLASSES[key] = cls
     return cls
@@ -391,7 +186,7 @@ class EvmBackend:
         env: BlockEnv,
         accelerator: PrecompileAccelerator | None = None,
     ) -> None:
-        self._db = _SourceDB(source)
+        self._db = SourceDB(source)
         self._env = env
         context = ExecutionContext(
             coinbase=Address(env.coinbase), timestamp=env.timestamp,

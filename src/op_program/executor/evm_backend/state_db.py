@@ -1,0 +1,79 @@
+"""py-evm state storage over the verified state source (DESIGN §6: state db over the oracle).
+
+Spec: fault-proof/index.md (L2 state is fetched by hash: ``l2-state-node``, ``l2-code``).
+py-evm's key-value store misses go to ``VerifiedSource``; code lookups ask ``code_by_hash``.
+"""
+
+from eth.db.account import AccountDB
+from eth.db.backends.base import BaseDB
+from eth_typing import Address
+
+from op_program.executor.errors import ExecutorError, MissingStateError
+from op_program.executor.evm_types import EMPTY_CODE_HASH
+from op_program.executor.source import VerifiedSource
+
+
+class SourceDB(BaseDB):
+    """py-evm's backing key-value store: local nodes plus the verified state source."""
+
+    def __init__(self, source: VerifiedSource) -> None:
+        self.store: dict[bytes, bytes] = {}
+        self.written: dict[bytes, bytes] = {}
+        self.source = source
+        self.code_mode = False
+        self.pruning = False
+        self.failure: ExecutorError | None = None
+
+    def __getitem__(self, key: bytes) -> bytes:
+        value = self.store.get(key)
+        if value is None:
+            try:
+                value = self.source.code(key) if self.code_mode else self.source.node(key)
+            except MissingStateError as exc:
+                if self.pruning:
+                    # Trie pruning probes old nodes nobody needs; a KeyError there is harmless,
+                    # and a node really needed surfaces as py-evm's missing-node error.
+                    raise KeyError(key) from exc
+                self.failure = exc  # py-evm swallows some exceptions (EIP-7702 auths)
+                raise
+            except ExecutorError as exc:
+                self.failure = exc
+                raise
+            self.store[key] = value
+        return value
+
+    def __setitem__(self, key: bytes, value: bytes) -> None:
+        self.store[key] = value
+        self.written[key] = value
+
+    def __delitem__(self, key: bytes) -> None:
+        # Pruning never removes what the witness or earlier blocks may still need.
+        pass
+
+    def _exists(self, key: bytes) -> bool:
+        return key in self.store
+
+
+class OpAccountDB(AccountDB):
+    """AccountDB that asks the source for code (``code_by_hash``) rather than for a node."""
+
+    source_db: SourceDB
+
+    def get_code(self, address: Address) -> bytes:
+        """The code of ``address``, fetched by hash through the source when not local."""
+        # Same as AccountDB.get_code minus its witness bookkeeping, which copies the set of
+        # every key read on each call (quadratic over a block).
+        code_hash = self.get_code_hash(address)
+        if code_hash == EMPTY_CODE_HASH:
+            return b""
+        self.source_db.code_mode = True
+        try:
+            code: bytes = self._journaldb[code_hash]
+        finally:
+            self.source_db.code_mode = False
+        return code
+
+    def storage_root_of(self, address: bytes) -> bytes:
+        """The storage root of ``address`` as the account trie holds it."""
+        root: bytes = self._get_storage_root(Address(address))
+        return root
