@@ -227,8 +227,13 @@ class DerivationPipeline:
             self._use_holocene(True)
         return StepResult.ADVANCED_ORIGIN
 
-    def next_attributes(self, safe_head: Header) -> PayloadAttributes | None:
-        """The attributes of the next L2 block on ``safe_head``; None once L1 is exhausted.
+    @property
+    def is_holocene_active(self) -> bool:
+        """Whether the Holocene stages (assembler, stream, validator) are in use."""
+        return self._holocene
+
+    def next_attributes_with_parent(self, safe_head: Header) -> AttributesWithParent | None:
+        """Like ``next_attributes`` but with the parent ref, derived-from L1 block and span end.
 
         Raises:
             ResetError, CriticalError: derivation cannot continue.
@@ -239,9 +244,18 @@ class DerivationPipeline:
         while True:
             result = self.step(ref)
             if result is StepResult.PREPARED_ATTRIBUTES and self.last_derived is not None:
-                return self.last_derived.attributes
+                return self.last_derived
             if result is StepResult.EXHAUSTED:
                 return None
+
+    def next_attributes(self, safe_head: Header) -> PayloadAttributes | None:
+        """The attributes of the next L2 block on ``safe_head``; None once L1 is exhausted.
+
+        Raises:
+            ResetError, CriticalError: derivation cannot continue.
+        """
+        derived = self.next_attributes_with_parent(safe_head)
+        return None if derived is None else derived.attributes
 
     def on_safe_head(self, header: Header, transactions: tuple[bytes, ...]) -> None:
         """Record a block built from the last attributes as the new safe head."""

@@ -175,3 +175,16 @@ def test_step_results() -> None:
         if result is StepResult.EXHAUSTED:
             break
     assert StepResult.ADVANCED_ORIGIN in results and StepResult.EXHAUSTED in results
+
+
+def test_attributes_with_parent_and_holocene_flag() -> None:
+    w = World()
+    holo = w.l1.headers[8].timestamp
+    w = World(holocene_time=holo)
+    w.submit(8, channel_tx_data(1, [w.batch(101, w.head.hash)]))
+    pipe = w.pipeline()
+    assert not pipe.is_holocene_active and pipe.origin is None
+    derived = pipe.next_attributes_with_parent(w.head)
+    assert derived is not None and pipe.is_holocene_active
+    assert derived.parent.hash == w.head.hash and derived.derived_from.number == 8
+    assert derived.is_last_in_span
