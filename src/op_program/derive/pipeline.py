@@ -47,6 +47,7 @@ from op_program.derive.stages.l1_origins import L1OriginWindow
 from op_program.derive.stages.l1_retrieval import L1Retrieval
 from op_program.derive.stages.l1_traversal import L1Traversal
 from op_program.derive.types import L1BlockRef, L2BlockRef
+from op_program.errors import ConfigError
 from op_program.protocol.attributes import PayloadAttributes
 from op_program.protocol.blob import decode_blob
 from op_program.protocol.header import Header
@@ -121,6 +122,8 @@ class DerivationPipeline:
         l2: L2ChainProvider,
         upgrades: UpgradeTransactions = DEFAULT_UPGRADES,
     ) -> None:
+        if rollup.is_alt_da_enabled():
+            raise ConfigError("alt-DA chains are not supported: their batcher data differs")
         self._rollup = rollup
         self._l1 = l1
         self._l2 = _L2View(rollup, l2)

@@ -188,3 +188,13 @@ def test_attributes_with_parent_and_holocene_flag() -> None:
     assert derived is not None and pipe.is_holocene_active
     assert derived.parent.hash == w.head.hash and derived.derived_from.number == 8
     assert derived.is_last_in_span
+
+
+def test_alt_da_chains_are_refused() -> None:
+    import pytest
+
+    from op_program.errors import ConfigError
+
+    w = World(da_challenge_contract_address="0x" + "12" * 20)
+    with pytest.raises(ConfigError):
+        w.pipeline()
