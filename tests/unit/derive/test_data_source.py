@@ -23,9 +23,25 @@ def test_calldata_filtering_by_inbox_and_batcher() -> None:
     assert [i.calldata for i in items] == [b"a", b"b"] and hashes == []
 
 
-def test_blob_txs_ignored_before_ecotone() -> None:
-    items, hashes = calldata_items([blob_tx(INBOX, [H1])], INBOX, BATCHER, with_blobs=False)
-    assert items == [] and hashes == []
+def test_blob_txs_count_as_calldata_before_ecotone() -> None:
+    txs = [blob_tx(INBOX, [H1], data=b"cd")]
+    items, hashes = calldata_items(txs, INBOX, BATCHER, with_blobs=False)
+    assert [i.calldata for i in items] == [b"cd"] and hashes == []
+
+
+def test_set_code_transactions_are_not_batcher_transactions() -> None:
+    import dataclasses
+
+    from op_program.protocol.transactions import SetCodeTransaction
+
+    from .chain import BATCHER_KEY, _sign
+
+    unsigned = SetCodeTransaction(1, 0, 1, 1, 100_000, INBOX, 0, b"data", (), (), 0, 1, 1)
+    r, s, recid = _sign(unsigned, BATCHER_KEY)
+    tx = dataclasses.replace(unsigned, y_parity=recid, r=r, s=s)
+    assert tx.recover_sender() == BATCHER  # signed by the batcher, to the inbox, yet ignored
+    items, _ = calldata_items([tx.encode()], INBOX, BATCHER, with_blobs=True)
+    assert items == []
 
 
 def test_blob_indices_count_every_blob_in_the_block() -> None:
@@ -94,5 +110,5 @@ def test_blob_retrieval_activates_with_ecotone_by_l1_block_time() -> None:
     blobs = Blobs({H1: encode_blob(b"data")})
     before = L1BlockRef.from_header(chain.headers[1])
     after = L1BlockRef.from_header(chain.headers[2])
-    assert open_data(cfg, chain, blobs, decode_blob, before, BATCHER) == []
+    assert open_data(cfg, chain, blobs, decode_blob, before, BATCHER) == [b""]  # calldata
     assert open_data(cfg, chain, blobs, decode_blob, after, BATCHER) == [b"data"]

@@ -1,10 +1,11 @@
 """Data sources: batcher data in an L1 block, from calldata and (Ecotone) blobs.
 
 Spec: specs/protocol/derivation.md, "L1 Retrieval"; ecotone/derivation.md (blob retrieval).
-A batcher transaction is sent to the batch inbox and signed by the batcher address of the system
-config at that L1 block. Calldata transactions (types 0, 1, 2) yield their calldata; from
-Ecotone (by the L1 block's time) blob transactions (type 3) yield the data of each blob, decoded
-with OP's blob encoding; their calldata is ignored. Blob indices count every blob in the block,
+A batcher transaction (type 0, 1, 2, 3 or 0x7E) is sent to the batch inbox and signed by the
+batcher address of the system config at that L1 block. Before Ecotone every such transaction
+yields its calldata (op-node's calldata source does not look at the type); from Ecotone (by the
+L1 block's time) blob transactions yield the data of each blob, decoded with OP's blob encoding,
+and their calldata is ignored. Blob indices count every blob in the block,
 including those of unrelated transactions. A blob that does not decode is skipped, like op-node.
 """
 
@@ -22,7 +23,7 @@ from op_program.protocol.transactions import BlobTransaction, Transaction, decod
 
 log = logging.getLogger("op_program.derive")
 
-CALLDATA_TX_TYPES = (0, 1, 2)
+BATCHER_TX_TYPES = (0, 1, 2, 3, 0x7E)
 BLOB_TX_TYPE = 3
 
 BlobDecoder = Callable[[bytes], bytes]
@@ -63,11 +64,10 @@ def calldata_items(
     blob_index = 0
     for tx in _decode_all(raw_txs):
         blob_hashes = tx.blob_versioned_hashes if isinstance(tx, BlobTransaction) else ()
-        allowed = tx.tx_type in CALLDATA_TX_TYPES or (with_blobs and tx.tx_type == BLOB_TX_TYPE)
-        if not allowed or not _is_batcher_tx(tx, inbox, batcher):
+        if tx.tx_type not in BATCHER_TX_TYPES or not _is_batcher_tx(tx, inbox, batcher):
             blob_index += len(blob_hashes)
             continue
-        if tx.tx_type != BLOB_TX_TYPE:
+        if tx.tx_type != BLOB_TX_TYPE or not with_blobs:
             items.append(_Item(tx.data, -1))
             continue
         for versioned_hash in blob_hashes:
