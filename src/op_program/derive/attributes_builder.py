@@ -170,11 +170,15 @@ class AttributesBuilder:
         Raises:
             ResetError: the epoch does not follow the parent's origin, or L2 time would fall
                 behind L1 time.
-            CriticalError: malformed deposits, system config updates or fee scalars.
+            CriticalError: malformed deposits, system config updates or fee scalars; an
+                Interop block (not supported).
         """
         rollup = self._rollup
         header, sequence_number, deposits, config = self._epoch_inputs(parent, epoch, parent_config)
         timestamp = parent.timestamp + rollup.block_time
+        if rollup.is_interop(timestamp):
+            # Interop adds deposit-context transactions this builder does not produce yet.
+            raise CriticalError("derivation of Interop blocks is not supported")
         if timestamp < header.timestamp:
             raise ResetError(f"L2 time {timestamp} is before its L1 origin time {header.timestamp}")
         transactions = [

@@ -189,3 +189,22 @@ def test_default_upgrades_cover_every_upgrade_fork() -> None:
     assert len(upgrade_transactions(cfg, t + 2, DEFAULT_UPGRADES)) == 3
     both = rollup(canyon_time=0, delta_time=0, ecotone_time=t, fjord_time=t)
     assert len(upgrade_transactions(both, t, DEFAULT_UPGRADES)) == 9  # Ecotone's, then Fjord's
+
+
+def test_interop_blocks_are_refused() -> None:
+    forks = dict(
+        canyon_time=0,
+        delta_time=0,
+        ecotone_time=0,
+        fjord_time=0,
+        granite_time=0,
+        holocene_time=0,
+        isthmus_time=0,
+        jovian_time=0,
+        interop_time=0,
+    )
+    cfg, chain = world(**forks)
+    builder = AttributesBuilder(cfg, L1_MAINNET, chain, {})
+    parent = parent_on(chain, 2, 0, chain.headers[2].timestamp)
+    with pytest.raises(CriticalError):
+        builder.prepare(parent, parent.l1_origin, CONFIG)
