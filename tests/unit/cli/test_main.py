@@ -175,3 +175,20 @@ def test_log_formats(capsys: pytest.CaptureFixture[str]) -> None:
         logging.getLogger("t").debug("hidden")
         line = capsys.readouterr().err.strip()
         assert "\n" not in line and check(line), (fmt, line)
+
+
+def test_custom_chain_l1_config_served_as_key_9(tmp_path: Path) -> None:
+    from op_program.config.registry import network_by_name
+    from op_program.config.rollup_json import rollup_config_to_json
+    from op_program.host.kvstore.local import local_preimages
+    from op_program.preimage.keys import local_key
+
+    rollup = tmp_path / "rollup.json"
+    rollup.write_text(json.dumps(rollup_config_to_json(network_by_name("op-sepolia").rollup)))
+    genesis = tmp_path / "genesis.json"
+    genesis.write_text(json.dumps({"config": {"chainId": 11155420}}))
+    l1 = tmp_path / "l1.json"
+    l1.write_text(json.dumps({"config": {"chainId": 900, "cancunTime": 0}}))
+    cfg = config([*BOOT, "--rollup.config", str(rollup), "--l2.genesis", str(genesis),
+                  "--l1.chainconfig", str(l1), "--datadir", str(tmp_path)])
+    assert json.loads(local_preimages(cfg)[local_key(9)]) == {"chainId": 900, "cancunTime": 0}
