@@ -47,9 +47,10 @@ def parse_rollup_config(data: bytes | str | Mapping[str, Any]) -> RollupConfig:
         block_time=jf.req_int(obj, "block_time"),
         max_sequencer_drift=jf.req_int(obj, "max_sequencer_drift"),
         seq_window_size=jf.req_int(obj, "seq_window_size"),
-        channel_timeout=jf.opt_int(obj, "channel_timeout") or BEDROCK_CHANNEL_TIMEOUT,
-        granite_channel_timeout=jf.opt_int(obj, "granite_channel_timeout")
-        or GRANITE_CHANNEL_TIMEOUT,
+        channel_timeout=_default(jf.opt_int(obj, "channel_timeout"), BEDROCK_CHANNEL_TIMEOUT),
+        granite_channel_timeout=_default(
+            jf.opt_int(obj, "granite_channel_timeout"), GRANITE_CHANNEL_TIMEOUT
+        ),
         l1_chain_id=jf.req_int(obj, "l1_chain_id"),
         l2_chain_id=jf.req_int(obj, "l2_chain_id"),
         batch_inbox_address=jf.req_address(obj, "batch_inbox_address"),
@@ -59,12 +60,19 @@ def parse_rollup_config(data: bytes | str | Mapping[str, Any]) -> RollupConfig:
         superchain_config_address=jf.opt_address(obj, "superchain_config_address"),
         da_challenge_address=_da_challenge_address(obj),
         blobs_enabled_l1_timestamp=jf.opt_int(obj, "blobs_data"),
-        interop_message_expiry_window=jf.opt_int(obj, "interop_message_expiry_window") or 3600,
+        interop_message_expiry_window=_default(
+            jf.opt_int(obj, "interop_message_expiry_window"), 3600
+        ),
         hardforks=_parse_hardforks(obj),
         base_fee=_parse_base_fee(obj),
     )
     validate_rollup_config(config)
     return config
+
+
+def _default(value: int | None, default: int) -> int:
+    """``value`` unless the field was absent (an explicit 0 stays 0 and is then validated)."""
+    return default if value is None else value
 
 
 def _parse_block_id(value: object, name: str) -> BlockId:

@@ -153,3 +153,12 @@ def test_malformed_configs_raise_config_error(mutate: Any) -> None:
 def test_bad_json_is_config_error(raw: bytes) -> None:
     with pytest.raises(OpProgramError):
         parse_rollup_config(raw)
+
+
+def test_defaults_only_for_absent_fields() -> None:
+    js = minimal_rollup_json()
+    del js["channel_timeout"]
+    cfg = parse_rollup_config(js)
+    assert cfg.channel_timeout == 300 and cfg.granite_channel_timeout == 50
+    with pytest.raises(ConfigError):
+        parse_rollup_config(minimal_rollup_json(channel_timeout=0))
