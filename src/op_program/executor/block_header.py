@@ -48,7 +48,10 @@ class Roots:
 def parent_base_fee_params(config: RollupConfig, parent: Header, timestamp: int) -> Eip1559Params:
     """The EIP-1559 parameters that set this block's base fee (from the parent from Holocene)."""
     if config.is_holocene(parent.timestamp):
-        return decode_extra_data(parent.extra_data, config.is_jovian(parent.timestamp))
+        # A Jovian parent carries version 1 (with a minimum base fee); the first Jovian block's
+        # parent still carries Holocene's version 0.
+        jovian = config.is_jovian(parent.timestamp) and parent.extra_data[:1] != b"\x00"
+        return decode_extra_data(parent.extra_data, jovian)
     return Eip1559Params(
         denominator=config.eip1559_denominator_at(timestamp),
         elasticity=config.base_fee.eip1559_elasticity,

@@ -8,6 +8,7 @@ and do not count towards the block's gas.
 
 from importlib import resources
 
+from op_program.encoding.hashing import keccak256
 from op_program.executor.errors import ExecutorError
 from op_program.executor.evm_backend import EvmBackend
 from op_program.executor.rules import BlockRules
@@ -24,16 +25,22 @@ CREATE2_DEPLOYER_CODE_HASH = bytes.fromhex(
 
 
 def create2deployer_code() -> bytes:
-    """The create2deployer runtime code (package data, checked against its spec'd hash).
+    """The create2deployer runtime code (package data, checked against its code hash).
+
+    The bytes are the superchain-registry contract op-geth installs at Canyon
+    (``EnsureCreate2Deployer``); its code hash is the protocol fact.
 
     Raises:
         ExecutorError: the package data is missing.
     """
     try:
         text = resources.files("op_program.executor").joinpath("create2deployer.hex").read_text()
-    except (FileNotFoundError, OSError) as exc:
+        code = bytes.fromhex(text.strip().removeprefix("0x"))
+    except (OSError, ValueError) as exc:
         raise ExecutorError("create2deployer bytecode is not packaged") from exc
-    return bytes.fromhex(text.strip().removeprefix("0x"))
+    if keccak256(code) != CREATE2_DEPLOYER_CODE_HASH:
+        raise ExecutorError("packaged create2deployer bytecode has the wrong code hash")
+    return code
 
 
 def apply_system_calls(

@@ -247,6 +247,10 @@ class EvmBackend:
         """Install code at ``address`` (irregular state transitions such as Canyon's)."""
         self._call(self._state.set_code, address, code)
 
+    def set_storage(self, address: bytes, slot: int, value: int) -> None:
+        """Write a storage word directly (irregular state transitions, test pre-states)."""
+        self._call(self._state.set_storage, address, slot, value)
+
     def snapshot(self) -> Any:
         """A checkpoint to roll back to (failed deposits)."""
         return self._state.snapshot()
