@@ -59,21 +59,18 @@ class StubNode:
 
             def do_POST(self) -> None:
                 body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-                stub.calls.append(body["method"])
+                requests = body if isinstance(body, list) else [body]
+                stub.calls.extend(r["method"] for r in requests)
                 if self._fault():
                     return
                 if stub.faults and stub.faults[0] == "error":
                     stub.faults.pop(0)
-                    self._send(200, json.dumps({"jsonrpc": "2.0", "id": body["id"], "error": {
-                        "code": -32000, "message": "busy"}}).encode())
-                    return
-                method = stub.methods.get(body["method"])
-                if method is None:
-                    reply = {"jsonrpc": "2.0", "id": body["id"],
-                             "error": {"code": -32601, "message": "method not found"}}
+                    replies = [{"jsonrpc": "2.0", "id": r["id"], "error": {
+                        "code": -32000, "message": "busy"}} for r in requests]
                 else:
-                    reply = {"jsonrpc": "2.0", "id": body["id"], "result": method(body["params"])}
-                self._send(200, json.dumps(reply).encode())
+                    replies = [stub._reply(r) for r in requests]
+                out = replies if isinstance(body, list) else replies[0]
+                self._send(200, json.dumps(out).encode())
 
             def do_GET(self) -> None:
                 stub.calls.append(self.path)
@@ -89,6 +86,13 @@ class StubNode:
         self.server.daemon_threads = True
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
+
+    def _reply(self, request: dict[str, Any]) -> dict[str, Any]:
+        method = self.methods.get(request["method"])
+        if method is None:
+            return {"jsonrpc": "2.0", "id": request["id"],
+                    "error": {"code": -32601, "message": "method not found"}}
+        return {"jsonrpc": "2.0", "id": request["id"], "result": method(request["params"])}
 
     @property
     def url(self) -> str:

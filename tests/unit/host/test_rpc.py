@@ -162,3 +162,19 @@ def test_payload_witness_and_proofs_over_rpc(node: StubNode) -> None:
     node.methods["eth_getProof"] = lambda p: {"accountProof": [], "storageProof": []}
     with pytest.raises(RPCResponseError, match="no storage proof"):
         l2.account_proof(b"\xaa" * 20, "0x5")
+
+
+def test_batches(node: StubNode) -> None:
+    node.methods["echo"] = lambda p: p[0]
+    client = JsonRpcClient(node.url)
+    assert client.batch("echo", [[i] for i in range(250)], size=100) == list(range(250))
+    assert node.calls.count("echo") == 250
+    with pytest.raises(RPCResponseError) as info:
+        client.batch("missing", [[1], [2]])
+    assert info.value.code == -32601
+    node.faults = ["malformed"]
+    with pytest.raises(RPCResponseError, match="malformed JSON"):
+        client.batch("echo", [[1]])
+    node.faults = ["wrongid"]
+    with pytest.raises(RPCResponseError, match="not a list"):
+        client.batch("echo", [[1]])

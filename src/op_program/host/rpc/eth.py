@@ -93,9 +93,11 @@ class EthSource:
     def _transactions(self, block_hash: bytes) -> BlockData:
         header, block = self._block(block_hash)
         raws = []
-        for tx_hash in _tx_hashes(block):
-            raw = _hex_result(self.rpc.call("eth_getRawTransactionByHash", bytes_to_hex(tx_hash)),
-                              "raw transaction")
+        tx_hashes = _tx_hashes(block)
+        replies = self.rpc.batch("eth_getRawTransactionByHash",
+                                 [[bytes_to_hex(h)] for h in tx_hashes])
+        for tx_hash, reply in zip(tx_hashes, replies, strict=True):
+            raw = _hex_result(reply, "raw transaction")
             if keccak256(raw) != tx_hash:
                 raise FetchedDataError(f"raw transaction does not hash to 0x{tx_hash.hex()}")
             raws.append(raw)
@@ -145,8 +147,8 @@ class EthSource:
                 raise FetchedDataError(f"{method} returned {len(receipts)} receipts for "
                                        f"{len(tx_hashes)} transactions")
             return receipts
-        return [_trie_form(receipt_from_json(self.rpc.call(PER_TRANSACTION, bytes_to_hex(h))))
-                for h in tx_hashes]
+        replies = self.rpc.batch(PER_TRANSACTION, [[bytes_to_hex(h)] for h in tx_hashes])
+        return [_trie_form(receipt_from_json(r)) for r in replies]
 
 
 def _tx_hashes(block: Mapping[str, Any]) -> list[bytes]:

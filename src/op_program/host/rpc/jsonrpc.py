@@ -69,9 +69,51 @@ class JsonRpcClient:
             raise RPCResponseError(f"{method}: response without result")
         return reply["result"]
 
+    def batch(self, method: str, params_list: list[list[Any]], size: int = 100) -> list[Any]:
+        """Call ``method`` once per params entry in JSON-RPC batches; results in order.
+
+        Raises:
+            RPCError: transport or HTTP failure.
+            RPCResponseError: any entry answered with an error, or a malformed batch reply.
+        """
+        results: list[Any] = []
+        for start in range(0, len(params_list), size):
+            results += self._batch(method, params_list[start:start + size])
+        return results
+
+    def _batch(self, method: str, params_list: list[list[Any]]) -> list[Any]:
+        ids = [next(self._ids) for _ in params_list]
+        body = [{"jsonrpc": "2.0", "id": i, "method": method, "params": p}
+                for i, p in zip(ids, params_list, strict=True)]
+        _log.debug("RPC batch method=%s calls=%d url=%s", method, len(body), self.url)
+        try:
+            response = self._http.post(self.url, json=body)
+        except httpx.HTTPError as exc:
+            raise RPCError(f"{method} batch: {type(exc).__name__}: {exc}") from exc
+        reply = _decode_json(response, f"{method} batch")
+        if not isinstance(reply, list):
+            raise RPCResponseError(f"{method} batch: reply is not a list", _code_of(reply))
+        by_id = {item.get("id"): item for item in reply if isinstance(item, dict)}
+        results = []
+        for request_id in ids:
+            item = by_id.get(request_id)
+            if item is None or ("result" not in item and "error" not in item):
+                raise RPCResponseError(f"{method} batch: no reply to request {request_id}")
+            if item.get("error") is not None:
+                raise RPCResponseError(f"{method}: RPC error {item['error']}",
+                                       _code_of(item))
+            results.append(item["result"])
+        return results
+
     def close(self) -> None:
         """Close the HTTP connection pool."""
         self._http.close()
+
+
+def _code_of(reply: Any) -> int | None:
+    error = reply.get("error") if isinstance(reply, dict) else None
+    code = error.get("code") if isinstance(error, dict) else None
+    return code if isinstance(code, int) else None
 
 
 class BeaconHttpClient:
