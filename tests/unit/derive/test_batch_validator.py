@@ -126,3 +126,20 @@ def test_flush_drops_span_and_channel() -> None:
     bv.flush_channel()
     assert src.flushed == 1
     assert step(bv, l2_block(51, 1212, EPOCH, seq=6)) is None
+
+
+def test_span_block_with_unknown_origin_is_dropped_not_critical() -> None:
+    # the prefix checks pass (start epoch 100, end epoch 101 known) but a middle block names
+    # epoch 99, outside the window: Holocene treats the span as invalid (spec note)
+    sp = SpanBatch(
+        SAFE.hash[:20],
+        l1_block(101).hash[:20],
+        (
+            SpanBatchElement(100, 1212, ()),
+            SpanBatchElement(99, 1214, ()),
+            SpanBatchElement(101, 1216, ()),
+        ),
+    )
+    bv, src = setup(sp, batch(1212))
+    assert step(bv, SAFE) is None
+    assert src.flushed == 1

@@ -18,8 +18,9 @@ from op_program.derive.batch_validity import (
     check_span_batch_prefix,
 )
 from op_program.derive.errors import NotEnoughDataError
-from op_program.derive.stages.batch_queue import BatchSource, expand_span
+from op_program.derive.stages.batch_queue import BatchSource
 from op_program.derive.types import L1BlockRef, L2BlockRef
+from op_program.errors import DecodeError
 from op_program.protocol.batches import SingularBatch
 
 log = logging.getLogger("op_program.derive")
@@ -83,7 +84,14 @@ class BatchStream:
             raise NotEnoughDataError("span batch dropped with the rest of its channel")
         if validity is not BatchValidity.ACCEPT:
             raise NotEnoughDataError(f"span batch is {validity.value}")
-        self.next_span = expand_span(read, l1_blocks, parent)
+        try:
+            self.next_span = read.singular_batches(l1_blocks, parent.timestamp)
+        except DecodeError as exc:
+            # An element with an unknown L1 origin makes the span invalid, not derivation
+            # (holocene/derivation.md, "Span Batches" note): drop it with its channel.
+            log.warning("span batch blocks do not resolve: %s", exc)
+            self.flush_channel()
+            raise NotEnoughDataError("span batch dropped with the rest of its channel") from None
         if not self.next_span:
             raise NotEnoughDataError("span batch has no blocks after the safe head")
         batch_out = self._pop(parent)
