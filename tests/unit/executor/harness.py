@@ -33,8 +33,10 @@ DEPOSITOR = bytes.fromhex("deaddeaddeaddeaddeaddeaddeaddeaddead0001")
 
 def config(**times: int | None) -> RollupConfig:
     """A rollup config with every fork up to Holocene at genesis, overridable by keyword."""
-    forks = dict(regolith_time=0, canyon_time=0, delta_time=0, ecotone_time=0, fjord_time=0,
-                 granite_time=0, holocene_time=0)
+    forks: dict[str, int | None] = dict(
+        regolith_time=0, canyon_time=0, delta_time=0, ecotone_time=0, fjord_time=0,
+        granite_time=0, holocene_time=0,
+    )
     forks.update(times)
     zero = bytes(32)
     return RollupConfig(
@@ -127,8 +129,12 @@ def user_tx(nonce: int, to: bytes | None, data: bytes = b"", gas: int = 100_000,
             value: int = 0, max_fee: int = 2 * PARENT_BASE_FEE, tip: int = 1_000,
             chain_id: int = CHAIN_ID) -> bytes:
     """An EIP-1559 transaction signed by SENDER."""
-    fields = [chain_id, nonce, tip, max_fee, gas, to, value, data, ()]
-    unsigned = DynamicFeeTransaction(*fields, 0, 0, 0)
-    sig = KEY.sign_recoverable(unsigned.signing_hash(), hasher=None)
-    r, s, v = int.from_bytes(sig[:32], "big"), int.from_bytes(sig[32:64], "big"), sig[64]
-    return DynamicFeeTransaction(*fields, v, r, s).encode()
+    def make(v: int, r: int, s: int) -> DynamicFeeTransaction:
+        return DynamicFeeTransaction(
+            chain_id=chain_id, nonce=nonce, max_priority_fee_per_gas=tip, max_fee_per_gas=max_fee,
+            gas=gas, to=to, value=value, data=data, access_list=(), y_parity=v, r=r, s=s,
+        )
+
+    sig = KEY.sign_recoverable(make(0, 0, 0).signing_hash(), hasher=None)
+    r, s = int.from_bytes(sig[:32], "big"), int.from_bytes(sig[32:64], "big")
+    return make(sig[64], r, s).encode()

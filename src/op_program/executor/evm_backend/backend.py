@@ -82,7 +82,9 @@ class _OpExecutorMixin:
             cost = transaction.gas * transaction.gas_price + transaction.upfront_fee
             state.delta_balance(transaction.sender, -cost)
         state.increment_nonce(transaction.sender)
-        refund = self.calc_message_refund(transaction)  # type: ignore[attr-defined]
+        # Pre-Cancun executors have neither hook (no EIP-7702 refunds or delegations).
+        refund_hook = getattr(self, "calc_message_refund", None)
+        refund = refund_hook(transaction) if refund_hook is not None else 0
         gas = transaction.gas - transaction.intrinsic_gas
         if transaction.to == b"":
             nonce = state.get_nonce(transaction.sender) - 1
@@ -91,7 +93,11 @@ class _OpExecutorMixin:
                 value=transaction.value, data=b"", code=transaction.data,
                 create_address=_create_address(transaction.sender, nonce), refund=refund,
             )
-        code, delegation = self.get_code_at_address(transaction.to)  # type: ignore[attr-defined]
+        code_hook = getattr(self, "get_code_at_address", None)
+        if code_hook is not None:
+            code, delegation = code_hook(transaction.to)
+        else:
+            code, delegation = state.get_code(transaction.to), None
         return Message(
             gas=gas, to=Address(transaction.to), sender=Address(transaction.sender),
             value=transaction.value, data=transaction.data, code=code, refund=refund,

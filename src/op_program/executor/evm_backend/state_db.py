@@ -4,6 +4,9 @@ Spec: fault-proof/index.md (L2 state is fetched by hash: ``l2-state-node``, ``l2
 py-evm's key-value store misses go to ``VerifiedSource``; code lookups ask ``code_by_hash``.
 """
 
+from typing import Any
+
+from eth.constants import BLANK_ROOT_HASH
 from eth.db.account import AccountDB
 from eth.db.backends.base import BaseDB
 from eth_typing import Address
@@ -58,6 +61,13 @@ class OpAccountDB(AccountDB):
     """AccountDB that asks the source for code (``code_by_hash``) rather than for a node."""
 
     source_db: SourceDB
+
+    def __init__(self, db: Any, state_root: Any = BLANK_ROOT_HASH) -> None:
+        super().__init__(db, state_root)
+        # Squashing the account trie with pruning deletes replaced nodes from the backing
+        # batch through ``pop``, which reads each node first: the oracle would be asked for
+        # nodes no execution needs (op-geth never asks). Keep replaced nodes instead.
+        self._trie._db.is_pruning = False
 
     def get_code(self, address: Address) -> bytes:
         """The code of ``address``, fetched by hash through the source when not local."""
