@@ -67,7 +67,7 @@ class OpAccountDB(AccountDB):
         # Squashing the account trie with pruning deletes replaced nodes from the backing
         # batch through ``pop``, which reads each node first: the oracle would be asked for
         # nodes no execution needs (op-geth never asks). Keep replaced nodes instead.
-        self._trie._db.is_pruning = False
+        self._trie._db.is_pruning = False  # type: ignore[attr-defined]
 
     def get_code(self, address: Address) -> bytes:
         """The code of ``address``, fetched by hash through the source when not local."""
