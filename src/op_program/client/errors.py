@@ -18,6 +18,10 @@ class PreimageFormatError(DecodeError):
     """A preimage that hashes correctly but does not decode as the expected structure."""
 
 
+class PreimageUnavailableError(ClientError):
+    """The oracle has no preimage for a key the program needs."""
+
+
 class BootError(ClientError):
     """Boot inputs (local keys) that are malformed or name an unknown chain."""
 

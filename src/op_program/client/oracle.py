@@ -10,7 +10,11 @@ import hashlib
 from collections import OrderedDict
 from typing import Protocol
 
-from op_program.client.errors import PreimageFormatError, PreimageMismatchError
+from op_program.client.errors import (
+    PreimageFormatError,
+    PreimageMismatchError,
+    PreimageUnavailableError,
+)
 from op_program.encoding.hashing import keccak256, sha256
 from op_program.errors import OpProgramError
 from op_program.hints import HintType
@@ -105,7 +109,12 @@ class ClientOracle:
         self.last_key = key
         self.requests += 1
         self._digest.update(key)
-        value = bytes(self._source.get(key))
+        try:
+            value = bytes(self._source.get(key))
+        except LookupError as exc:
+            # An in-process oracle's KeyError must not reach code that reads KeyError as
+            # "absent" (py-evm's tries do): a missing preimage always ends the program.
+            raise PreimageUnavailableError(f"no preimage for key 0x{key.hex()}") from exc
         _verify(key, value)
         self._store(key, value)
         return value

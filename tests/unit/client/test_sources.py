@@ -121,3 +121,13 @@ def test_state_source_serves_the_executor() -> None:
     node = state.node_by_hash(l2.head.state_root)
     assert keccak256(node) == l2.head.state_root
     assert raw.hints[-1] == "l2-state-node 0x" + l2.head.state_root.hex()
+
+
+def test_missing_preimage_is_a_typed_error_never_a_key_error() -> None:
+    from op_program.client.errors import PreimageUnavailableError
+
+    raw = DictOracle({})
+    oracle = ClientOracle(raw, raw)
+    with pytest.raises(PreimageUnavailableError, match="0x02" + "ab" * 31):
+        oracle.keccak(b"\xab" * 32)
+    assert oracle.last_key == b"\x02" + b"\xab" * 31
