@@ -1,12 +1,24 @@
 """Devnet scenarios for the end-to-end tests: each builds a chain and names the block to prove."""
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from op_program.devnet.batcher import BatcherOptions, BatchType
+from op_program.devnet.keys import DevAccount
+from op_program.devnet.l2_txs import L2Wallet
 from op_program.devnet.network import Devnet, DevnetOptions
 from op_program.devnet.sequencer import L2Block
 from op_program.protocol.compression import CompressionAlgo
+from op_program.protocol.system_config import (
+    UPDATE_BATCHER,
+    UPDATE_DA_FOOTPRINT_GAS_SCALAR,
+    UPDATE_EIP1559_PARAMS,
+    UPDATE_FEE_SCALARS,
+    UPDATE_GAS_LIMIT,
+    UPDATE_MIN_BASE_FEE,
+    UPDATE_OPERATOR_FEE_PARAMS,
+    encode_ecotone_scalar,
+)
 from op_program.protocol.transactions import DepositTransaction
 
 
@@ -59,6 +71,95 @@ def deposits() -> Scenario:
     return Scenario(devnet, 0, blocks[-1].number)
 
 
+def config_changes() -> Scenario:
+    """SystemConfig updates mid-run: batcher, gas limit, scalars, EIP-1559, operator fee, ..."""
+    devnet = Devnet()
+    devnet.mine_l1()
+    early = devnet.sequence_to_l1_head()
+    new_batcher = DevAccount.from_label("second batcher")
+    updates = [
+        (UPDATE_BATCHER, bytes(12) + new_batcher.address),
+        (UPDATE_GAS_LIMIT, (25_000_000).to_bytes(32, "big")),
+        (UPDATE_FEE_SCALARS, bytes(32) + encode_ecotone_scalar(2000, 700_000)),
+        (UPDATE_EIP1559_PARAMS, bytes(24) + (100).to_bytes(4, "big") + (4).to_bytes(4, "big")),
+        (UPDATE_OPERATOR_FEE_PARAMS, bytes(20) + (1500).to_bytes(4, "big")
+         + (10**9).to_bytes(8, "big")),
+        (UPDATE_MIN_BASE_FEE, (2 * 10**9).to_bytes(32, "big")),
+        (UPDATE_DA_FOOTPRINT_GAS_SCALAR, (500).to_bytes(32, "big")),
+    ]
+    # The old batcher's data must land before the update: an L1 block's batcher transactions
+    # are checked against the config with that block's updates applied (op-node L1 traversal).
+    devnet.batcher.submit(early)
+    for update_type, payload in updates:
+        devnet.update_config(update_type, payload)
+    devnet.mine_l1()
+    wallet = devnet.wallet
+    later = devnet.sequence([[wallet.transfer(devnet.bob.address, n)] for n in (1, 2)])
+    later += devnet.sequence_to_l1_head()
+    assert later[-1].header.gas_limit == 25_000_000
+    devnet.batcher.submit(later, sender=new_batcher)
+    devnet.mine_l1()
+    return Scenario(devnet, 0, later[-1].number)
+
+
+def rogue_batcher() -> Scenario:
+    """A rogue sender posts different batches and garbage first; only the batcher's count."""
+    devnet = Devnet()
+    devnet.mine_l1(2)
+    blocks = user_blocks(devnet) + devnet.sequence_to_l1_head()
+    extra = devnet.wallet.transfer(devnet.bob.address, 999)
+    forged = [replace(blocks[0], transactions=blocks[0].transactions + (extra,)), *blocks[1:]]
+    devnet.batcher.submit(forged, sender=devnet.rogue)
+    devnet.batcher.post_garbage(b"\x00" + bytes(range(200)))
+    devnet.batcher.post_garbage(b"\x07not a frame")
+    devnet.batcher.submit(blocks)
+    devnet.mine_l1()
+    return Scenario(devnet, 0, blocks[-1].number)
+
+
+def expired_window() -> Scenario:
+    """No batches at all: once the sequencing window expires, deposit-only blocks are derived."""
+    devnet = Devnet(DevnetOptions(seq_window_size=4))
+    devnet.mine_l1(3)
+    blocks = devnet.sequence_to_l1_head()
+    devnet.mine_l1(6)
+    return Scenario(devnet, 0, blocks[-1].number)
+
+
+def holocene_invalid_tx() -> Scenario:
+    """Holocene: a batch with an invalid transaction becomes a deposit-only block."""
+    devnet = Devnet()
+    devnet.mine_l1(1)
+    first = devnet.sequence(count=1)
+    bad_tx = L2Wallet(devnet.alice, devnet.rollup.l2_chain_id, nonce=10**6).transfer(
+        devnet.bob.address, 1)
+    devnet.batcher.submit([replace(first[0], transactions=first[0].transactions + (bad_tx,))])
+    rest = devnet.sequence_to_l1_head()
+    devnet.batcher.submit(rest)
+    devnet.mine_l1()
+    return Scenario(devnet, 0, rest[-1].number)
+
+
+def trace_extension() -> Scenario:
+    """The claimed block is the agreed block: nothing to derive."""
+    scenario = batched(BatcherOptions())
+    return Scenario(scenario.devnet, scenario.claimed, scenario.claimed)
+
+
+def fork_activations() -> Scenario:
+    """Fjord, Granite, Holocene, Isthmus and Jovian activate after genesis (upgrade deposits)."""
+    offsets = {"fjord": 4, "granite": 6, "holocene": 8, "isthmus": 10, "jovian": 14}
+    return batched(BatcherOptions(compression=CompressionAlgo.ZLIB),
+                   DevnetOptions(fork_offsets=offsets))
+
+
+def out_of_order_frames() -> Scenario:
+    """Before Holocene the channel bank reassembles frames that arrive in reverse order."""
+    offsets: dict[str, int | None] = {"holocene": 10**6, "isthmus": None, "jovian": None}
+    return batched(BatcherOptions(max_frame_data=300, reverse_frames=True),
+                   DevnetOptions(fork_offsets=offsets))
+
+
 SCENARIOS: dict[str, Callable[[], Scenario]] = {
     "calldata-singular-zlib": lambda: batched(
         BatcherOptions(BatchType.SINGULAR, CompressionAlgo.ZLIB)),
@@ -70,4 +171,11 @@ SCENARIOS: dict[str, Callable[[], Scenario]] = {
     "frames-across-txs-and-blocks": lambda: batched(
         BatcherOptions(max_frame_data=200, frames_per_tx=2, txs_per_l1_block=2)),
     "deposits": deposits,
+    "config-changes": config_changes,
+    "rogue-batcher-and-garbage": rogue_batcher,
+    "expired-sequencing-window": expired_window,
+    "holocene-invalid-tx-deposit-only": holocene_invalid_tx,
+    "trace-extension": trace_extension,
+    "fork-activations": fork_activations,
+    "out-of-order-frames-pre-holocene": out_of_order_frames,
 }  # fmt: skip

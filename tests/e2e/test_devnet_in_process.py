@@ -2,7 +2,8 @@
 
 import pytest
 
-from tests.e2e.scenarios import SCENARIOS, Scenario
+from op_program.devnet.batcher import BatcherOptions
+from tests.e2e.scenarios import SCENARIOS, Scenario, batched, deposits
 
 pytestmark = pytest.mark.e2e
 
@@ -26,3 +27,26 @@ def test_wrong_claim_is_invalid(scenario: Scenario) -> None:
     result = scenario.devnet.prove(scenario.agreed, scenario.claimed, WRONG_CLAIM,
                                    l1_head=scenario.l1_head)  # fmt: skip
     assert result.exit_code == 1
+
+
+def test_claim_beyond_what_the_l1_head_supports() -> None:
+    """With the batch above the L1 head, the output is taken at the safe head reached."""
+    scenario = batched(BatcherOptions())
+    devnet = scenario.devnet
+    batch_block = devnet.l1.head.number - 1  # submit() mined it, then one more block
+    before_batch = batch_block - 1
+    sequencer_claim = devnet.prove(0, scenario.claimed, l1_head=before_batch)
+    assert sequencer_claim.exit_code == 1
+    agreed_output = devnet.sequencer.blocks[0].output.root
+    safe_head_claim = devnet.prove(0, scenario.claimed, agreed_output, l1_head=before_batch)
+    assert safe_head_claim.exit_code == 0
+
+
+def test_scenarios_exercise_what_they_name() -> None:
+    """Deposits include a failed one; the withdrawal changes the message-passer storage root."""
+    devnet = deposits().devnet
+    statuses = [r.status for b in devnet.sequencer.blocks for r in b.receipts if r.tx_type == 0x7E]
+    assert 0 in statuses
+    withdrawal = batched(BatcherOptions()).devnet.sequencer.blocks
+    roots = {b.output.message_passer_storage_root for b in withdrawal}
+    assert len(roots) == 2  # before and after the withdrawal
