@@ -102,28 +102,31 @@ def _ancestor_hashes(parent: Header, source: VerifiedSource) -> Iterator[bytes]:
         header = Header.decode(source.header(block_hash))
 
 
-def _execute(ctx: BlockContext, txs: tuple[bytes, ...]) -> tuple[list[Receipt], int]:
+def _execute(ctx: BlockContext, txs: tuple[bytes, ...]) -> tuple[list[Receipt], int, int]:
+    """Apply every transaction; return receipts, gas used and the DA footprint (Jovian)."""
     receipts: list[Receipt] = []
-    cumulative = 0
+    cumulative = footprint = 0
     for index, raw in enumerate(txs):
         tx = decode(index, raw)
         if isinstance(tx, DepositTransaction):
             applied = apply_deposit(ctx, tx, cumulative, index)
         else:
+            if ctx.rules.jovian:
+                footprint += _da_footprint(ctx.backend, raw)
+                if footprint > ctx.gas_limit:
+                    raise InvalidTransactionError(index, "block DA footprint over the gas limit")
             applied = apply_user_transaction(ctx, tx, raw, cumulative, index)
         cumulative += applied.gas_used
         receipts.append(applied.receipt)
-    return receipts, cumulative
+    return receipts, cumulative, footprint
 
 
-def _da_footprint(backend: EvmBackend, txs: tuple[bytes, ...], gas_limit: int) -> int:
+def _da_footprint(backend: EvmBackend, raw: bytes) -> int:
+    """Jovian DA footprint of one user transaction, with the scalar L1Block holds now."""
     scalar = read_l1_fee_params(
         lambda slot: backend.get_storage(L1_BLOCK_ADDRESS, slot), True, True
     ).da_footprint_gas_scalar
-    total = sum(da_footprint(raw, scalar) for raw in txs)
-    if total > gas_limit:
-        raise InvalidTransactionError(len(txs) - 1, "block DA footprint exceeds the gas limit")
-    return total
+    return da_footprint(raw, scalar)
 
 
 def build_block(
@@ -155,8 +158,7 @@ def build_block(
     apply_system_calls(backend, rules, parent, attributes)
     txs = attributes.transactions
     ctx = BlockContext(backend, rules, fields.base_fee, fields.gas_limit, config.l2_chain_id)
-    receipts, gas_used = _execute(ctx, txs)
-    blob_gas_used = _da_footprint(backend, txs, fields.gas_limit) if rules.jovian else 0
+    receipts, gas_used, blob_gas_used = _execute(ctx, txs)
     state_root = backend.state_root()
     # Before Isthmus op-geth never reads this account, so its nodes may be absent here.
     passer_root = backend.storage_root(MESSAGE_PASSER_ADDRESS) if rules.isthmus else None

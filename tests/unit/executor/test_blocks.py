@@ -225,3 +225,18 @@ def test_jovian_base_fee_meters_the_parent_da_footprint() -> None:
     high = h.build(cfg, busy, attrs, pre).header.base_fee_per_gas
     assert low == h.PARENT_BASE_FEE
     assert high is not None and high > low
+
+
+def test_jovian_da_footprint_over_the_gas_limit_invalidates_the_transaction() -> None:
+    def state(backend: EvmBackend) -> None:
+        isthmus_state(backend)
+        backend.set_storage(h.L1_BLOCK, 8, 65_535 << 96)  # daFootprintGasScalar at its maximum
+    root, pre = h.make_state(state)
+    cfg = h.config(isthmus_time=0, jovian_time=0)
+    attrs = dataclasses.replace(
+        h.attributes([h.deposit(h.ALICE), h.user_tx(0, h.ALICE, max_fee=10**7)], min_base_fee=0),
+        gas_limit=5_000_000,
+    )
+    with pytest.raises(InvalidTransactionError, match="DA footprint") as info:
+        h.build(cfg, h.parent_header(root, jovian=True), attrs, pre)
+    assert info.value.index == 1
