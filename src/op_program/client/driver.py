@@ -12,12 +12,15 @@ import logging
 from typing import Protocol, TypeVar
 
 from op_program.client.errors import DriverError
+from op_program.derive.errors import TemporaryError
 from op_program.errors import OpProgramError
 from op_program.protocol.header import Header
 
 log = logging.getLogger("op_program.client.driver")
 
 DEPOSIT_TX_TYPE = 0x7E
+MAX_TEMPORARY_ERRORS = 1000
+"""Consecutive temporary derivation errors tolerated before the driver gives up."""
 
 
 class Attributes(Protocol):
@@ -106,11 +109,25 @@ def drive(
         The safe head reached.
 
     Raises:
-        DriverError: a deposit-only block failed too (Holocene), which no valid chain allows.
+        DriverError: a deposit-only block failed too (Holocene), which no valid chain allows,
+            or derivation failed temporarily more than ``MAX_TEMPORARY_ERRORS`` times in a row.
+        OpProgramError: reset and critical derivation errors propagate (they end the program).
     """
     built = 0
+    temporary = 0
     while chain.head.number < target:
-        attributes = pipeline.next_attributes(chain.head)
+        try:
+            attributes = pipeline.next_attributes(chain.head)
+        except TemporaryError as exc:
+            # As op-program's driver: no external fetch can fail here, but stages may report
+            # a temporary condition (e.g. a channel timing out); their state moved on, so step
+            # again. A bound turns a stage that never recovers into a program error.
+            temporary += 1
+            if temporary > MAX_TEMPORARY_ERRORS:
+                raise DriverError(f"derivation keeps failing temporarily: {exc}") from exc
+            log.warning("Temporary error in derivation err=%s", exc)
+            continue
+        temporary = 0
         if attributes is None:
             log.info("Derivation complete: L1 data exhausted safe_head=%d", chain.head.number)
             break

@@ -2,8 +2,14 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from op_program.client.driver import InvalidPayloadError, deposits_only, drive
+from op_program.client.driver import (
+    MAX_TEMPORARY_ERRORS,
+    InvalidPayloadError,
+    deposits_only,
+    drive,
+)
 from op_program.client.errors import DriverError
+from op_program.derive.errors import CriticalError, ResetError, TemporaryError
 from op_program.protocol.header import Header
 
 DEPOSIT = b"\x7e\x01"
@@ -111,3 +117,45 @@ def test_holocene_deposit_only_failure_is_critical() -> None:
 def test_deposits_only_keeps_order_and_drops_empty() -> None:
     attrs = Attrs(1, (DEPOSIT, USER, b"", b"\x7e\x02"))
     assert deposits_only(attrs).transactions == (DEPOSIT, b"\x7e\x02")
+
+
+@dataclass
+class FlakyPipeline(FakePipeline):
+    failures: int = 0
+
+    def next_attributes(self, safe_head: Header) -> Attrs | None:
+        if self.failures:
+            self.failures -= 1
+            raise TemporaryError("channel timed out")
+        return super().next_attributes(safe_head)
+
+
+def test_temporary_errors_are_retried() -> None:
+    pipeline = FlakyPipeline([Attrs(102, (DEPOSIT,))], failures=3)
+    assert drive(pipeline, FakeBuilder(), FakeChain(_genesis()), 11, lambda t: False).number == 11
+
+
+def test_endless_temporary_errors_become_a_driver_error() -> None:
+    pipeline = FlakyPipeline([], failures=MAX_TEMPORARY_ERRORS + 1)
+    with pytest.raises(DriverError):
+        drive(pipeline, FakeBuilder(), FakeChain(_genesis()), 11, lambda t: False)
+
+
+@dataclass
+class FailingPipeline(FakePipeline):
+    error: Exception = field(default_factory=lambda: ResetError("reorg"))
+
+    def next_attributes(self, safe_head: Header) -> Attrs | None:
+        raise self.error
+
+
+@pytest.mark.parametrize("error", [ResetError("reorg"), CriticalError("broken")])
+def test_reset_and_critical_errors_propagate(error: Exception) -> None:
+    with pytest.raises(type(error)):
+        drive(
+            FailingPipeline([], error=error),
+            FakeBuilder(),
+            FakeChain(_genesis()),
+            11,
+            lambda t: False,
+        )
