@@ -2,9 +2,7 @@
 
 Import the fixture witness into a datadir, then run ``op-program`` offline: the right claim
 exits 0, a wrong claim exits 1 — in-process, with ``--exec op-program-client``, with the LMDB
-store, and in ``--server`` mode driven by a harness that plays the VM. While the client's
-and executor are still being written, a run the client itself reports as failed is an xfail with
-the client's reason; any other outcome must be the exact verdict.
+store, and in ``--server`` mode driven by a harness that plays the VM.
 """
 
 import json
@@ -58,10 +56,7 @@ def host_argv(boot: dict[str, str], datadir: Path, claim: str | None = None) -> 
 
 
 def check(code: int, log: str, expected: int) -> None:
-    """Assert the verdict; a program error the client reports itself is an xfail for now."""
-    if code == 2 and "Program failed" in log:
-        reason = next(line for line in log.splitlines() if "Program failed" in line)
-        pytest.xfail(f"the client cannot finish this proof yet: {reason[-300:]}")
+    """Assert the exact verdict, showing the end of the logs otherwise."""
     assert code == expected, log[-3000:]
 
 
@@ -85,8 +80,9 @@ def test_offline_proof_exec_client(boot: dict[str, str], datadirs: dict[str, Pat
     check(*run([*wrong, "--exec", client]), 1)
 
 
+@pytest.mark.parametrize(("claim", "expected"), [(None, 0), (WRONG_CLAIM, 1)])
 def test_offline_proof_server_mode(boot: dict[str, str], datadirs: dict[str, Path],
-                                   tmp_path: Path) -> None:
+                                   tmp_path: Path, claim: str | None, expected: int) -> None:
     """Play the VM: the host serves its own fds 3-6, the client runs on the other ends."""
     a_read, b_write = new_pipe()  # hints client → host
     b_read, a_write = new_pipe()  # hint acks host → client
@@ -94,7 +90,7 @@ def test_offline_proof_server_mode(boot: dict[str, str], datadirs: dict[str, Pat
     d_read, c_write = new_pipe()  # preimages host → client
     host_log = os.open(tmp_path / "host.log", os.O_WRONLY | os.O_CREAT, 0o644)
     client_log = os.open(tmp_path / "client.log", os.O_WRONLY | os.O_CREAT, 0o644)
-    host = spawn_with_fds([*host_argv(boot, datadirs["directory"]), "--server"],
+    host = spawn_with_fds([*host_argv(boot, datadirs["directory"], claim), "--server"],
                           {2: host_log, 3: a_read, 4: a_write, 5: c_read, 6: c_write})
     client = spawn_with_fds([sys.executable, "-m", "op_program.client.entrypoint"],
                             {2: client_log, 3: b_read, 4: b_write, 5: d_read, 6: d_write})
@@ -104,5 +100,5 @@ def test_offline_proof_server_mode(boot: dict[str, str], datadirs: dict[str, Pat
     client_code = os.waitstatus_to_exitcode(os.waitpid(client, 0)[1])
     host_code = os.waitstatus_to_exitcode(os.waitpid(host, 0)[1])
     log = (tmp_path / "client.log").read_text() + (tmp_path / "host.log").read_text()
-    check(client_code, log, 0)
+    check(client_code, log, expected)
     assert host_code == 0, log[-3000:]
