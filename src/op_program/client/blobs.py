@@ -60,10 +60,11 @@ def verify_blob(blob: bytes, commitment: bytes) -> None:
 class OracleBlobSource:
     """Fetches blobs confirmed in L1 blocks through the oracle, and checks each one."""
 
-    __slots__ = ("_oracle",)
+    __slots__ = ("_oracle", "blobs_read")
 
     def __init__(self, oracle: ClientOracle) -> None:
         self._oracle = oracle
+        self.blobs_read = 0
 
     def get_blob(self, versioned_hash: bytes, index: int, l1_timestamp: int) -> bytes:
         """Return the 131072-byte blob with ``versioned_hash`` (blob ``index`` of its L1 block).
@@ -85,6 +86,7 @@ class OracleBlobSource:
             parts.append(element)
         blob = b"".join(parts)
         verify_blob(blob, commitment)
+        self.blobs_read += 1
         return blob
 
     def get_blobs(self, l1_timestamp: int, hashes: Sequence[tuple[int, bytes]]) -> list[bytes]:

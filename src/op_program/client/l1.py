@@ -24,12 +24,23 @@ BODY_CACHE_LIMIT = 64
 class OracleL1Source:
     """The L1 chain as the client sees it: everything up to and including the L1 head."""
 
-    __slots__ = ("_bodies", "_earliest", "_hash_by_number", "_headers", "_oracle", "head")
+    __slots__ = (
+        "_bodies",
+        "_earliest",
+        "_hash_by_number",
+        "_headers",
+        "_oracle",
+        "bodies_read",
+        "head",
+        "headers_read",
+    )
 
     def __init__(self, oracle: ClientOracle, l1_head: bytes) -> None:
         self._oracle = oracle
         self._headers: dict[bytes, Header] = {}
         self._bodies: dict[tuple[str, bytes], list[bytes]] = {}
+        self.headers_read = 0
+        self.bodies_read = 0
         self.head = self.header_by_hash(l1_head)
         self._hash_by_number: dict[int, bytes] = {self.head.number: l1_head}
         self._earliest = self.head
@@ -41,6 +52,7 @@ class OracleL1Source:
             return header
         raw = self._oracle.keccak(block_hash, HintType.L1_BLOCK_HEADER, block_hash)
         header = _decode_header(raw, block_hash)
+        self.headers_read += 1
         if len(self._headers) >= HASH_CACHE_LIMIT:
             self._headers.pop(next(iter(self._headers)))
         self._headers[block_hash] = header
@@ -83,6 +95,7 @@ class OracleL1Source:
         if values is not None:
             return values
         self._oracle.hint(hint, header.hash)
+        self.bodies_read += 1
         try:
             values = ordered_trie_values(root, self._node_getter())
         except DecodeError as exc:

@@ -9,6 +9,7 @@ found by walking parent hashes back from the current head.
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from op_program.client.errors import L2BlockError, PreimageFormatError
 from op_program.client.oracle import ClientOracle
@@ -41,6 +42,16 @@ def fetch_output(oracle: ClientOracle, output_root: bytes) -> OutputV0:
         raise PreimageFormatError(f"invalid output root preimage: {exc}") from exc
 
 
+CACHE_LIMIT = 1 << 12
+"""Bound on the oracle-read L2 headers and transaction lists kept in memory."""
+
+
+def _bounded_put(cache: dict[bytes, Any], key: bytes, value: Any) -> None:
+    if len(cache) >= CACHE_LIMIT:
+        cache.pop(next(iter(cache)))
+    cache[key] = value
+
+
 class OracleL2Source:
     """The L2 chain from the agreed head back, plus the blocks built during this run."""
 
@@ -71,7 +82,7 @@ class OracleL2Source:
                 header = Header.decode(raw)
             except DecodeError as exc:
                 raise PreimageFormatError(f"invalid L2 header 0x{block_hash.hex()}: {exc}") from exc
-            self._headers[block_hash] = header
+            _bounded_put(self._headers, block_hash, header)
         return header
 
     def transactions_by_hash(self, block_hash: bytes) -> tuple[bytes, ...]:
@@ -87,7 +98,7 @@ class OracleL2Source:
                 txs = tuple(ordered_trie_values(header.transactions_root, self._keccak()))
             except DecodeError as exc:
                 raise PreimageFormatError(f"invalid L2 transactions trie: {exc}") from exc
-            self._txs[block_hash] = txs
+            _bounded_put(self._txs, block_hash, txs)
         return txs
 
     def block_by_hash(self, block_hash: bytes) -> L2Block:

@@ -90,15 +90,16 @@ def _derive(oracle: ClientOracle, boot: BootInfo, l2: OracleL2Source) -> None:
         raise BootError(f"no L1 chain config for L1 chain id {rollup.l1_chain_id}")
     l1 = OracleL1Source(oracle, boot.l1_head)
     log.info("L1 head loaded number=%d hash=0x%s", l1.head.number, boot.l1_head.hex())
-    pipeline = DerivationPipeline(
-        rollup, boot.l1_chain_config, l1, OracleBlobSource(oracle), l2, UPGRADES
-    )
-    builder = OracleBlockBuilder(rollup, l2, PrecompileAccelerator(oracle))
+    blobs = OracleBlobSource(oracle)
+    pipeline = DerivationPipeline(rollup, boot.l1_chain_config, l1, blobs, l2, UPGRADES)
+    accelerator = PrecompileAccelerator(oracle)
+    builder = OracleBlockBuilder(rollup, l2, accelerator)
     drive(pipeline, builder, l2, boot.claimed_block_number, rollup.is_holocene)
     log.info(
-        "Derivation done safe_head=%d l1_origin=%s gas_used=%d preimages_requested=%d",
-        l2.head.number, pipeline.origin.number if pipeline.origin else "-", builder.gas_used,
-        oracle.requests,
+        "Derivation done safe_head=%d l1_origin=%s l1_headers=%d l1_bodies=%d blobs=%d "
+        "gas_used=%d precompile_calls=%d preimages_requested=%d",
+        l2.head.number, pipeline.origin.number if pipeline.origin else "-", l1.headers_read,
+        l1.bodies_read, blobs.blobs_read, builder.gas_used, accelerator.calls, oracle.requests,
     )  # fmt: skip
 
 
