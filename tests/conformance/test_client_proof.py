@@ -118,3 +118,19 @@ def test_claim_beyond_what_the_l1_head_supports() -> None:
         l1_head=head, claimed_l2_block_number=16491260, claimed_l2_output_root=_flip(_claim(), 3)
     )
     assert run(wrong, wrong) == ExitCode.INVALID
+
+
+def test_custom_chain_configs_from_local_keys_6_and_7() -> None:
+    import json
+
+    from op_program.config.registry import rollup_config_by_chain_id
+    from op_program.config.rollup_json import rollup_config_to_json
+    from op_program.local_keys import CUSTOM_CHAIN_ID
+    from tests.unit.client.witness import local_key
+
+    rollup = rollup_config_by_chain_id(11155420)
+    oracle = witness_oracle(l2_chain_id=CUSTOM_CHAIN_ID)
+    oracle.overlay[local_key(6)] = json.dumps({"chainId": 11155420}).encode()
+    oracle.overlay[local_key(7)] = json.dumps(rollup_config_to_json(rollup)).encode()
+    assert run(oracle, oracle) == ExitCode.VALID
+    assert local_key(7) in oracle.requests
