@@ -117,6 +117,10 @@ class Sequencer:
         self.blocks.append(block)
         return block
 
+    def preimage(self, digest: bytes) -> bytes | None:
+        """The state node, code or header whose keccak256 is ``digest`` (None if unknown)."""
+        return self._nodes.get(digest)
+
     def add_preimages(self, store: PreimageStore, up_to: int | None = None) -> None:
         """Store headers, tx trie nodes, outputs, state nodes and code of blocks 0..``up_to``."""
         last = len(self.blocks) - 1 if up_to is None else up_to
