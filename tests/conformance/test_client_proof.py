@@ -67,7 +67,9 @@ def test_removed_preimage_is_an_error_naming_it(
     assert f"last_key=0x{key.hex()}" in caplog.text
 
 
-@pytest.mark.parametrize("pick", ["first-blob", "state-node", "l1-receipts-node", "last"])
+@pytest.mark.parametrize(
+    "pick", ["first-blob", "state-node", "l1-receipts-node", "last", "precompile"]
+)
 def test_altered_preimage_is_an_error(valid_run: DictOracle, pick: str) -> None:
     key = _pick(valid_run, pick)
     table, _ = witness()
@@ -82,6 +84,8 @@ def _pick(valid: DictOracle, pick: str) -> bytes:
     keys = [k for k in valid.requests if k[0] != 1]
     if pick == "first-blob":
         return next(k for k in keys if k[0] == 5)
+    if pick == "precompile":
+        return next(k for k in keys if k[0] == 6)
     if pick == "last":
         return keys[-1]
     # the key requested right after the first hint of the given kind

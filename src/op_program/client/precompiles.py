@@ -9,8 +9,9 @@ would not, and a reference host can serve it. The key is
 required gas for the input and charges it.
 """
 
-from op_program.client.errors import PreimageFormatError
+from op_program.client.errors import PreimageFormatError, PreimageMismatchError
 from op_program.client.oracle import ClientOracle
+from op_program.client.precompile_checks import ecrecover_output, kzg_proof_valid
 from op_program.encoding.hashing import sha256
 from op_program.executor.precompiles import (
     ACCELERATABLE,
@@ -115,7 +116,9 @@ class PrecompileAccelerator:
         if any(data[32:63]) or v not in (0, 1) or not (0 < r < SECP256K1_N and 0 < s < SECP256K1_N):
             return PrecompileOutcome(True, b"")
         outcome = self._ask(ECRECOVER, data, required_gas)
-        return outcome if outcome.success else _FAIL
+        if not outcome.success or outcome.output != ecrecover_output(data):
+            raise PreimageMismatchError("ecrecover result from the oracle differs from the EVM's")
+        return outcome
 
     def _bn256_pairing(
         self, data: bytes, required_gas: int, rules: PrecompileRules
@@ -137,6 +140,8 @@ class PrecompileAccelerator:
         outcome = self._ask(KZG_POINT_EVALUATION, data, required_gas)
         if outcome.success and outcome.output != KZG_SUCCESS:
             raise PreimageFormatError("unexpected KZG point evaluation result from the oracle")
+        if outcome.success != kzg_proof_valid(data):
+            raise PreimageMismatchError("KZG point evaluation result differs from the EVM's")
         return outcome
 
     def _bls_input_ok(self, address: int, data: bytes, rules: PrecompileRules) -> bool:

@@ -1,8 +1,9 @@
 import pytest
 
-from op_program.client.errors import PreimageFormatError
+from op_program.client.errors import PreimageFormatError, PreimageMismatchError
 from op_program.client.oracle import ClientOracle
-from op_program.client.precompiles import TRUE_32, PrecompileAccelerator
+from op_program.client.precompile_checks import ecrecover_output
+from op_program.client.precompiles import KZG_SUCCESS, TRUE_32, PrecompileAccelerator
 from op_program.executor.precompiles import (
     BLS12_G1_ADD,
     BLS12_PAIRING,
@@ -54,14 +55,54 @@ def test_ecrecover_invalid_signature_is_answered_locally() -> None:
 
 
 def test_ecrecover_short_input_is_right_padded_in_the_key() -> None:
-    # hash ‖ v=27 ‖ r=5 ‖ s=0x500: a 127-byte input whose missing last byte is zero
-    full = bytes(31) + b"\x01" + bytes(31) + b"\x1b" + (5).to_bytes(32, "big")
-    full += (5 << 8).to_bytes(32, "big")
+    table, _ = witness()
+    payload = table[b"\x02" + next(k for k in table if k[0] == 6)[1:]]
+    full = payload[28:]
+    assert full[-1] != 0
+    # zero the last byte of s so the input can be cut to 127 bytes
+    full = full[:127] + b"\x00"
     key = precompile_key(ECRECOVER.to_bytes(20, "big"), 3000, full)
-    accelerator, raw = _accelerator({key: b"\x01" + bytes(12) + b"\xaa" * 20})
+    answer = ecrecover_output(full)
+    accelerator, raw = _accelerator({key: b"\x01" + answer})
     outcome = accelerator.run(ECRECOVER, full[:127], 3000, RULES)
-    assert outcome.output == bytes(12) + b"\xaa" * 20
+    assert outcome.output == answer
     assert raw.requests == [key]
+
+
+def test_altered_ecrecover_answer_is_a_mismatch() -> None:
+    table, _ = witness()
+    key = next(k for k in table if k[0] == 6)
+    payload = table[b"\x02" + key[1:]]
+    altered = bytearray(table[key])
+    altered[-1] ^= 1
+    accelerator, _ = _accelerator({key: bytes(altered)})
+    with pytest.raises(PreimageMismatchError):
+        accelerator.run(ECRECOVER, payload[28:], 3000, RULES)
+    accelerator, _ = _accelerator({key: b"\x00"})
+    with pytest.raises(PreimageMismatchError):
+        accelerator.run(ECRECOVER, payload[28:], 3000, RULES)
+
+
+def _kzg_input() -> bytes:
+    import ckzg
+
+    from op_program.client.blobs import kzg_to_versioned_hash, trusted_setup
+
+    blob = b"".join((i + 1).to_bytes(32, "big") for i in range(4096))
+    commitment = bytes(ckzg.blob_to_kzg_commitment(blob, trusted_setup()))
+    z = (12345).to_bytes(32, "big")
+    proof, y = ckzg.compute_kzg_proof(blob, z, trusted_setup())
+    return kzg_to_versioned_hash(commitment) + z + bytes(y) + commitment + bytes(proof)
+
+
+def test_kzg_answer_is_cross_checked() -> None:
+    data = _kzg_input()
+    key = precompile_key(KZG_POINT_EVALUATION.to_bytes(20, "big"), 50000, data)
+    accelerator, _ = _accelerator({key: b"\x01" + KZG_SUCCESS})
+    assert accelerator.run(KZG_POINT_EVALUATION, data, 50000, RULES).output == KZG_SUCCESS
+    accelerator, _ = _accelerator({key: b"\x00"})
+    with pytest.raises(PreimageMismatchError):
+        accelerator.run(KZG_POINT_EVALUATION, data, 50000, RULES)
 
 
 def test_bn256_pairing_length_checks() -> None:

@@ -1,0 +1,38 @@
+"""Local cross-checks of accelerated precompile results where a fast C implementation exists.
+
+Spec: fault-proof/index.md, "Precompile Accelerators" (results must equal the EVM's). Type-6
+preimages cannot be re-hashed like keccak/sha256 ones, so an altered ecrecover or KZG point
+evaluation result would silently change the verdict. These two are cheap to recompute
+(coincurve, ckzg), so the client recomputes them and treats a disagreement as a bad preimage
+(exit 2, DESIGN §5). The bn256 pairing and BLS12-381 results are trusted as in the reference
+client (the on-chain preimage oracle guarantees them in a dispute).
+"""
+
+import ckzg
+from coincurve import PublicKey
+
+from op_program.client.blobs import trusted_setup
+from op_program.encoding.hashing import keccak256
+
+
+def ecrecover_output(data: bytes) -> bytes:
+    """Return the ecrecover precompile's output for a 128-byte input with valid v, r, s.
+
+    The output is the recovered address left-padded to 32 bytes, or empty when no public key
+    recovers (the EVM's answer for such a signature).
+    """
+    signature = data[64:128] + bytes((data[63] - 27,))
+    try:
+        public_key = PublicKey.from_signature_and_message(signature, data[:32], hasher=None)
+    except ValueError:
+        return b""
+    return bytes(12) + keccak256(public_key.format(compressed=False)[1:])[12:]
+
+
+def kzg_proof_valid(data: bytes) -> bool:
+    """Return whether a 192-byte point evaluation input carries a valid KZG proof."""
+    commitment, z, y, proof = data[96:144], data[32:64], data[64:96], data[144:192]
+    try:
+        return bool(ckzg.verify_kzg_proof(commitment, z, y, proof, trusted_setup()))
+    except (RuntimeError, ValueError):  # ckzg rejects non-canonical points and scalars
+        return False
