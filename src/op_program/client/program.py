@@ -45,13 +45,19 @@ class Verdict:
         return self.output_root == self.claimed_output_root
 
 
-def prove(oracle: ClientOracle, phase: list[str] | None = None) -> Verdict:
-    """Run prologue, derivation and epilogue; return the verdict (raises on program errors).
+class Phase:
+    """The phase being run (prologue, derive, epilogue), named in the failure log."""
 
-    ``phase[0]`` is kept up to date with the phase being run, for the failure log.
-    """
-    phase = phase if phase is not None else [""]
-    phase[0] = "prologue"
+    __slots__ = ("name",)
+
+    def __init__(self) -> None:
+        self.name = "prologue"
+
+
+def prove(oracle: ClientOracle, phase: Phase | None = None) -> Verdict:
+    """Run prologue, derivation and epilogue; return the verdict (raises on program errors)."""
+    phase = phase if phase is not None else Phase()
+    phase.name = "prologue"
     boot = load_boot_info(oracle)
     log.info(
         "Program bootstrapped l1_head=0x%s agreed_output_root=0x%s claimed_output_root=0x%s "
@@ -65,9 +71,9 @@ def prove(oracle: ClientOracle, phase: list[str] | None = None) -> Verdict:
         # Trace extension (DESIGN §5): decided by block number; nothing to derive.
         log.info("Claimed block is at or below the agreed safe head: nothing to derive")
     else:
-        phase[0] = "derive"
+        phase.name = "derive"
         _derive(oracle, boot, l2)
-    phase[0] = "epilogue"
+    phase.name = "epilogue"
     target = min(boot.claimed_block_number, l2.head.number)
     header = l2.header_by_number(target)
     isthmus = boot.rollup_config.is_isthmus(header.timestamp)
@@ -115,14 +121,14 @@ def _agreed_chain(oracle: ClientOracle, boot: BootInfo) -> OracleL2Source:
 def run(source: PreimageSource, hinter: HintSink) -> int:
     """Run the program against a preimage oracle and hint writer; return the exit code."""
     oracle = ClientOracle(source, hinter)
-    phase = ["prologue"]
+    phase = Phase()
     try:
         verdict = prove(oracle, phase)
     except OpProgramError as exc:
-        _log_failure(oracle, phase[0], exc)
+        _log_failure(oracle, phase.name, exc)
         return int(ExitCode.ERROR)
     except Exception as exc:  # noqa: BLE001 - process entry point: any failure is exit 2
-        _log_failure(oracle, phase[0], exc)
+        _log_failure(oracle, phase.name, exc)
         return int(ExitCode.ERROR)
     log.info("Preimages requested=%d hints=%d", oracle.requests, oracle.hints_sent)
     if verdict.valid:
