@@ -138,3 +138,17 @@ def test_custom_chain_configs_from_local_keys_6_and_7() -> None:
     oracle.overlay[local_key(7)] = json.dumps(rollup_config_to_json(rollup)).encode()
     assert run(oracle, oracle) == ExitCode.VALID
     assert local_key(7) in oracle.requests
+
+
+def test_random_altered_preimages_are_errors(valid_run: DictOracle) -> None:
+    import random
+
+    table, _ = witness()
+    needed = sorted({k for k in valid_run.requests if k[0] != 1})
+    rng = random.Random(16491249)
+    for key in rng.sample(needed, 6):
+        value = bytearray(table[key])
+        value[rng.randrange(len(value))] ^= 1 << rng.randrange(8)
+        oracle = witness_oracle()
+        oracle.overlay[key] = bytes(value)
+        assert run(oracle, oracle) == ExitCode.ERROR, key.hex()
