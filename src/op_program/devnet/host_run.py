@@ -44,12 +44,13 @@ class HostRun:
         return sum(1 for _ in self.datadir.rglob("*.txt"))
 
 
-def client_command() -> str:
+def client_command(log_level: str | None = None) -> str:
     """The ``--exec`` command: the installed client, or this interpreter running it."""
     installed = shutil.which("op-program-client")
-    if installed:
-        return installed
-    return shlex.join((sys.executable, "-m", "op_program.client.entrypoint"))
+    argv = [installed] if installed else [sys.executable, "-m", "op_program.client.entrypoint"]
+    if log_level is not None:
+        argv += ["--log.level", log_level]
+    return shlex.join(argv)
 
 
 def write_chain_files(inputs: ProofInputs, workdir: Path) -> tuple[Path, Path, Path]:
@@ -63,7 +64,7 @@ def write_chain_files(inputs: ProofInputs, workdir: Path) -> tuple[Path, Path, P
 
 
 def host_argv(inputs: ProofInputs, workdir: Path, datadir: Path, endpoints: Endpoints | None,
-              exec_client: bool) -> list[str]:  # fmt: skip
+              exec_cmd: str | None) -> list[str]:  # fmt: skip
     """The op-program flags of a proof of ``inputs`` (online when ``endpoints`` is given)."""
     rollup, genesis, l1 = write_chain_files(inputs, workdir)
     argv = [
@@ -76,8 +77,8 @@ def host_argv(inputs: ProofInputs, workdir: Path, datadir: Path, endpoints: Endp
     ]  # fmt: skip
     if endpoints is not None:
         argv += ["--l1", endpoints.l1, "--l1.beacon", endpoints.beacon, "--l2", endpoints.l2]
-    if exec_client:
-        argv += ["--exec", client_command()]
+    if exec_cmd:
+        argv += ["--exec", exec_cmd]
     return argv
 
 
@@ -91,7 +92,7 @@ def fill_datadir(datadir: Path, preimages: Iterable[tuple[bytes, bytes]]) -> Non
 
 
 def host_config(inputs: ProofInputs, workdir: Path, datadir: Path, endpoints: Endpoints | None,
-                exec_client: bool) -> HostConfig:  # fmt: skip
+                exec_cmd: str | None) -> HostConfig:  # fmt: skip
     """The host config the command line of ``host_argv`` produces."""
     rollup, genesis, l1 = write_chain_files(inputs, workdir)
     return HostConfig(
@@ -101,12 +102,13 @@ def host_config(inputs: ProofInputs, workdir: Path, datadir: Path, endpoints: En
         datadir=datadir, l1_url=endpoints.l1 if endpoints else None,
         l1_beacon_url=endpoints.beacon if endpoints else None,
         l2_url=endpoints.l2 if endpoints else None,
-        exec_cmd=client_command() if exec_client else None,
+        exec_cmd=exec_cmd,
     ).check()  # fmt: skip
 
 
 def run_host(inputs: ProofInputs, workdir: Path, endpoints: Endpoints | None = None,
-             exec_client: bool = False, offline_store: PreimageStore | None = None) -> HostRun:
+             exec_client: bool = False, offline_store: PreimageStore | None = None,
+             client_log_level: str | None = None) -> HostRun:
     """Run the real host (``host.runner``) in this process, the client in-process or a child.
 
     ``offline_store`` fills the datadir first (then ``endpoints`` is usually None).
@@ -114,8 +116,9 @@ def run_host(inputs: ProofInputs, workdir: Path, endpoints: Endpoints | None = N
     datadir = workdir / "datadir"
     if offline_store is not None:
         fill_datadir(datadir, offline_store.items())
-    argv = host_argv(inputs, workdir, datadir, endpoints, exec_client)
-    config = host_config(inputs, workdir, datadir, endpoints, exec_client)
+    exec_cmd = client_command(client_log_level) if exec_client else None
+    argv = host_argv(inputs, workdir, datadir, endpoints, exec_cmd)
+    config = host_config(inputs, workdir, datadir, endpoints, exec_cmd)
     started = time.monotonic()
     code = run_host_config(config)
     return HostRun(tuple(argv), code, time.monotonic() - started, datadir)

@@ -95,8 +95,15 @@ class Devnet:
                                          self.owner, update_type, payload))  # fmt: skip
 
     def sequence(self, txs: Sequence[Sequence[bytes]] = (), count: int = 0) -> list[L2Block]:
-        """Sequence one block per entry of ``txs`` (then empty blocks up to ``count``)."""
-        blocks = [self.sequencer.build(tuple(block_txs)) for block_txs in txs]
+        """Sequence one block per entry of ``txs`` (then empty blocks up to ``count``).
+
+        A block that may not carry user transactions is sequenced empty before the entry.
+        """
+        blocks = []
+        for block_txs in txs:
+            if block_txs and not self.sequencer.accepts_user_txs():
+                blocks.append(self.sequencer.build())  # e.g. the Jovian activation block
+            blocks.append(self.sequencer.build(tuple(block_txs)))
         while len(blocks) < count:
             blocks.append(self.sequencer.build())
         return blocks

@@ -14,6 +14,7 @@ from op_program.client.program import UPGRADES
 from op_program.config.chain_config import ChainConfig
 from op_program.config.rollup import BlockId
 from op_program.derive.attributes_builder import AttributesBuilder
+from op_program.derive.batch_validity import check_transactions
 from op_program.derive.l2_blocks import l2_block_ref, system_config_of_block
 from op_program.derive.types import L2BlockRef
 from op_program.devnet.errors import DevnetError
@@ -93,6 +94,11 @@ class Sequencer:
             if candidate.header.timestamp <= timestamp:
                 return BlockId(candidate.hash, candidate.number)
         return origin
+
+    def accepts_user_txs(self) -> bool:
+        """Whether the next block may carry user transactions (not an upgrade-only block)."""
+        timestamp = self.head.header.timestamp + self.rollup.block_time
+        return check_transactions(self.rollup, timestamp, (b"\x02",)) is None
 
     def build(self, user_txs: tuple[bytes, ...] = (), epoch: BlockId | None = None) -> L2Block:
         """Sequence the next block on ``epoch`` (default: ``next_epoch()``) with ``user_txs``.
