@@ -9,9 +9,8 @@ from collections.abc import Iterable, Iterator
 
 from op_program.devnet.errors import MissingPreimageError
 from op_program.encoding.hashing import keccak256, sha256
-from op_program.executor.errors import MissingStateError
 from op_program.preimage.blob_roots import blob_evaluation_points
-from op_program.preimage.keys import KeyType, blob_key, keccak256_key, local_key, sha256_key
+from op_program.preimage.keys import blob_key, keccak256_key, local_key, sha256_key
 
 FIELD_ELEMENT_SIZE = 32
 
@@ -76,15 +75,10 @@ class PreimageStore:
         """Return the preimage of ``key`` (the client's ``PreimageSource``).
 
         Raises:
-            MissingStateError: a keccak256 key the store does not hold. The executor computes
-                state roots through py-evm, which probes trie nodes that need not exist and
-                expects its state source to report them as missing state.
-            MissingPreimageError: any other key the store does not hold.
+            MissingPreimageError: the store does not hold ``key``.
         """
         self.requests += 1
         value = self._values.get(key)
         if value is None:
-            if key[0] == KeyType.KECCAK256:
-                raise MissingStateError("preimage", key)
             raise MissingPreimageError(f"no preimage for key 0x{key.hex()}")
         return value
