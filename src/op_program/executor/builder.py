@@ -91,15 +91,20 @@ def _storage_root_of(
 
 
 def _ancestor_hashes(parent: Header, source: VerifiedSource) -> Iterator[bytes]:
-    """Yield the hashes of the parent, grandparent, … (BLOCKHASH), fetched only when asked."""
-    block_hash = parent.hash
+    """Yield the hashes of the parent, grandparent, … (BLOCKHASH), fetching lazily.
+
+    Like geth's ``GetHashFn``, a header is fetched only to learn *its* parent's hash, and only
+    when that older hash is asked for, so the witness holds no header it does not need.
+    """
+    yield parent.hash
     header = parent
-    for depth in range(BLOCKHASH_WINDOW):
-        yield block_hash
-        if header.number == 0 or depth == BLOCKHASH_WINDOW - 1:
+    for depth in range(1, BLOCKHASH_WINDOW):
+        if header.number == 0:
             return
-        block_hash = header.parent_hash
-        header = Header.decode(source.header(block_hash))
+        yield header.parent_hash
+        if depth == BLOCKHASH_WINDOW - 1:
+            return
+        header = Header.decode(source.header(header.parent_hash))
 
 
 def _execute(ctx: BlockContext, txs: tuple[bytes, ...]) -> tuple[list[Receipt], int, int]:
