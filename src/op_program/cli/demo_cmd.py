@@ -39,6 +39,9 @@ def register(subparsers: Any) -> None:
     # Option names must not be prefixes of the host flags (argparse abbreviations).
     parser.add_argument("--blobs", action="store_true",
                         help="post batches in blob transactions (default: calldata)")
+    parser.add_argument("--anvil", action="store_true",
+                        help="run the L1 on anvil (npm @foundry-rs/anvil) instead of in-process; "
+                        "the host then fetches L1 data from anvil itself (calldata only)")
     parser.add_argument("--batch", choices=[t.value for t in BatchType], default="span",
                         help="batch type (default span)")
     parser.add_argument("--compression", choices=[c.value for c in CompressionAlgo],
@@ -96,9 +99,11 @@ def _report(chain: DemoChain, run: HostRun, claim: bytes, total: float) -> str:
     channels = ", ".join(
         f"{c.batch_type.value}/{c.compression.value} L2 {c.block_numbers[0]}-"
         f"{c.block_numbers[-1]} in L1 {c.l1_blocks}" for c in chain.channels)
+    l1_kind = "anvil" if getattr(devnet.l1, "url", None) else "in-process"
     lines = [
         "op-program demo",
-        f"  L1 blocks        {len(devnet.l1.blocks)} (head {devnet.l1.head.number})",
+        f"  L1 blocks        {len(devnet.l1.blocks)} on the {l1_kind} L1 "
+        f"(head {devnet.l1.head.number})",
         f"  L2 blocks        {len(devnet.sequencer.blocks)} (agreed {chain.agreed}, "
         f"claimed {chain.claimed})",
         f"  channels         {len(chain.channels)}: {channels}",
@@ -117,8 +122,12 @@ def run(args: argparse.Namespace) -> int:
     """Build the devnet, prove the claim with the online host, print the report."""
     options = DemoOptions(use_blobs=args.blobs, batch_type=BatchType(args.batch),
                           compression=CompressionAlgo(args.compression),
-                          fork_offsets=_fork_offsets(args.forks))  # fmt: skip
+                          fork_offsets=_fork_offsets(args.forks),
+                          anvil=args.anvil)  # fmt: skip
     claim = _claim(args.claim)
+    if args.anvil and args.blobs:
+        raise UsageError("--anvil cannot carry --blobs (anvil 1.7.1 puts blob sidecars into "
+                         "its transactions root)")
     logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per request otherwise
     quiet = getattr(args, "log_level", None) is None
     if quiet:
@@ -130,7 +139,7 @@ def run(args: argparse.Namespace) -> int:
                    lambda: build_demo(options))
     devnet = chain.devnet
     inputs = devnet.proof_inputs(chain.agreed, chain.claimed, claim)
-    with tempfile.TemporaryDirectory(prefix="op-program-demo-") as tmp:
+    with devnet, tempfile.TemporaryDirectory(prefix="op-program-demo-") as tmp:
         workdir = Path(args.workdir) if args.workdir else Path(tmp)
         with serve_devnet(devnet.l1, devnet.sequencer, devnet.rollup.l2_chain_id) as endpoints:
             result = _timed(out, "running the host online (fetch, store, serve, prove)",

@@ -23,6 +23,8 @@ class DemoOptions:
     batch_type: BatchType = BatchType.SPAN
     compression: CompressionAlgo = CompressionAlgo.BROTLI
     fork_offsets: Mapping[str, int | None] = field(default_factory=dict)
+    anvil: bool = False
+    """Run the L1 on anvil (the caller closes ``DemoChain.devnet``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +50,15 @@ def _activity(devnet: Devnet) -> list[L2Block]:
 def build_demo(options: DemoOptions | None = None) -> DemoChain:
     """Build the demo: two epochs of L2 activity, a deposit, and two channels on L1."""
     options = options or DemoOptions()
-    devnet = Devnet(DevnetOptions(fork_offsets=options.fork_offsets))
+    devnet = Devnet(DevnetOptions(fork_offsets=options.fork_offsets, anvil=options.anvil))
+    try:
+        return _build(devnet, options)
+    except BaseException:
+        devnet.close()
+        raise
+
+
+def _build(devnet: Devnet, options: DemoOptions) -> DemoChain:
     batcher_options = BatcherOptions(batch_type=options.batch_type,
                                      compression=options.compression,
                                      use_blobs=options.use_blobs)  # fmt: skip

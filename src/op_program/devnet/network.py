@@ -11,11 +11,14 @@ from typing import Any
 
 from op_program.config.chain_config import parse_chain_config
 from op_program.config.rollup import BlockId
+from op_program.devnet.anvil import AnvilL1
 from op_program.devnet.batcher import Batcher
 from op_program.devnet.errors import DevnetError
 from op_program.devnet.genesis import (
     GENESIS_TIME,
     L1_CHAIN_ID,
+    OPTIMISM_PORTAL,
+    SYSTEM_CONFIG,
     ChainParams,
     build_genesis,
 )
@@ -46,6 +49,8 @@ class DevnetOptions:
     fork_offsets: Mapping[str, int | None] = field(default_factory=dict)
     seq_window_size: int = 20
     channel_timeout: int = 50
+    anvil: bool = False
+    """Use anvil (a real node, started and stopped by the devnet) as the L1."""
 
 
 class Devnet:
@@ -61,7 +66,11 @@ class Devnet:
         self.alice = DevAccount.from_label("alice")
         self.bob = DevAccount.from_label("bob")
         self.owner = DevAccount.from_label("system config owner")
-        self.l1 = L1Chain(L1_CHAIN_ID, GENESIS_TIME)
+        if options.anvil:
+            self.l1: L1Chain = AnvilL1(L1_CHAIN_ID, GENESIS_TIME,
+                                       {OPTIMISM_PORTAL: 4, SYSTEM_CONFIG: 3})  # fmt: skip
+        else:
+            self.l1 = L1Chain(L1_CHAIN_ID, GENESIS_TIME)
         params = ChainParams(
             batcher=self.batcher_account.address, l1_genesis=BlockId(self.l1.blocks[0].hash, 0),
             fork_offsets=options.fork_offsets, seq_window_size=options.seq_window_size,
@@ -74,6 +83,17 @@ class Devnet:
         self.batcher = Batcher(self.l1, self.batcher_account, rollup.batch_inbox_address,
                                rollup.l2_chain_id, rollup.genesis.l2_time)  # fmt: skip
         self.wallet = L2Wallet(self.alice, rollup.l2_chain_id)
+
+    def close(self) -> None:
+        """Stop the L1 node if the devnet started one."""
+        if isinstance(self.l1, AnvilL1):
+            self.l1.close()
+
+    def __enter__(self) -> "Devnet":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     @property
     def rollup(self) -> Any:

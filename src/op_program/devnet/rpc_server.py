@@ -105,11 +105,15 @@ def _serving(handler: type) -> Iterator[str]:
 
 @contextlib.contextmanager
 def serve_devnet(l1: Any, sequencer: Any, chain_id: int) -> Iterator[Endpoints]:
-    """Serve the devnet's L1, L2 and beacon data on loopback for the ``with`` block."""
-    l1_rpc = l1_view(l1).handlers()
-    with (
-        _serving(_handler_class(l1_rpc, None)) as l1_url,
-        _serving(_handler_class(l2_handlers(sequencer, chain_id), None)) as l2_url,
-        _serving(_handler_class(None, beacon_documents(l1))) as beacon_url,
-    ):
+    """Serve the devnet's L1, L2 and beacon data on loopback for the ``with`` block.
+
+    An L1 that is a real node (it has a ``url``, e.g. anvil) is used as the L1 endpoint.
+    """
+    node_url = getattr(l1, "url", None)
+    with contextlib.ExitStack() as stack:
+        l1_url = node_url if isinstance(node_url, str) else stack.enter_context(
+            _serving(_handler_class(l1_view(l1).handlers(), None)))  # fmt: skip
+        l2_url = stack.enter_context(
+            _serving(_handler_class(l2_handlers(sequencer, chain_id), None)))
+        beacon_url = stack.enter_context(_serving(_handler_class(None, beacon_documents(l1))))
         yield Endpoints(l1_url, l2_url, beacon_url)
