@@ -9,7 +9,7 @@ from typing import Any
 from eth.constants import BLANK_ROOT_HASH
 from eth.db.account import AccountDB
 from eth.db.backends.base import BaseDB
-from eth_typing import Address, Hash32
+from eth_typing import Address
 
 from op_program.executor.errors import ExecutorError, MissingStateError
 from op_program.executor.evm_types import EMPTY_CODE_HASH
@@ -61,12 +61,6 @@ class OpAccountDB(AccountDB):
     """AccountDB that asks the source for code (``code_by_hash``) rather than for a node."""
 
     source_db: SourceDB
-
-    def __init__(self, db: Any, state_root: bytes) -> None:
-        super().__init__(db, Hash32(state_root))
-        # No pruning of replaced account-trie nodes: deleting them would make py-evm read old
-        # nodes that execution never needed (extra oracle requests the reference never makes).
-        self._trie._db.is_pruning = False
 
     def __init__(self, db: Any, state_root: Any = BLANK_ROOT_HASH) -> None:
         super().__init__(db, state_root)
