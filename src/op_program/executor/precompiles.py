@@ -2,8 +2,9 @@
 
 Spec: fault-proof/index.md#precompile-accelerators (ecrecover, bn256 pairing, KZG point
 evaluation and BLS12-381 answered through the oracle, type-6 keys), granite/exec-engine.md
-(bn256Pairing input <= 112,687 bytes), isthmus/exec-engine.md#bls-precompiles and
-jovian/exec-engine.md#precompile-input-size-restrictions (smaller limits). An input over its
+(bn256Pairing input <= 112,687 bytes), isthmus/exec-engine.md#bls-precompiles,
+jovian/exec-engine.md#precompile-input-size-restrictions and karst/exec-engine.md (smaller
+limits). An input over its
 limit makes the call fail and consume all gas given to it. ``PrecompileAccelerator`` is the
 Protocol the client backs with the oracle; without one, ``evm_backend`` computes locally.
 """
@@ -28,6 +29,7 @@ ACCELERATABLE = frozenset((
 
 BN256_PAIRING_MAX_GRANITE = 112_687
 BN256_PAIRING_MAX_JOVIAN = 81_984
+BN256_PAIRING_MAX_KARST = 57_600
 BLS_G1_MSM_MAX_ISTHMUS = 513_760
 BLS_G1_MSM_MAX_JOVIAN = 288_960
 BLS_G2_MSM_MAX_ISTHMUS = 488_448
@@ -44,6 +46,7 @@ class PrecompileRules:
     granite: bool = False
     isthmus: bool = False
     jovian: bool = False
+    karst: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +72,8 @@ class PrecompileAccelerator(Protocol):
 def input_limit(address: int, rules: PrecompileRules) -> int | None:
     """The OP input-size limit of the precompile at ``address`` under ``rules`` (None: none)."""
     if address == BN256_PAIRING:
+        if rules.karst:
+            return BN256_PAIRING_MAX_KARST
         if rules.jovian:
             return BN256_PAIRING_MAX_JOVIAN
         return BN256_PAIRING_MAX_GRANITE if rules.granite else None

@@ -24,6 +24,7 @@ class BlockRules:
     holocene: bool
     isthmus: bool
     jovian: bool
+    karst: bool
     canyon_activation: bool
 
     @property
@@ -46,7 +47,8 @@ class BlockRules:
     def precompiles(self) -> PrecompileRules:
         """The rules of the OP precompile set."""
         return PrecompileRules(
-            fjord=self.fjord, granite=self.granite, isthmus=self.isthmus, jovian=self.jovian
+            fjord=self.fjord, granite=self.granite, isthmus=self.isthmus, jovian=self.jovian,
+            karst=self.karst,
         )
 
 
@@ -62,6 +64,7 @@ def block_rules(config: RollupConfig, timestamp: int) -> BlockRules:
         holocene=config.is_holocene(timestamp),
         isthmus=config.is_isthmus(timestamp),
         jovian=config.is_jovian(timestamp),
+        karst=config.is_karst(timestamp),
         # op-geth EnsureCreate2Deployer: exactly the block at the configured Canyon time.
         canyon_activation=canyon_time is not None and canyon_time == timestamp,
     )

@@ -96,6 +96,9 @@ def test_precompile_input_limits_per_fork() -> None:
     assert input_limit(0x08, PrecompileRules()) is None
     assert input_limit(0x08, granite) == BN256_PAIRING_MAX_GRANITE == 112_687
     assert input_limit(0x08, jovian) == BN256_PAIRING_MAX_JOVIAN == 81_984
+    karst = PrecompileRules(fjord=True, granite=True, isthmus=True, jovian=True, karst=True)
+    assert input_limit(0x08, karst) == 57_600
+    assert input_limit(0x0C, karst) == BLS_G1_MSM_MAX_JOVIAN
     assert input_limit(0x0C, granite) is None
     assert input_limit(0x0C, isthmus) == BLS_G1_MSM_MAX_ISTHMUS == 513_760
     assert input_limit(0x0C, jovian) == BLS_G1_MSM_MAX_JOVIAN == 288_960
