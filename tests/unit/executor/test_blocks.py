@@ -240,3 +240,12 @@ def test_jovian_da_footprint_over_the_gas_limit_invalidates_the_transaction() ->
     with pytest.raises(InvalidTransactionError, match="DA footprint") as info:
         h.build(cfg, h.parent_header(root, jovian=True), attrs, pre)
     assert info.value.index == 1
+
+
+def test_bn256_pairing_has_post_istanbul_gas_prices() -> None:
+    # DESIGN §11: 45,000 base + 34,000 per pair (EIP-1108), not Byzantium's 100,000 + 80,000.
+    root, pre = h.funded()
+    pairing = bytes.fromhex("0000000000000000000000000000000000000008")
+    result = h.build(h.config(), h.parent_header(root),
+                     h.attributes([h.user_tx(0, pairing, gas=100_000)]), pre)
+    assert (result.receipts[0].status, result.header.gas_used) == (1, 21_000 + 45_000)
