@@ -2,8 +2,9 @@
 
 import pytest
 
+from op_program.config.hardforks import Fork
 from op_program.devnet.batcher import BatcherOptions
-from tests.e2e.scenarios import SCENARIOS, Scenario, batched, deposits
+from tests.e2e.scenarios import SCENARIOS, Scenario, batched, deposits, fork_activations
 
 pytestmark = pytest.mark.e2e
 
@@ -50,3 +51,21 @@ def test_scenarios_exercise_what_they_name() -> None:
     withdrawal = batched(BatcherOptions()).devnet.sequencer.blocks
     roots = {b.output.message_passer_storage_root for b in withdrawal}
     assert len(roots) == 2  # before and after the withdrawal
+
+
+def test_fork_activation_blocks_carry_successful_upgrade_deposits() -> None:
+    """Fjord, Isthmus and Jovian activation blocks hold their upgrade deposits; all succeed."""
+    devnet = fork_activations().devnet
+    rollup = devnet.rollup
+    expected = {"fjord": 3, "isthmus": 8, "jovian": 5}
+    seen = {}
+    for block in devnet.sequencer.blocks[1:]:
+        for fork, count in expected.items():
+            if rollup.is_activation_block(Fork(fork), block.header.timestamp):
+                deposits = [r for r in block.receipts[1:] if r.tx_type == 0x7E]
+                assert len(deposits) == count
+                assert all(r.status == 1 for r in deposits)
+                seen[fork] = block.number
+    assert set(seen) == set(expected)
+    # Each fork's L1-info entry point exists in the upgraded L1Block: no L1-info deposit fails.
+    assert all(block.receipts[0].status == 1 for block in devnet.sequencer.blocks[1:])

@@ -33,6 +33,7 @@ L2_GAS_LIMIT = 30_000_000
 GENESIS_BASE_FEE = 1_000_000_000
 FORKS = ("regolith", "canyon", "delta", "ecotone", "fjord", "granite", "holocene", "isthmus",
          "jovian")  # fmt: skip
+GPO_FLAG_FORKS = ("ecotone", "fjord", "isthmus", "jovian")
 BATCH_INBOX = bytes.fromhex("ff00000000000000000000000000000000901902")
 OPTIMISM_PORTAL = bytes.fromhex("de70000000000000000000000000000000000001")
 SYSTEM_CONFIG = bytes.fromhex("5c00000000000000000000000000000000000001")
@@ -101,13 +102,18 @@ def predeploy_alloc(hardforks: HardforkTimes, genesis_time: int) -> dict[bytes, 
         pd.GAS_PRICE_ORACLE: codes[(gpo_fork, "gas_price_oracle")],
         pd.OPERATOR_FEE_VAULT: codes[("isthmus", "operator_fee_vault")],
     }
+    # GasPriceOracle flags isEcotone, isFjord, isIsthmus, isJovian: packed bools in slot 0,
+    # set as the upgrade deposits of the forks active at genesis would have set them.
+    gpo_flags = sum(1 << (8 * index) for index, fork in enumerate(GPO_FLAG_FORKS)
+                    if hardforks.is_active(Fork(fork), genesis_time))  # fmt: skip
     alloc: dict[bytes, GenesisAccount] = {}
     for proxy, code in impls.items():
         impl = keccak256(b"devnet implementation" + proxy)[12:]
         alloc[impl] = GenesisAccount(nonce=1, code=code)
-        slot_value = int.from_bytes(impl, "big")
-        alloc[proxy] = GenesisAccount(code=pd.proxy_code(),
-                                      storage={pd.IMPLEMENTATION_SLOT: slot_value})  # fmt: skip
+        storage = {pd.IMPLEMENTATION_SLOT: int.from_bytes(impl, "big")}
+        if proxy == pd.GAS_PRICE_ORACLE:
+            storage[bytes(32)] = gpo_flags
+        alloc[proxy] = GenesisAccount(code=pd.proxy_code(), storage=storage)
     alloc[pd.L2_TO_L1_MESSAGE_PASSER] = GenesisAccount(code=pd.MESSAGE_PASSER_CODE)
     alloc[pd.BEACON_ROOTS] = GenesisAccount(nonce=1, code=codes[("ecotone", "beacon_roots")])
     if _latest(hardforks, genesis_time, "ecotone", "isthmus") == "isthmus":
