@@ -94,9 +94,14 @@ def config_changes() -> Scenario:
         devnet.update_config(update_type, payload)
     devnet.mine_l1()
     wallet = devnet.wallet
-    later = devnet.sequence([[wallet.transfer(devnet.bob.address, n)] for n in (1, 2)])
-    later += devnet.sequence_to_l1_head()
-    assert later[-1].header.gas_limit == 25_000_000
+    later = devnet.sequence_to_l1_head()  # up to the epoch that applies the updates
+    later += devnet.sequence([[wallet.transfer(devnet.bob.address, n)] for n in (1, 2)])
+    head = later[-1].header
+    assert head.gas_limit == 25_000_000
+    # Jovian extraData: version 1, denominator 100, elasticity 4, min base fee 2 gwei.
+    min_base_fee = (2 * 10**9).to_bytes(8, "big")
+    assert head.extra_data == bytes.fromhex("01" "00000064" "00000004") + min_base_fee
+    assert head.base_fee_per_gas is not None and head.base_fee_per_gas >= 2 * 10**9
     devnet.batcher.submit(later, sender=new_batcher)
     devnet.mine_l1()
     return Scenario(devnet, 0, later[-1].number)
