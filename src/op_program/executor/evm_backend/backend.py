@@ -15,10 +15,12 @@ from eth.db.atomic import AtomicDB
 from eth.exceptions import ContractCreationCollision, PyEVMError, VMError
 from eth.vm.execution_context import ExecutionContext
 from eth.vm.forks.cancun.state import CancunState, CancunTransactionExecutor
+from eth.vm.forks.frontier.state import FrontierTransactionExecutor
 from eth.vm.forks.paris.state import ParisState, ParisTransactionExecutor
 from eth.vm.forks.prague.state import PragueState, PragueTransactionExecutor
 from eth.vm.forks.prague.transactions import Authorization as PyEvmAuthorization
 from eth.vm.forks.shanghai.state import ShanghaiState, ShanghaiTransactionExecutor
+from eth.vm.forks.spurious_dragon._utils import collect_touched_accounts
 from eth.vm.message import Message
 from eth_typing import Address, BlockNumber, Hash32
 from eth_utils.exceptions import ValidationError
@@ -72,6 +74,21 @@ class _OpExecutorMixin:
     """OP changes to py-evm's transaction executor: fees, deposits, EIP-7610."""
 
     vm_state: Any
+
+    def finalize_computation(self, transaction: _PyEvmTx, computation: Any) -> Any:
+        """py-evm's refund, coinbase and EIP-161 clean-up, in address order.
+
+        py-evm walks the touched accounts as a set; sorting keeps the order of trie updates,
+        and so of state-source requests, independent of the hash seed (DESIGN §5).
+        """
+        computation = FrontierTransactionExecutor.finalize_computation(
+            self, transaction, computation  # type: ignore[arg-type]
+        )
+        state = self.vm_state
+        for account in sorted(collect_touched_accounts(computation)):
+            if state.account_exists(account) and state.account_is_empty(account):
+                state.delete_account(account)
+        return computation
 
     def validate_transaction(self, transaction: _PyEvmTx) -> None:
         """Validity is checked by ``executor.validity`` before the EVM runs."""

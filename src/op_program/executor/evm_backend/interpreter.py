@@ -112,6 +112,10 @@ class FastComputationMixin:
             sets = _JUMPDESTS[key] = (set(), set())
         code.valid_positions, code.invalid_positions = sets
 
+    def get_accounts_for_deletion(self) -> list[Any]:
+        """Self-destructed accounts in address order (py-evm returns them in set order)."""
+        return sorted(super().get_accounts_for_deletion())  # type: ignore[misc]
+
     def consume_gas(self, amount: int, reason: str) -> None:
         """Charge ``amount`` gas (py-evm's GasMeter.consume_gas without its debug logging)."""
         meter = self._gas_meter

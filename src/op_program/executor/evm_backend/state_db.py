@@ -4,6 +4,7 @@ Spec: fault-proof/index.md (L2 state is fetched by hash: ``l2-state-node``, ``l2
 py-evm's key-value store misses go to ``VerifiedSource``; code lookups ask ``code_by_hash``.
 """
 
+from collections.abc import Iterator
 from typing import Any
 
 from eth.constants import BLANK_ROOT_HASH
@@ -68,6 +69,12 @@ class OpAccountDB(AccountDB):
         # batch through ``pop``, which reads each node first: the oracle would be asked for
         # nodes no execution needs (op-geth never asks). Keep replaced nodes instead.
         self._trie._db.is_pruning = False  # type: ignore[attr-defined]
+
+    def _dirty_account_stores(self) -> Iterator[tuple[Address, Any]]:
+        # Address order, not set order: storage roots are then computed, and their nodes
+        # requested, in the same order on every run (DESIGN §5).
+        for address in sorted(self._dirty_accounts):
+            yield address, self._account_stores[address]
 
     def get_code(self, address: Address) -> bytes:
         """The code of ``address``, fetched by hash through the source when not local."""
