@@ -249,3 +249,25 @@ def test_bn256_pairing_has_post_istanbul_gas_prices() -> None:
     result = h.build(h.config(), h.parent_header(root),
                      h.attributes([h.user_tx(0, pairing, gas=100_000)]), pre)
     assert (result.receipts[0].status, result.header.gas_used) == (1, 21_000 + 45_000)
+
+
+def test_set_code_transactions_are_invalid_before_isthmus() -> None:
+    from op_program.protocol.transactions import Authorization, SetCodeTransaction
+
+    tx = SetCodeTransaction(h.CHAIN_ID, 0, 0, 2 * h.PARENT_BASE_FEE, 100_000, h.ALICE, 0, b"", (),
+                            (Authorization(h.CHAIN_ID, h.ALICE, 0, 0, 1, 1),), 0, 1, 1)
+    root, pre = h.funded()
+    with pytest.raises(InvalidTransactionError, match="set-code") as info:
+        h.build(h.config(), h.parent_header(root), h.attributes([tx.encode()]), pre)
+    assert info.value.index == 0
+
+
+def test_creation_onto_an_address_with_storage_collides() -> None:
+    # EIP-7610: a non-empty storage makes CREATE fail like an existing nonce or code would.
+    target = keccak256(bytes.fromhex("d694") + h.SENDER + b"\x80")[12:]
+    root, pre = h.funded(extra=lambda b: b.set_storage(target, 1, 1))
+    tx = h.user_tx(0, None, data=bytes.fromhex("600160005360016000f3"), gas=100_000)
+    result = h.build(h.config(), h.parent_header(root), h.attributes([tx]), pre)
+    assert (result.receipts[0].status, result.header.gas_used) == (0, 100_000)
+    assert h.account(result, pre, target).code_hash == keccak256(b"")
+    assert h.account(result, pre, h.SENDER).nonce == 1
