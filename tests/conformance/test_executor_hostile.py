@@ -68,3 +68,25 @@ def test_garbage_transaction_in_attributes(fx: BlockFixture, mangle: object) -> 
     with pytest.raises(TransactionDecodingError) as info:
         build_block(fx.config, fx.parent, attrs, MappingStateSource(fx.preimages))
     assert info.value.index == 2
+
+
+class KeyErrorSource(MappingStateSource):
+    """A sloppy source that signals a missing node with a bare KeyError."""
+
+    def __init__(self, preimages: dict[bytes, bytes], missing: bytes) -> None:
+        super().__init__(preimages)
+        self.missing = missing
+
+    def node_by_hash(self, node_hash: bytes) -> bytes:
+        if node_hash == self.missing:
+            raise KeyError(node_hash)
+        return super().node_by_hash(node_hash)
+
+
+@pytest.mark.conformance
+def test_a_source_raising_keyerror_never_reads_as_an_absent_account(fx: BlockFixture) -> None:
+    # py-evm reads a KeyError from its store as "no such account"; the backend must not.
+    for key in used_keys(fx)[:3]:
+        source = KeyErrorSource(dict(fx.preimages), key)
+        with pytest.raises((KeyError, MissingStateError)):
+            build_block(fx.config, fx.parent, fx.attributes, source)

@@ -12,7 +12,7 @@ from eth.db.account import AccountDB
 from eth.db.backends.base import BaseDB
 from eth_typing import Address
 
-from op_program.executor.errors import ExecutorError, MissingStateError
+from op_program.executor.errors import MissingStateError
 from op_program.executor.evm_types import EMPTY_CODE_HASH
 from op_program.executor.source import VerifiedSource
 
@@ -26,7 +26,7 @@ class SourceDB(BaseDB):
         self.source = source
         self.code_mode = False
         self.pruning = False
-        self.failure: ExecutorError | None = None
+        self.failure: Exception | None = None
 
     def __getitem__(self, key: bytes) -> bytes:
         value = self.store.get(key)
@@ -40,7 +40,9 @@ class SourceDB(BaseDB):
                     raise KeyError(key) from exc
                 self.failure = exc  # py-evm swallows some exceptions (EIP-7702 auths)
                 raise
-            except ExecutorError as exc:
+            except Exception as exc:
+                # Any source failure (an oracle error, even a KeyError) is remembered: py-evm
+                # swallows some exceptions, and reads a KeyError as "no such account".
                 self.failure = exc
                 raise
             self.store[key] = value
