@@ -131,6 +131,33 @@ def expired_window() -> Scenario:
     return Scenario(devnet, 0, blocks[-1].number)
 
 
+def window_expiry_after_batches() -> Scenario:
+    """Batches stop after the first epoch; the rest of the chain comes from window expiry."""
+    devnet = Devnet(DevnetOptions(seq_window_size=4))
+    devnet.mine_l1()
+    first = user_blocks(devnet) + devnet.sequence_to_l1_head()
+    devnet.batcher.submit(first)
+    rest = devnet.sequence_to_l1_head()  # deposit-only blocks, as derivation will fill them
+    devnet.mine_l1(6)
+    return Scenario(devnet, 0, rest[-1].number)
+
+
+def invalid_batches() -> Scenario:
+    """Batches no safe chain accepts (wrong parent, wrong epoch hash) are dropped."""
+    devnet = Devnet()
+    devnet.mine_l1(2)
+    blocks = user_blocks(devnet) + devnet.sequence_to_l1_head()
+    wrong_parent = replace(blocks[0], header=replace(blocks[0].header, parent_hash=b"\x01" * 32))
+    devnet.batcher.submit([wrong_parent], BatcherOptions(batch_type=BatchType.SINGULAR))
+    origin = blocks[0].ref.l1_origin
+    wrong_epoch = replace(blocks[0], ref=replace(blocks[0].ref,
+                                                 l1_origin=replace(origin, hash=b"\x02" * 32)))
+    devnet.batcher.submit([wrong_epoch], BatcherOptions(batch_type=BatchType.SINGULAR))
+    devnet.batcher.submit(blocks)
+    devnet.mine_l1()
+    return Scenario(devnet, 0, blocks[-1].number)
+
+
 def holocene_invalid_tx() -> Scenario:
     """Holocene: a batch with an invalid transaction becomes a deposit-only block."""
     devnet = Devnet()
@@ -179,6 +206,8 @@ SCENARIOS: dict[str, Callable[[], Scenario]] = {
     "config-changes": config_changes,
     "rogue-batcher-and-garbage": rogue_batcher,
     "expired-sequencing-window": expired_window,
+    "window-expiry-after-batches": window_expiry_after_batches,
+    "invalid-batches-dropped": invalid_batches,
     "holocene-invalid-tx-deposit-only": holocene_invalid_tx,
     "trace-extension": trace_extension,
     "fork-activations": fork_activations,
