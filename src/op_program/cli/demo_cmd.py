@@ -54,6 +54,9 @@ def register(subparsers: Any) -> None:
                         help="run the client as a child process on pipes (default in-process)")
     parser.add_argument("--workdir", default=None,
                         help="keep configs and datadir here (default: a temporary directory)")
+    parser.add_argument("--keep-nodes", dest="keep_nodes", action="store_true",
+                        help="keep the devnet's nodes (and --workdir files) up after the proof, "
+                        "so the printed op-program command can be run by hand; Ctrl-C stops")
     parser.set_defaults(func=run)  # fmt: skip
 
 
@@ -112,7 +115,7 @@ def _report(chain: DemoChain, run: HostRun, claim: bytes, total: float) -> str:
         f"  host seconds     {run.seconds:.1f} (total {total:.1f})",
         f"  verdict          {verdict}",
         "",
-        "equivalent command line (valid while the demo's nodes run; --workdir keeps the files):",
+        "equivalent command line (runs while the nodes are up: see --keep-nodes, --workdir):",
         f"  {run.command_line}",
     ]  # fmt: skip
     return "\n".join(lines)
@@ -145,5 +148,18 @@ def run(args: argparse.Namespace) -> int:
             result = _timed(out, "running the host online (fetch, store, serve, prove)",
                             lambda: run_host(inputs, workdir, endpoints, args.exec_client,
                                              client_log_level="warn" if quiet else None))
-        print(_report(chain, result, inputs.claimed_output_root, time.monotonic() - started))
+            print(_report(chain, result, inputs.claimed_output_root, time.monotonic() - started),
+                  flush=True)
+            if args.keep_nodes:
+                _wait_for_interrupt(out)
     return result.exit_code
+
+
+def _wait_for_interrupt(out: TextIO) -> None:
+    out.write("devnet nodes keep running for the command above; press Ctrl-C to stop\n")
+    out.flush()
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        out.write("stopped\n")
