@@ -7,6 +7,7 @@ host fetches every preimage from them into a fresh datadir, then the client judg
 
 import argparse
 import logging
+import signal
 import sys
 import tempfile
 import time
@@ -158,6 +159,11 @@ def run(args: argparse.Namespace) -> int:
 def _wait_for_interrupt(out: TextIO) -> None:
     out.write("devnet nodes keep running for the command above; press Ctrl-C to stop\n")
     out.flush()
+
+    def stop(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt  # SIGTERM too: leave through the with-blocks (stops anvil)
+
+    signal.signal(signal.SIGTERM, stop)
     try:
         while True:
             time.sleep(3600)
