@@ -17,8 +17,27 @@ from eth_utils.exceptions import ValidationError
 # this loop has the same semantics with the static gas charged inline (DESIGN §12: the
 # interpreter loop is most of block time). Jump-destination analysis is shared per code.
 
-_OpTable = list[tuple[int, Any, int, int]]  # (static gas, function, kind, argument)
-_GENERIC, _SLOW, _PUSH, _DUP, _SWAP = range(5)
+_OpTable = list[tuple[int, Any, int, Any]]  # (static gas, function, kind, argument)
+_GENERIC, _SLOW, _PUSH, _DUP, _SWAP, _BINARY, _UNARY, _POP = range(8)
+_MAX = 2**256 - 1
+# Pure stack operations done inline: mnemonic -> f(top, second) (py-evm operand order).
+_BINARY_OPS: dict[str, Any] = {
+    "ADD": lambda a, b: (a + b) & _MAX,
+    "SUB": lambda a, b: (a - b) & _MAX,
+    "MUL": lambda a, b: (a * b) & _MAX,
+    "LT": lambda a, b: int(a < b),
+    "GT": lambda a, b: int(a > b),
+    "EQ": lambda a, b: int(a == b),
+    "AND": lambda a, b: a & b,
+    "OR": lambda a, b: a | b,
+    "XOR": lambda a, b: a ^ b,
+    "SHL": lambda a, b: (b << a) & _MAX if a < 256 else 0,
+    "SHR": lambda a, b: b >> a if a < 256 else 0,
+}
+_UNARY_OPS: dict[str, Any] = {
+    "ISZERO": lambda a: int(a == 0),
+    "NOT": lambda a: _MAX - a,
+}
 _OP_TABLES: dict[int, tuple[Any, _OpTable]] = {}
 _JUMPDESTS: dict[bytes, tuple[set[int], set[int]]] = {}
 _JUMPDEST_CACHE_LIMIT = 4096
@@ -42,13 +61,19 @@ def _op_table(opcodes: dict[int, Any]) -> _OpTable:
             table.append((fn.gas_cost, fn.logic_fn, _DUP, value - 0x7F))
         elif 0x90 <= value <= 0x9F:
             table.append((fn.gas_cost, fn.logic_fn, _SWAP, value - 0x8F))
+        elif fn.mnemonic in _BINARY_OPS:
+            table.append((fn.gas_cost, fn.logic_fn, _BINARY, _BINARY_OPS[fn.mnemonic]))
+        elif fn.mnemonic in _UNARY_OPS:
+            table.append((fn.gas_cost, fn.logic_fn, _UNARY, _UNARY_OPS[fn.mnemonic]))
+        elif fn.mnemonic == "POP":
+            table.append((fn.gas_cost, fn.logic_fn, _POP, 0))
         else:
             table.append((fn.gas_cost, fn.logic_fn, _GENERIC, 0))
     _OP_TABLES[id(opcodes)] = (opcodes, table)
     return table
 
 
-def _run_code(computation: Any) -> None:  # noqa: PLR0915 - one flat hot loop, on purpose
+def _run_code(computation: Any) -> None:  # noqa: PLR0912, PLR0915 - one flat hot loop
     code = computation.code
     raw = code._raw_code_bytes
     size = len(raw)
@@ -70,7 +95,17 @@ def _run_code(computation: Any) -> None:  # noqa: PLR0915 - one flat hot loop, o
             if gas > meter.gas_remaining:
                 raise OutOfGas(f"Out of gas: needed {gas}, remaining {meter.gas_remaining}")
             meter.gas_remaining -= gas
-            if kind == _PUSH:
+            if kind == _BINARY:
+                code.program_counter = pc
+                if len(values) < 2:
+                    raise InsufficientStack("Wanted 2 stack items")
+                a = values.pop()
+                b = values.pop()
+                values.append(arg(
+                    a if a.__class__ is int else int.from_bytes(a, "big"),
+                    b if b.__class__ is int else int.from_bytes(b, "big"),
+                ))
+            elif kind == _PUSH:
                 end = pc + arg
                 code.program_counter = end
                 if len(values) >= _STACK_LIMIT:
@@ -89,6 +124,17 @@ def _run_code(computation: Any) -> None:  # noqa: PLR0915 - one flat hot loop, o
                 if arg >= len(values):
                     raise InsufficientStack(f"SWAP{arg} on {len(values)} items")
                 values[-1], values[-arg - 1] = values[-arg - 1], values[-1]
+            elif kind == _UNARY:
+                code.program_counter = pc
+                if not values:
+                    raise InsufficientStack("Wanted 1 stack item")
+                a = values.pop()
+                values.append(arg(a if a.__class__ is int else int.from_bytes(a, "big")))
+            elif kind == _POP:
+                code.program_counter = pc
+                if not values:
+                    raise InsufficientStack("Wanted 1 stack item")
+                values.pop()
             else:
                 code.program_counter = pc
                 fn(computation)
