@@ -179,8 +179,9 @@ def trace_extension() -> Scenario:
 
 
 def fork_activations() -> Scenario:
-    """Fjord, Granite, Holocene, Isthmus and Jovian activate after genesis (upgrade deposits)."""
-    offsets = {"fjord": 4, "granite": 6, "holocene": 8, "isthmus": 10, "jovian": 14}
+    """Ecotone .. Jovian activate after a Delta genesis (with their upgrade deposits)."""
+    offsets = {"ecotone": 4, "fjord": 6, "granite": 8, "holocene": 10, "isthmus": 12,
+               "jovian": 16}
     return batched(BatcherOptions(compression=CompressionAlgo.ZLIB),
                    DevnetOptions(fork_offsets=offsets))
 

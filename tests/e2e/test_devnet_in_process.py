@@ -54,10 +54,10 @@ def test_scenarios_exercise_what_they_name() -> None:
 
 
 def test_fork_activation_blocks_carry_successful_upgrade_deposits() -> None:
-    """Fjord, Isthmus and Jovian activation blocks hold their upgrade deposits; all succeed."""
+    """Ecotone .. Jovian activation blocks hold their upgrade deposits; all succeed."""
     devnet = fork_activations().devnet
     rollup = devnet.rollup
-    expected = {"fjord": 3, "isthmus": 8, "jovian": 5}
+    expected = {"ecotone": 6, "fjord": 3, "isthmus": 8, "jovian": 5}
     seen = {}
     for block in devnet.sequencer.blocks[1:]:
         for fork, count in expected.items():

@@ -49,8 +49,8 @@ def register(subparsers: Any) -> None:
                         default="brotli", help="channel compression (default brotli)")
     parser.add_argument("--forks", default="",
                         help="fork activation offsets in seconds after genesis, e.g. "
-                        f"'isthmus=8,jovian=16' (forks: {', '.join(FORKS[4:])}; "
-                        "Ecotone and earlier are active at genesis)")
+                        f"'isthmus=8,jovian=16' (forks: {', '.join(FORKS[3:])}; "
+                        "Delta and earlier are active at genesis)")
     parser.add_argument("--child", dest="exec_client", action="store_true",
                         help="run the client as a child process on pipes (default in-process)")
     parser.add_argument("--workdir", default=None,

@@ -4,8 +4,9 @@ Spec: protocol/predeploys.md, protocol/configurability.md (rollup config), proto
 superchain-upgrades.md (fork schedule), fault-proof/index.md "Bootstrapping" (custom chains
 carry the L2 chain config and rollup config as JSON in local keys 6 and 7, the L1 chain config in
 key 9). The chain ids are not those of any known network, so the program must read the configs
-from the boot inputs. Ecotone is the earliest fork the devnet can start from (the L1Block code
-it deploys is the Ecotone-or-later implementation from the spec'd upgrade deposits).
+from the boot inputs. Delta is the earliest fork the devnet can start from: its genesis L1Block
+is an implementation from the spec'd upgrade deposits (Ecotone's still has the Bedrock entry
+point), and its proxies use PUSH0 (Shanghai, i.e. Canyon).
 """
 
 from collections.abc import Mapping
@@ -33,6 +34,8 @@ L2_GAS_LIMIT = 30_000_000
 GENESIS_BASE_FEE = 1_000_000_000
 FORKS = ("regolith", "canyon", "delta", "ecotone", "fjord", "granite", "holocene", "isthmus",
          "jovian")  # fmt: skip
+BEDROCK_SCALAR = (684_000).to_bytes(32, "big")
+"""A version-0 fee scalar (pre-Ecotone chains; Ecotone reads it as the base fee scalar)."""
 GPO_FLAG_FORKS = ("ecotone", "fjord", "isthmus", "jovian")
 BATCH_INBOX = bytes.fromhex("ff00000000000000000000000000000000901902")
 OPTIMISM_PORTAL = bytes.fromhex("de70000000000000000000000000000000000001")
@@ -76,9 +79,9 @@ def fork_times(offsets: Mapping[str, int | None], genesis_time: int) -> Hardfork
     if unknown:
         raise DevnetError(f"unknown fork(s): {', '.join(sorted(unknown))}")
     times = {f: offsets.get(f, 0) for f in FORKS}
-    for early in FORKS[: FORKS.index("ecotone") + 1]:
+    for early in FORKS[: FORKS.index("delta") + 1]:
         if times[early] != 0:
-            raise DevnetError(f"the devnet starts at Ecotone: {early} must be active at genesis")
+            raise DevnetError(f"the devnet starts at Delta: {early} must be active at genesis")
     return HardforkTimes(**{
         f"{f}_time": None if t is None else genesis_time + t for f, t in times.items()
     })  # fmt: skip
@@ -115,7 +118,8 @@ def predeploy_alloc(hardforks: HardforkTimes, genesis_time: int) -> dict[bytes, 
             storage[bytes(32)] = gpo_flags
         alloc[proxy] = GenesisAccount(code=pd.proxy_code(), storage=storage)
     alloc[pd.L2_TO_L1_MESSAGE_PASSER] = GenesisAccount(code=pd.MESSAGE_PASSER_CODE)
-    alloc[pd.BEACON_ROOTS] = GenesisAccount(nonce=1, code=codes[("ecotone", "beacon_roots")])
+    if hardforks.is_active(Fork.ECOTONE, genesis_time):  # else its upgrade deposit deploys it
+        alloc[pd.BEACON_ROOTS] = GenesisAccount(nonce=1, code=codes[("ecotone", "beacon_roots")])
     if _latest(hardforks, genesis_time, "ecotone", "isthmus") == "isthmus":
         alloc[pd.HISTORY_STORAGE] = GenesisAccount(nonce=1,
                                                    code=codes[("isthmus", "history_storage")])
@@ -147,6 +151,7 @@ def state_trie(alloc: Mapping[bytes, GenesisAccount]) -> tuple[bytes, list[bytes
 def genesis_header(rollup_forks: HardforkTimes, time: int, state_root: bytes,
                    passer_root: bytes) -> Header:  # fmt: skip
     """The L2 genesis header with the fields of the forks active at genesis."""
+    ecotone = rollup_forks.is_active(Fork.ECOTONE, time)
     isthmus = rollup_forks.is_active(Fork.ISTHMUS, time)
     jovian = rollup_forks.is_active(Fork.JOVIAN, time)
     holocene = rollup_forks.is_active(Fork.HOLOCENE, time)
@@ -157,8 +162,9 @@ def genesis_header(rollup_forks: HardforkTimes, time: int, state_root: bytes,
         timestamp=time,
         extra_data=encode_extra_data(Eip1559Params(250, 6), jovian) if holocene else b"",
         mix_hash=bytes(32), nonce=bytes(8), base_fee_per_gas=GENESIS_BASE_FEE,
-        withdrawals_root=passer_root if isthmus else EMPTY_ROOT, blob_gas_used=0,
-        excess_blob_gas=0, parent_beacon_block_root=bytes(32),
+        withdrawals_root=passer_root if isthmus else EMPTY_ROOT,
+        blob_gas_used=0 if ecotone else None, excess_blob_gas=0 if ecotone else None,
+        parent_beacon_block_root=bytes(32) if ecotone else None,
         requests_hash=sha256(b"") if isthmus else None,
     )  # fmt: skip
 
@@ -204,11 +210,13 @@ def build_genesis(params: ChainParams, genesis_time: int = GENESIS_TIME) -> L2Ge
     for address, balance in params.funded.items():
         alloc[address] = GenesisAccount(balance=balance)
     state_root, preimages, passer_root = state_trie(alloc)
+    ecotone = hardforks.is_active(Fork.ECOTONE, genesis_time)
     header = genesis_header(hardforks, genesis_time, state_root, passer_root)
     system_config = GenesisSystemConfig(
         batcher_address=params.batcher, overhead=bytes(32),
-        scalar=encode_ecotone_scalar(1368, 810_949), gas_limit=L2_GAS_LIMIT,
-        base_fee_scalar=1368, blob_base_fee_scalar=810_949,
+        scalar=encode_ecotone_scalar(1368, 810_949) if ecotone else BEDROCK_SCALAR,
+        gas_limit=L2_GAS_LIMIT, base_fee_scalar=1368 if ecotone else None,
+        blob_base_fee_scalar=810_949 if ecotone else None,
     )  # fmt: skip
     rollup = RollupConfig(
         genesis=Genesis(params.l1_genesis, BlockId(header.hash, 0), genesis_time, system_config),

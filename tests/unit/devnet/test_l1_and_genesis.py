@@ -3,7 +3,7 @@
 import pytest
 
 from op_program.config.rollup import BlockId
-from op_program.devnet.genesis import ChainParams, build_genesis, fork_times
+from op_program.devnet.genesis import FORKS, ChainParams, build_genesis, fork_times
 from op_program.devnet.keys import DevAccount
 from op_program.devnet.l1 import L1Chain
 from op_program.devnet.l1_txs import blob_tx, calldata_tx
@@ -45,10 +45,13 @@ def test_upgrade_deposits_leave_runtime_code() -> None:
     assert proxy_code().startswith(b"\x33\x15")
 
 
-def test_genesis_is_a_custom_chain_starting_at_ecotone() -> None:
-    """The genesis header carries the fields of the active forks; pre-Ecotone starts fail."""
+def test_genesis_is_a_custom_chain_starting_at_delta_or_later() -> None:
+    """The genesis header carries the fields of the active forks; pre-Delta starts fail."""
     genesis = build_genesis(ChainParams(b"\x02" * 20, BlockId(b"\x03" * 32, 0)))
     assert genesis.header.requests_hash is not None and len(genesis.header.extra_data) == 17
     assert genesis.rollup.genesis.l2.hash == genesis.header.hash
     with pytest.raises(OpProgramError):
-        fork_times({"ecotone": 10}, 0)
+        fork_times({"delta": 10}, 0)
+    delta = build_genesis(ChainParams(b"\x02" * 20, BlockId(b"\x03" * 32, 0),
+                                      fork_offsets=dict.fromkeys(FORKS[3:], 10)))
+    assert delta.header.blob_gas_used is None and delta.header.extra_data == b""
