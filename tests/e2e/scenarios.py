@@ -33,12 +33,14 @@ class Scenario:
 
 
 def user_blocks(devnet: Devnet) -> list[L2Block]:
-    """Blocks with a deployment, transfer, storage write, log, failing call and withdrawal."""
+    """Blocks with a deployment, transfers (1559, legacy), storage writes and logs (1559,
+    access list), a failing call and a withdrawal."""
     wallet = devnet.wallet
     deploy, contract = wallet.deploy_store_and_log()
     return devnet.sequence([
         [deploy, wallet.transfer(devnet.bob.address, 12345)],
         [wallet.store(contract, 7), wallet.failing_call(contract)],
+        [wallet.legacy_transfer(devnet.bob.address, 5), wallet.access_list_store(contract, 9)],
         [wallet.withdraw(10**18, devnet.alice.address)],
     ])  # fmt: skip
 

@@ -1,7 +1,8 @@
 """Dev accounts: secp256k1 keys that sign L1 and L2 transactions (EIP-1559, EIP-4844).
 
-Spec: Ethereum yellow paper appendix F (ECDSA over keccak256 of the signing payload), EIP-1559
-and EIP-4844 signing hashes. Keys are derived from a label so every devnet run is reproducible.
+Spec: Ethereum yellow paper appendix F (ECDSA over keccak256 of the signing payload), EIP-155,
+EIP-2930, EIP-1559 and EIP-4844 signing hashes. Keys are derived from a label so every devnet
+run is reproducible.
 """
 
 from dataclasses import dataclass, replace
@@ -11,12 +12,15 @@ from coincurve import PrivateKey
 
 from op_program.encoding.hashing import keccak256
 from op_program.protocol.transactions import (
+    AccessListTransaction,
     BlobTransaction,
     DynamicFeeTransaction,
+    LegacyTransaction,
     SetCodeTransaction,
 )
 
-SignableTx = TypeVar("SignableTx", DynamicFeeTransaction, BlobTransaction, SetCodeTransaction)
+SignableTx = TypeVar("SignableTx", AccessListTransaction, DynamicFeeTransaction,
+                     BlobTransaction, SetCodeTransaction)  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,4 +45,16 @@ class DevAccount:
             r=int.from_bytes(signature[0:32], "big"),
             s=int.from_bytes(signature[32:64], "big"),
             y_parity=signature[64],
+        )
+
+    def sign_legacy(self, tx: LegacyTransaction, chain_id: int) -> LegacyTransaction:
+        """Return ``tx`` signed with EIP-155 replay protection for ``chain_id``."""
+        base_v = chain_id * 2 + 35
+        unsigned = replace(tx, v=base_v, r=0, s=0)
+        signature = PrivateKey(self.secret).sign_recoverable(unsigned.signing_hash(), hasher=None)
+        return replace(
+            tx,
+            v=base_v + signature[64],
+            r=int.from_bytes(signature[0:32], "big"),
+            s=int.from_bytes(signature[32:64], "big"),
         )

@@ -8,7 +8,12 @@ calldata word in slot 0 and logs it as a topic.
 
 from op_program.devnet.keys import DevAccount
 from op_program.devnet.predeploys import L2_TO_L1_MESSAGE_PASSER
-from op_program.protocol.transactions import DynamicFeeTransaction
+from op_program.protocol.transactions import (
+    AccessListEntry,
+    AccessListTransaction,
+    DynamicFeeTransaction,
+    LegacyTransaction,
+)
 from op_program.protocol.upgrades import create_address
 
 MAX_FEE = 50_000_000_000
@@ -59,6 +64,23 @@ class L2Wallet:
     def failing_call(self, contract: bytes) -> bytes:
         """Call the test contract with empty calldata: included, but reverts (status 0)."""
         return self.tx(contract, data=b"")
+
+    def legacy_transfer(self, to: bytes, value: int) -> bytes:
+        """An EIP-155 legacy transfer."""
+        tx = LegacyTransaction(nonce=self.nonce, gas_price=MAX_FEE, gas=21_000, to=to,
+                               value=value, data=b"", v=0, r=0, s=0)  # fmt: skip
+        self.nonce += 1
+        return self.account.sign_legacy(tx, self.chain_id).encode()
+
+    def access_list_store(self, contract: bytes, word: int) -> bytes:
+        """An EIP-2930 call to the test contract, pre-declaring its slot 0."""
+        tx = AccessListTransaction(
+            chain_id=self.chain_id, nonce=self.nonce, gas_price=MAX_FEE, gas=100_000,
+            to=contract, value=0, data=word.to_bytes(32, "big"),
+            access_list=(AccessListEntry(contract, (bytes(32),)),), y_parity=0, r=0, s=0,
+        )  # fmt: skip
+        self.nonce += 1
+        return self.account.sign(tx).encode()
 
     def withdraw(self, value: int, recipient: bytes) -> bytes:
         """A withdrawal: value and a message to the L2ToL1MessagePasser."""
