@@ -271,3 +271,15 @@ def test_creation_onto_an_address_with_storage_collides() -> None:
     assert (result.receipts[0].status, result.header.gas_used) == (0, 100_000)
     assert h.account(result, pre, target).code_hash == keccak256(b"")
     assert h.account(result, pre, h.SENDER).nonce == 1
+
+
+def test_halting_deposit_uses_all_its_gas_and_keeps_mint_and_nonce() -> None:
+    invalid = bytes.fromhex("00000000000000000000000000000000000bad01")
+    root, pre = h.funded(0, extra=lambda b: b.set_code(invalid, bytes.fromhex("6001600055fe")))
+    raw = h.deposit(invalid, gas=80_000, mint=5, value=2)
+    result = h.build(h.config(), h.parent_header(root), h.attributes([raw]), pre)
+    assert (result.receipts[0].status, result.header.gas_used) == (0, 80_000)
+    depositor = h.account(result, pre, h.DEPOSITOR)
+    assert (depositor.balance, depositor.nonce) == (5, 1)
+    target = h.account(result, pre, invalid)
+    assert (target.balance, target.storage_root) == (0, EMPTY_ROOT)
