@@ -34,15 +34,21 @@ class Scenario:
 
 def user_blocks(devnet: Devnet) -> list[L2Block]:
     """Blocks with a deployment, transfers (1559, legacy), storage writes and logs (1559,
-    access list), a failing call and a withdrawal."""
+    access list, EIP-7702 delegation from Isthmus), a failing call and a withdrawal."""
     wallet = devnet.wallet
     deploy, contract = wallet.deploy_store_and_log()
-    return devnet.sequence([
+    blocks = devnet.sequence([
         [deploy, wallet.transfer(devnet.bob.address, 12345)],
         [wallet.store(contract, 7), wallet.failing_call(contract)],
         [wallet.legacy_transfer(devnet.bob.address, 5), wallet.access_list_store(contract, 9)],
         [wallet.withdraw(10**18, devnet.alice.address)],
     ])  # fmt: skip
+    next_time = blocks[-1].header.timestamp + devnet.rollup.block_time
+    if devnet.rollup.is_isthmus(next_time):  # EIP-7702 transactions need Isthmus (Prague)
+        carol = DevAccount.from_label("carol")
+        blocks += devnet.sequence([[wallet.set_code_store(carol, 0, contract, 11)]])
+        assert blocks[-1].receipts[-1].status == 1
+    return blocks
 
 
 def batched(options: BatcherOptions, devnet_options: DevnetOptions | None = None) -> Scenario:

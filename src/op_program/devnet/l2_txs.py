@@ -1,18 +1,26 @@
 """L2 user transactions of devnet scenarios: transfers, deployments, storage, logs, withdrawals.
 
-Spec: EIP-1559 transactions on the L2 chain id; protocol/withdrawals.md (a withdrawal is a call
-to the L2ToL1MessagePasser predeploy, which records it in storage). The test contract is a few
+Spec: EIP-155, EIP-2930, EIP-1559 and EIP-7702 transactions on the L2 chain id;
+protocol/withdrawals.md (a withdrawal is a call to the L2ToL1MessagePasser predeploy, which
+records it in storage). The test contract is a few
 bytes of hand-written EVM code: it reverts on empty calldata, otherwise stores the first
 calldata word in slot 0 and logs it as a topic.
 """
+
+from dataclasses import replace
+
+from coincurve import PrivateKey
 
 from op_program.devnet.keys import DevAccount
 from op_program.devnet.predeploys import L2_TO_L1_MESSAGE_PASSER
 from op_program.protocol.transactions import (
     AccessListEntry,
     AccessListTransaction,
+    Authorization,
     DynamicFeeTransaction,
     LegacyTransaction,
+    SetCodeTransaction,
+    authorization_signing_hash,
 )
 from op_program.protocol.upgrades import create_address
 
@@ -78,6 +86,27 @@ class L2Wallet:
             chain_id=self.chain_id, nonce=self.nonce, gas_price=MAX_FEE, gas=100_000,
             to=contract, value=0, data=word.to_bytes(32, "big"),
             access_list=(AccessListEntry(contract, (bytes(32),)),), y_parity=0, r=0, s=0,
+        )  # fmt: skip
+        self.nonce += 1
+        return self.account.sign(tx).encode()
+
+    def set_code_store(self, authority: DevAccount, authority_nonce: int, delegate: bytes,
+                       word: int) -> bytes:  # fmt: skip
+        """An EIP-7702 transaction: ``authority`` delegates to ``delegate``, then is called.
+
+        The call runs the delegate's code in the authority's account (its storage, its logs).
+        """
+        unsigned = Authorization(self.chain_id, delegate, authority_nonce, 0, 0, 0)
+        signature = PrivateKey(authority.secret).sign_recoverable(
+            authorization_signing_hash(unsigned), hasher=None)
+        auth = replace(unsigned, y_parity=signature[64],
+                       r=int.from_bytes(signature[0:32], "big"),
+                       s=int.from_bytes(signature[32:64], "big"))  # fmt: skip
+        tx = SetCodeTransaction(
+            chain_id=self.chain_id, nonce=self.nonce, max_priority_fee_per_gas=PRIORITY_FEE,
+            max_fee_per_gas=MAX_FEE, gas=200_000, to=authority.address, value=0,
+            data=word.to_bytes(32, "big"), access_list=(), authorization_list=(auth,),
+            y_parity=0, r=0, s=0,
         )  # fmt: skip
         self.nonce += 1
         return self.account.sign(tx).encode()
