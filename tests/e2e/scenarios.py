@@ -201,6 +201,20 @@ def out_of_order_frames() -> Scenario:
                    DevnetOptions(fork_offsets=offsets))
 
 
+def holocene_out_of_order_frames() -> Scenario:
+    """Holocene drops frames out of order; the batcher's repost in order is what counts."""
+    devnet = Devnet()
+    devnet.mine_l1(2)
+    blocks = user_blocks(devnet) + devnet.sequence_to_l1_head()
+    # Were the reversed frames assembled, these different blocks would be derived instead.
+    extra = devnet.wallet.transfer(devnet.bob.address, 777)
+    forged = [replace(blocks[0], transactions=blocks[0].transactions + (extra,)), *blocks[1:]]
+    devnet.batcher.submit(forged, BatcherOptions(max_frame_data=300, reverse_frames=True))
+    devnet.batcher.submit(blocks, BatcherOptions(max_frame_data=300))
+    devnet.mine_l1()
+    return Scenario(devnet, 0, blocks[-1].number)
+
+
 SCENARIOS: dict[str, Callable[[], Scenario]] = {
     "calldata-singular-zlib": lambda: batched(
         BatcherOptions(BatchType.SINGULAR, CompressionAlgo.ZLIB)),
@@ -221,4 +235,5 @@ SCENARIOS: dict[str, Callable[[], Scenario]] = {
     "trace-extension": trace_extension,
     "fork-activations": fork_activations,
     "out-of-order-frames-pre-holocene": out_of_order_frames,
+    "out-of-order-frames-holocene-repost": holocene_out_of_order_frames,
 }  # fmt: skip
