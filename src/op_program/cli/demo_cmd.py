@@ -132,10 +132,27 @@ def run(args: argparse.Namespace) -> int:
     if args.anvil and args.blobs:
         raise UsageError("--anvil cannot carry --blobs (anvil 1.7.1 puts blob sidecars into "
                          "its transactions root)")
-    logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per request otherwise
     quiet = getattr(args, "log_level", None) is None
-    if quiet:
-        logging.getLogger("op_program").setLevel(logging.WARNING)  # the report says it all
+    with _quiet_logs(quiet):
+        return _demo(args, options, claim, quiet)
+
+
+@contextmanager
+def _quiet_logs(quiet: bool) -> Iterator[None]:
+    """Silence per-request and per-block info logs (the report says it all); restore after."""
+    names = ("httpx", "op_program") if quiet else ("httpx",)
+    saved = {name: logging.getLogger(name).level for name in names}
+    for name in names:
+        logging.getLogger(name).setLevel(logging.WARNING)
+    try:
+        yield
+    finally:
+        for name, level in saved.items():
+            logging.getLogger(name).setLevel(level)
+
+
+def _demo(args: argparse.Namespace, options: DemoOptions, claim: bytes | None,
+          quiet: bool) -> int:  # fmt: skip
     out = sys.stderr
     started = time.monotonic()
     out.write("op-program demo: building and proving a local devnet\n")
