@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from op_program.config.chain_config import parse_chain_config
-from op_program.config.rollup import BlockId
+from op_program.config.rollup import BlockId, RollupConfig
 from op_program.devnet.anvil import AnvilL1
 from op_program.devnet.batcher import Batcher
 from op_program.devnet.errors import DevnetError
@@ -96,7 +96,7 @@ class Devnet:
         self.close()
 
     @property
-    def rollup(self) -> Any:
+    def rollup(self) -> RollupConfig:
         """The rollup config."""
         return self.genesis.rollup
 
