@@ -12,8 +12,14 @@ import pytest
 from op_program.devnet.host_run import HostRun, run_host
 from op_program.devnet.rpc_server import serve_devnet
 from op_program.encoding.hashing import keccak256, sha256
+from op_program.executor.builder import build_block
+from op_program.executor.source import MappingStateSource
 from op_program.host.kvstore.disk import open_disk_kv
+from op_program.host.rpc.jsonrpc import JsonRpcClient
+from op_program.host.rpc.l2 import L2Source
+from op_program.host.rpc.retry import RetryPolicy
 from op_program.preimage.keys import KeyType
+from op_program.protocol.attributes import PayloadAttributes
 from tests.e2e.scenarios import SCENARIOS, Scenario
 
 pytestmark = pytest.mark.e2e
@@ -74,3 +80,30 @@ def test_datadir_rehashes_and_derived_blocks_match(tmp_path: Path,
     sequenced = {b.number: b.header.hash.hex() for b in scenario.devnet.sequencer.blocks}
     assert built and all(sequenced[n] == h for n, h in built.items())
     assert max(built) == scenario.claimed
+
+
+def test_execution_witness_from_the_l2_node_rebuilds_the_block() -> None:
+    """The host's payload-witness fetch (debug_executePayload) holds all a block needs."""
+    scenario = SCENARIOS["calldata-span-brotli"]()
+    devnet = scenario.devnet
+    block = devnet.sequencer.blocks[2]  # a block with user transactions
+    parent = devnet.sequencer.blocks[1].header
+    extra = block.header.extra_data
+    attributes = PayloadAttributes(
+        timestamp=block.header.timestamp, prev_randao=block.header.mix_hash,
+        suggested_fee_recipient=block.header.coinbase,
+        parent_beacon_block_root=block.header.parent_beacon_block_root,
+        gas_limit=block.header.gas_limit, transactions=block.transactions,
+        eip1559_params=extra[1:9], min_base_fee=int.from_bytes(extra[9:17], "big"),
+        withdrawals=(),
+    )  # fmt: skip
+    with serve_devnet(devnet.l1, devnet.sequencer, devnet.rollup.l2_chain_id) as endpoints:
+        client = JsonRpcClient(endpoints.l2)
+        try:
+            source = L2Source(client, RetryPolicy(max_attempts=1), experimental=client)
+            witness = source.payload_witness(parent.hash, attributes.to_json())
+        finally:
+            client.close()
+    preimages = {keccak256(value): value for value in witness}
+    rebuilt = build_block(devnet.rollup, parent, attributes, MappingStateSource(preimages))
+    assert rebuilt.header.hash == block.header.hash

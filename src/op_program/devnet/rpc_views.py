@@ -2,7 +2,8 @@
 
 Spec: Ethereum execution APIs (``eth_getBlockByHash``, ``eth_getRawTransactionByHash``,
 ``eth_getBlockReceipts``, ``eth_getProof`` per EIP-1186), geth's ``debug_dbGet`` and
-``debug_getRawReceipts``, op-node's ``optimism_outputAtBlock``, the beacon API
+``debug_getRawReceipts``, op-geth's ``debug_executePayload`` (execution witness),
+op-node's ``optimism_outputAtBlock``, the beacon API
 (``/eth/v1/beacon/genesis``, ``/eth/v1/config/spec``, ``/eth/v1/beacon/blob_sidecars/{slot}``).
 Plain functions from devnet objects to JSON values; the HTTP plumbing is ``rpc_server.py``.
 """
@@ -14,8 +15,10 @@ from op_program.devnet.l1 import L1Chain
 from op_program.devnet.sequencer import Sequencer
 from op_program.encoding.hashing import keccak256
 from op_program.encoding.hex import bytes_to_hex, hex_to_bytes, int_to_hex
+from op_program.errors import OpProgramError
 from op_program.mpt.account import Account, decode_storage_value
 from op_program.mpt.lookup import trie_get
+from op_program.protocol.attributes import PayloadAttributes
 from op_program.protocol.header import Header
 from op_program.protocol.receipts import Receipt
 
@@ -187,8 +190,17 @@ def l2_handlers(sequencer: Sequencer, chain_id: int) -> dict[str, JsonHandler]:
                 "withdrawalStorageRoot": bytes_to_hex(block.output.message_passer_storage_root),
                 "stateRoot": bytes_to_hex(block.header.state_root)}  # fmt: skip
 
+    def execute_payload(params: list[Any]) -> Any:
+        try:
+            attributes = PayloadAttributes.from_json(params[1])
+            witness = sequencer.execution_witness(hex_to_bytes(params[0], 32), attributes)
+        except OpProgramError as exc:
+            raise RpcMethodError(str(exc)) from exc
+        return {"state": [bytes_to_hex(v) for v in witness], "codes": []}
+
     handlers = view.handlers()
     handlers.update({"debug_dbGet": db_get, "eth_getProof": get_proof,
+                     "debug_executePayload": execute_payload,
                      "optimism_outputAtBlock": output_at,
                      "eth_chainId": lambda _: int_to_hex(chain_id)})  # fmt: skip
     return handlers

@@ -26,6 +26,7 @@ from op_program.errors import OpProgramError
 from op_program.executor.builder import build_block
 from op_program.executor.source import MappingStateSource
 from op_program.mpt.ordered import ordered_trie_root_and_nodes
+from op_program.protocol.attributes import PayloadAttributes
 from op_program.protocol.header import Header
 from op_program.protocol.output_root import OutputV0
 from op_program.protocol.receipts import Receipt
@@ -122,6 +123,22 @@ class Sequencer:
                         self._output(header, result.message_passer_storage_root))  # fmt: skip
         self.blocks.append(block)
         return block
+
+    def execution_witness(self, parent_hash: bytes, attributes: PayloadAttributes) -> list[bytes]:
+        """Every state node, code and header read while building ``attributes`` on a block.
+
+        Raises:
+            DevnetError: unknown parent, or attributes the executor rejects.
+        """
+        parent = self._nodes.get(parent_hash)
+        if parent is None:
+            raise DevnetError(f"unknown L2 block 0x{parent_hash.hex()}")
+        try:
+            result = build_block(self.rollup, Header.decode(parent), attributes,
+                                 MappingStateSource(self._nodes))  # fmt: skip
+        except OpProgramError as exc:
+            raise DevnetError(f"cannot execute the payload: {exc}") from exc
+        return list(result.witness.values())
 
     def preimage(self, digest: bytes) -> bytes | None:
         """The state node, code or header whose keccak256 is ``digest`` (None if unknown)."""
