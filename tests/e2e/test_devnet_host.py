@@ -107,3 +107,13 @@ def test_execution_witness_from_the_l2_node_rebuilds_the_block() -> None:
     preimages = {keccak256(value): value for value in witness}
     rebuilt = build_block(devnet.rollup, parent, attributes, MappingStateSource(preimages))
     assert rebuilt.header.hash == block.header.hash
+
+
+def test_host_claim_beyond_the_l1_head(tmp_path: Path) -> None:
+    """With the batch above the L1 head, the host judges the claim at the safe head reached."""
+    scenario = SCENARIOS["calldata-span-brotli"]()
+    before_batch = scenario.devnet.l1.head.number - 2  # submit() mined the batch, then one more
+    limited = Scenario(scenario.devnet, scenario.agreed, scenario.claimed, before_batch)
+    assert _prove(limited, tmp_path / "sequencer").exit_code == 1
+    agreed_output = scenario.devnet.sequencer.blocks[scenario.agreed].output.root
+    assert _prove(limited, tmp_path / "safe-head", agreed_output).exit_code == 0
