@@ -179,7 +179,9 @@ def isthmus_state(backend: EvmBackend) -> None:
     backend.set_storage(h.L1_BLOCK, 1, 10**9)
     backend.set_storage(h.L1_BLOCK, 3, SCALARS)
     backend.set_storage(h.L1_BLOCK, 7, 1)
-    backend.set_storage(h.L1_BLOCK, 8, (400 << 96) | (50_000 << 32) | 2_000)
+    # daFootprintGasScalar 400 (offset 12), operatorFeeScalar 2,000 (offset 8),
+    # operatorFeeConstant 50,000 (offset 0).
+    backend.set_storage(h.L1_BLOCK, 8, (400 << 96) | (2_000 << 64) | 50_000)
     backend.set_storage(MESSAGE_PASSER, 0, 1)
 
 

@@ -146,10 +146,11 @@ def test_operator_fee_refund() -> None:
 
 def test_l1block_slot_offsets_count_from_the_right() -> None:
     # Slot 3: sequence number (offset 0, 8 bytes), blobBaseFeeScalar (offset 8),
-    # baseFeeScalar (offset 12); slot 8: operatorFeeScalar (offset 0),
-    # operatorFeeConstant (offset 4), daFootprintGasScalar (offset 12).
+    # baseFeeScalar (offset 12); slot 8: operatorFeeConstant (offset 0, 8 bytes),
+    # operatorFeeScalar (offset 8), daFootprintGasScalar (offset 12) — L1Block's declaration
+    # order, read by op-revm at big-endian bytes [24:32) and [20:24).
     slot3 = (1368 << 96) | (810949 << 64) | 7
-    slot8 = (400 << 96) | (123456789 << 32) | 2000
+    slot8 = (400 << 96) | (2000 << 64) | 123456789
     words = {1: 5, 3: slot3, 7: 9, 8: slot8}
     p = read_l1_fee_params(lambda s: words.get(s, 0), ecotone=True, isthmus=True)
     assert (p.base_fee_scalar, p.blob_base_fee_scalar) == (1368, 810949)

@@ -72,8 +72,11 @@ def read_l1_fee_params(
         blob_base_fee=blob_base_fee,
         base_fee_scalar=_field(scalars, 12, 4),
         blob_base_fee_scalar=_field(scalars, 8, 4),
-        operator_fee_scalar=_field(operator, 0, 4),
-        operator_fee_constant=_field(operator, 4, 8),
+        # Slot 8 follows L1Block's declaration order: operatorFeeConstant (uint64, offset 0),
+        # operatorFeeScalar (uint32, offset 8), daFootprintGasScalar (uint16, offset 12), as
+        # op-revm and op-geth read it (isthmus/exec-engine.md's "offset 0 / offset 4" is not).
+        operator_fee_scalar=_field(operator, 8, 4),
+        operator_fee_constant=_field(operator, 0, 8),
         da_footprint_gas_scalar=_field(operator, 12, 2),
     )
 
