@@ -17,7 +17,11 @@ from op_program.executor.builder import BlockResult
 from op_program.executor.evm_backend import EvmBackend
 from op_program.executor.fees.l1_cost import da_footprint
 from op_program.executor.fees.operator_fee import operator_fee
-from op_program.executor.system import HISTORY_STORAGE_ADDRESS
+from op_program.executor.system import (
+    BEACON_ROOTS_ADDRESS,
+    HISTORY_STORAGE_ADDRESS,
+    SYSTEM_ADDRESS,
+)
 from op_program.mpt.account import decode_storage_value
 from op_program.mpt.lookup import trie_get
 from op_program.protocol.l1_info import L1BlockInfo, L1InfoFork
@@ -264,3 +268,15 @@ def test_failed_creation_deposit_bumps_the_nonce_once_and_keeps_the_mint() -> No
     assert result.receipts[0].deposit_nonce == 0
     depositor = h.account(result, pre, h.DEPOSITOR)
     assert (depositor.balance, depositor.nonce) == (3, 1)
+
+
+def test_system_calls_leave_no_trace_before_their_contracts_exist() -> None:
+    """At the Isthmus activation block the EIP-2935 contract is not deployed yet (the upgrade
+    deposits deploy it; here EIP-4788's is absent too): geth's evm.Call to a non-existent
+    account with zero value returns without creating it, and the empty system-address
+    account is removed (Finalise)."""
+    root, pre = _state()
+    result = h.build(ISTHMUS, h.parent_header(root), h.attributes([h.deposit(h.ALICE)]), pre)
+    nodes = {**pre, **result.new_nodes}
+    for address in (HISTORY_STORAGE_ADDRESS, BEACON_ROOTS_ADDRESS, SYSTEM_ADDRESS):
+        assert trie_get(result.header.state_root, keccak256(address), nodes.__getitem__) is None
