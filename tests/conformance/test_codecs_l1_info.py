@@ -11,8 +11,6 @@ from op_program.protocol.deposits import (
     upgrade_deposit_source_hash,
 )
 from op_program.protocol.l1_info import (
-    L1_BLOCK_ADDRESS,
-    L1_INFO_DEPOSITOR_ADDRESS,
     L1BlockRefInfo,
     L1InfoDecodeError,
     L1InfoFork,
@@ -20,6 +18,7 @@ from op_program.protocol.l1_info import (
     decode_l1_info,
     l1_info_deposit,
 )
+from op_program.protocol.predeploys import L1_BLOCK, L1_INFO_DEPOSITOR
 from op_program.protocol.system_config import SystemConfig, encode_ecotone_scalar
 from op_program.protocol.transactions import DepositTransaction, decode_transaction
 from tests.fixture_paths import fixtures_path
@@ -113,7 +112,7 @@ def test_real_op_sepolia_l1_info_deposits_rebuilt_byte_exact() -> None:
         assert tx.hash.hex() == entry["tx_hash"][2:]
         assert tx.source_hash.hex() == entry["source_hash"][2:]
         assert (tx.from_address, tx.to, tx.gas) == (
-            L1_INFO_DEPOSITOR_ADDRESS, L1_BLOCK_ADDRESS, 1_000_000
+            L1_INFO_DEPOSITOR, L1_BLOCK, 1_000_000
         )
         parsed = decode_transaction(raw)
         assert isinstance(parsed, DepositTransaction)

@@ -12,11 +12,12 @@ from pathlib import Path
 import pytest
 
 from op_program.config.rollup_json import parse_rollup_config
-from op_program.derive.attributes_builder import SEQUENCER_FEE_VAULT, eip1559_params
+from op_program.derive.attributes_builder import eip1559_params
 from op_program.derive.l2_blocks import system_config_of_block
 from op_program.protocol.attributes import PayloadAttributes
 from op_program.protocol.header import Header
 from op_program.protocol.l1_info import decode_l1_info, l1_info_fork
+from op_program.protocol.predeploys import SEQUENCER_FEE_VAULT
 from op_program.protocol.transactions import decode_transaction
 from tests.fixture_paths import fixtures_path
 

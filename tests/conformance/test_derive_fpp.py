@@ -17,9 +17,9 @@ from op_program.client.l1 import OracleL1Source
 from op_program.client.l2 import OracleL2Source
 from op_program.client.oracle import ClientOracle
 from op_program.config.registry import l1_chain_config_by_chain_id, network_by_name
-from op_program.derive.attributes_builder import SEQUENCER_FEE_VAULT
 from op_program.derive.pipeline import DerivationPipeline
 from op_program.protocol.l1_info import L1InfoFork, decode_l1_info
+from op_program.protocol.predeploys import SEQUENCER_FEE_VAULT
 from op_program.protocol.transactions import DepositTransaction, decode_transaction
 from tests.fixture_paths import fixtures_path
 

@@ -15,8 +15,7 @@ from op_program.mpt.account import Account
 from op_program.mpt.lookup import EMPTY_ROOT, trie_get
 from op_program.protocol.header import Header
 from op_program.protocol.output_root import output_root_v0
-
-L2_TO_L1_MESSAGE_PASSER = bytes.fromhex("4200000000000000000000000000000000000016")
+from op_program.protocol.predeploys import L2_TO_L1_MESSAGE_PASSER
 
 
 def message_passer_storage_root(

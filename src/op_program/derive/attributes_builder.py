@@ -28,11 +28,11 @@ from op_program.protocol.l1_info import (
     l1_info_deposit,
     l1_info_fork,
 )
+from op_program.protocol.predeploys import SEQUENCER_FEE_VAULT
 from op_program.protocol.receipts import Receipt, decode_receipt
 from op_program.protocol.system_config import SystemConfig, update_with_receipts
 from op_program.protocol.upgrades import upgrade_transactions as protocol_upgrade_transactions
 
-SEQUENCER_FEE_VAULT = bytes.fromhex("4200000000000000000000000000000000000011")
 UPGRADE_FORKS = (Fork.ECOTONE, Fork.FJORD, Fork.ISTHMUS, Fork.JOVIAN, Fork.INTEROP)
 
 UpgradeTransactions = Mapping[Fork, Callable[[], Sequence[bytes]]]

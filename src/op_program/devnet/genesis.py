@@ -24,6 +24,7 @@ from op_program.executor.base_fee import Eip1559Params, encode_extra_data
 from op_program.mpt.account import EMPTY_CODE_HASH, Account, encode_storage_value
 from op_program.mpt.builder import trie_root_and_nodes
 from op_program.mpt.lookup import EMPTY_ROOT
+from op_program.protocol import predeploys
 from op_program.protocol.header import EMPTY_OMMERS_HASH, Header
 from op_program.protocol.system_config import encode_ecotone_scalar
 
@@ -101,9 +102,9 @@ def predeploy_alloc(hardforks: HardforkTimes, genesis_time: int) -> dict[bytes, 
     l1_block_fork = _latest(hardforks, genesis_time, "ecotone", "isthmus", "jovian")
     gpo_fork = _latest(hardforks, genesis_time, "ecotone", "fjord", "isthmus", "jovian")
     impls = {
-        pd.L1_BLOCK: codes[(l1_block_fork, "l1_block")],
-        pd.GAS_PRICE_ORACLE: codes[(gpo_fork, "gas_price_oracle")],
-        pd.OPERATOR_FEE_VAULT: codes[("isthmus", "operator_fee_vault")],
+        predeploys.L1_BLOCK: codes[(l1_block_fork, "l1_block")],
+        predeploys.GAS_PRICE_ORACLE: codes[(gpo_fork, "gas_price_oracle")],
+        predeploys.OPERATOR_FEE_VAULT: codes[("isthmus", "operator_fee_vault")],
     }
     # GasPriceOracle flags isEcotone, isFjord, isIsthmus, isJovian: packed bools in slot 0,
     # set as the upgrade deposits of the forks active at genesis would have set them.
@@ -114,15 +115,16 @@ def predeploy_alloc(hardforks: HardforkTimes, genesis_time: int) -> dict[bytes, 
         impl = keccak256(b"devnet implementation" + proxy)[12:]
         alloc[impl] = GenesisAccount(nonce=1, code=code)
         storage = {pd.IMPLEMENTATION_SLOT: int.from_bytes(impl, "big")}
-        if proxy == pd.GAS_PRICE_ORACLE:
+        if proxy == predeploys.GAS_PRICE_ORACLE:
             storage[bytes(32)] = gpo_flags
         alloc[proxy] = GenesisAccount(code=pd.proxy_code(), storage=storage)
-    alloc[pd.L2_TO_L1_MESSAGE_PASSER] = GenesisAccount(code=pd.MESSAGE_PASSER_CODE)
+    alloc[predeploys.L2_TO_L1_MESSAGE_PASSER] = GenesisAccount(code=pd.MESSAGE_PASSER_CODE)
     if hardforks.is_active(Fork.ECOTONE, genesis_time):  # else its upgrade deposit deploys it
-        alloc[pd.BEACON_ROOTS] = GenesisAccount(nonce=1, code=codes[("ecotone", "beacon_roots")])
+        beacon_roots = codes[("ecotone", "beacon_roots")]
+        alloc[predeploys.BEACON_ROOTS] = GenesisAccount(nonce=1, code=beacon_roots)
     if _latest(hardforks, genesis_time, "ecotone", "isthmus") == "isthmus":
-        alloc[pd.HISTORY_STORAGE] = GenesisAccount(nonce=1,
-                                                   code=codes[("isthmus", "history_storage")])
+        history_storage = codes[("isthmus", "history_storage")]
+        alloc[predeploys.HISTORY_STORAGE] = GenesisAccount(nonce=1, code=history_storage)
     return alloc
 
 
@@ -141,7 +143,7 @@ def state_trie(alloc: Mapping[bytes, GenesisAccount]) -> tuple[bytes, list[bytes
         code_hash = keccak256(account.code) if account.code else EMPTY_CODE_HASH
         encoded = Account(account.nonce, account.balance, storage_root, code_hash).encode()
         leaves.append((keccak256(address), encoded))
-        if address == pd.L2_TO_L1_MESSAGE_PASSER:
+        if address == predeploys.L2_TO_L1_MESSAGE_PASSER:
             passer_root = storage_root
     root, nodes = trie_root_and_nodes(leaves)
     preimages.extend(nodes)

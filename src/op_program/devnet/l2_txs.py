@@ -12,7 +12,7 @@ from dataclasses import replace
 from coincurve import PrivateKey
 
 from op_program.devnet.keys import DevAccount
-from op_program.devnet.predeploys import L2_TO_L1_MESSAGE_PASSER
+from op_program.protocol.predeploys import L2_TO_L1_MESSAGE_PASSER
 from op_program.protocol.transactions import (
     AccessListEntry,
     AccessListTransaction,

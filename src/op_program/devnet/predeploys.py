@@ -25,6 +25,7 @@ from op_program.mpt.account import Account
 from op_program.mpt.lookup import EMPTY_ROOT, trie_get
 from op_program.protocol.attributes import PayloadAttributes
 from op_program.protocol.header import EMPTY_OMMERS_HASH, Header
+from op_program.protocol.predeploys import SEQUENCER_FEE_VAULT
 from op_program.protocol.upgrades import create_address, upgrade_transactions
 
 IMPLEMENTATION_SLOT = bytes.fromhex(
@@ -32,15 +33,6 @@ IMPLEMENTATION_SLOT = bytes.fromhex(
 )
 """ERC-1967 implementation slot: keccak256("eip1967.proxy.implementation") - 1."""
 
-L1_BLOCK = bytes.fromhex("4200000000000000000000000000000000000015")
-GAS_PRICE_ORACLE = bytes.fromhex("420000000000000000000000000000000000000f")
-L2_TO_L1_MESSAGE_PASSER = bytes.fromhex("4200000000000000000000000000000000000016")
-SEQUENCER_FEE_VAULT = bytes.fromhex("4200000000000000000000000000000000000011")
-BASE_FEE_VAULT = bytes.fromhex("4200000000000000000000000000000000000019")
-L1_FEE_VAULT = bytes.fromhex("420000000000000000000000000000000000001a")
-OPERATOR_FEE_VAULT = bytes.fromhex("420000000000000000000000000000000000001b")
-BEACON_ROOTS = bytes.fromhex("000f3df6d732807ef1319fb7b8bb8522d0beac02")
-HISTORY_STORAGE = bytes.fromhex("0000f90827f1c53a10cb7a02335b175320002935")
 
 # Which contracts each fork's upgrade deposits create, in deployment order.
 _CREATED = {

@@ -12,11 +12,10 @@ from dataclasses import dataclass
 
 from op_program.protocol.deposits import l1_info_deposit_source_hash
 from op_program.protocol.errors import ProtocolDecodeError
+from op_program.protocol.predeploys import L1_BLOCK, L1_INFO_DEPOSITOR
 from op_program.protocol.system_config import SystemConfig
 from op_program.protocol.transactions import DepositTransaction
 
-L1_INFO_DEPOSITOR_ADDRESS = bytes.fromhex("deaddeaddeaddeaddeaddeaddeaddeaddead0001")
-L1_BLOCK_ADDRESS = bytes.fromhex("4200000000000000000000000000000000000015")
 REGOLITH_SYSTEM_TX_GAS = 1_000_000
 BEDROCK_SYSTEM_TX_GAS = 150_000_000
 DEFAULT_DA_FOOTPRINT_GAS_SCALAR = 400
@@ -239,8 +238,8 @@ def l1_info_deposit(info: L1BlockInfo, regolith: bool) -> DepositTransaction:
     """Build the L1-info deposit transaction (system tx with 150M gas before Regolith)."""
     return DepositTransaction(
         source_hash=l1_info_deposit_source_hash(info.block_hash, info.sequence_number),
-        from_address=L1_INFO_DEPOSITOR_ADDRESS,
-        to=L1_BLOCK_ADDRESS,
+        from_address=L1_INFO_DEPOSITOR,
+        to=L1_BLOCK,
         mint=0,
         value=0,
         gas=REGOLITH_SYSTEM_TX_GAS if regolith else BEDROCK_SYSTEM_TX_GAS,

@@ -6,7 +6,6 @@ from op_program.config.hardforks import Fork
 from op_program.config.registry import L1_MAINNET
 from op_program.config.rollup import BlockId
 from op_program.derive.attributes_builder import (
-    SEQUENCER_FEE_VAULT,
     AttributesBuilder,
     eip1559_params,
     upgrade_transactions,
@@ -15,6 +14,7 @@ from op_program.derive.errors import CriticalError, ResetError
 from op_program.derive.types import L2BlockRef
 from op_program.protocol.deposits import encode_deposit_log_data
 from op_program.protocol.l1_info import L1InfoFork, decode_l1_info
+from op_program.protocol.predeploys import SEQUENCER_FEE_VAULT
 from op_program.protocol.receipts import Log
 from op_program.protocol.system_config import CONFIG_UPDATE_TOPIC, SystemConfig
 from op_program.protocol.transactions import DepositTransaction, decode_transaction

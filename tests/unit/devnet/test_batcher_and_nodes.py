@@ -4,7 +4,6 @@ import pytest
 
 from op_program.devnet.batcher import BatcherOptions, BatchType
 from op_program.devnet.network import Devnet
-from op_program.devnet.predeploys import L2_TO_L1_MESSAGE_PASSER
 from op_program.devnet.rpc_views import beacon_documents, l1_view, l2_handlers
 from op_program.encoding.hashing import keccak256
 from op_program.encoding.hex import bytes_to_hex, hex_to_bytes
@@ -14,6 +13,7 @@ from op_program.protocol.channel import read_channel
 from op_program.protocol.compression import MAX_RLP_BYTES_PER_CHANNEL_FJORD, CompressionAlgo
 from op_program.protocol.frames import channel_data, parse_frames
 from op_program.protocol.header import Header
+from op_program.protocol.predeploys import L2_TO_L1_MESSAGE_PASSER
 from op_program.protocol.transactions import DynamicFeeTransaction, decode_transaction
 
 

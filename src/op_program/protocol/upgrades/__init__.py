@@ -14,15 +14,17 @@ from importlib import resources
 from op_program.encoding.hashing import keccak256
 from op_program.encoding.rlp import rlp_encode
 from op_program.protocol.deposits import upgrade_deposit_source_hash
+from op_program.protocol.predeploys import (
+    CROSS_L2_INBOX,
+    GAS_PRICE_ORACLE,
+    L1_BLOCK,
+    L1_INFO_DEPOSITOR,
+    L2_TO_L2_CROSS_DOMAIN_MESSENGER,
+    OPERATOR_FEE_VAULT,
+)
 from op_program.protocol.transactions import DepositTransaction
 
 ZERO_ADDRESS = bytes(20)
-DEPOSITOR_ACCOUNT = bytes.fromhex("deaddeaddeaddeaddeaddeaddeaddeaddead0001")
-L1_BLOCK_PROXY = bytes.fromhex("4200000000000000000000000000000000000015")
-GAS_PRICE_ORACLE_PROXY = bytes.fromhex("420000000000000000000000000000000000000f")
-OPERATOR_FEE_VAULT_PROXY = bytes.fromhex("420000000000000000000000000000000000001b")
-CROSS_L2_INBOX_PROXY = bytes.fromhex("4200000000000000000000000000000000000022")
-L2_TO_L2_MESSENGER_PROXY = bytes.fromhex("4200000000000000000000000000000000000023")
 UPGRADE_TO_SELECTOR = bytes.fromhex("3659cfe6")
 
 # EIP-4788 and EIP-2935 system contracts: sender and creation code fixed by the EIPs
@@ -89,6 +91,13 @@ def _proxy_update(intent: str, proxy: bytes, deployer: bytes) -> DepositTransact
     return _deposit(intent, ZERO_ADDRESS, proxy, 50_000, calldata)
 
 
+def _gas_price_oracle_set(fork: str, gas: int) -> DepositTransaction:
+    # "<Fork>: Gas Price Oracle Set <Fork>" calling set<Fork>() from the depositor account.
+    calldata = keccak256(f"set{fork}()".encode())[:4]
+    intent = f"{fork}: Gas Price Oracle Set {fork}"
+    return _deposit(intent, L1_INFO_DEPOSITOR, GAS_PRICE_ORACLE, gas, calldata)
+
+
 def _deployer(index: int, prefix: str = "4210") -> bytes:
     return bytes.fromhex(prefix + "00" * 17 + f"{index:02x}")
 
@@ -106,12 +115,9 @@ def ecotone_upgrade_transactions() -> list[DepositTransaction]:
     return [
         _deploy(l1_block),
         _deploy(gpo),
-        _proxy_update("Ecotone: L1 Block Proxy Update", L1_BLOCK_PROXY, l1_block.sender),
-        _proxy_update("Ecotone: Gas Price Oracle Proxy Update", GAS_PRICE_ORACLE_PROXY, gpo.sender),
-        _deposit(
-            "Ecotone: Gas Price Oracle Set Ecotone", DEPOSITOR_ACCOUNT, GAS_PRICE_ORACLE_PROXY,
-            80_000, keccak256(b"setEcotone()")[:4],
-        ),
+        _proxy_update("Ecotone: L1 Block Proxy Update", L1_BLOCK, l1_block.sender),
+        _proxy_update("Ecotone: Gas Price Oracle Proxy Update", GAS_PRICE_ORACLE, gpo.sender),
+        _gas_price_oracle_set("Ecotone", 80_000),
         _deposit(
             "Ecotone: beacon block roots contract deployment", EIP4788_DEPLOYER, None,
             250_000, EIP4788_CREATION_CODE,
@@ -127,11 +133,8 @@ def fjord_upgrade_transactions() -> list[DepositTransaction]:
     )
     return [
         _deploy(gpo),
-        _proxy_update("Fjord: Gas Price Oracle Proxy Update", GAS_PRICE_ORACLE_PROXY, gpo.sender),
-        _deposit(
-            "Fjord: Gas Price Oracle Set Fjord", DEPOSITOR_ACCOUNT, GAS_PRICE_ORACLE_PROXY,
-            90_000, keccak256(b"setFjord()")[:4],
-        ),
+        _proxy_update("Fjord: Gas Price Oracle Proxy Update", GAS_PRICE_ORACLE, gpo.sender),
+        _gas_price_oracle_set("Fjord", 90_000),
     ]
 
 
@@ -153,15 +156,12 @@ def isthmus_upgrade_transactions() -> list[DepositTransaction]:
         _deploy(l1_block),
         _deploy(gpo),
         _deploy(vault),
-        _proxy_update("Isthmus: L1 Block Proxy Update", L1_BLOCK_PROXY, l1_block.sender),
-        _proxy_update("Isthmus: Gas Price Oracle Proxy Update", GAS_PRICE_ORACLE_PROXY, gpo.sender),
+        _proxy_update("Isthmus: L1 Block Proxy Update", L1_BLOCK, l1_block.sender),
+        _proxy_update("Isthmus: Gas Price Oracle Proxy Update", GAS_PRICE_ORACLE, gpo.sender),
         _proxy_update(
-            "Isthmus: Operator Fee Vault Proxy Update", OPERATOR_FEE_VAULT_PROXY, vault.sender
+            "Isthmus: Operator Fee Vault Proxy Update", OPERATOR_FEE_VAULT, vault.sender
         ),
-        _deposit(
-            "Isthmus: Gas Price Oracle Set Isthmus", DEPOSITOR_ACCOUNT, GAS_PRICE_ORACLE_PROXY,
-            90_000, keccak256(b"setIsthmus()")[:4],
-        ),
+        _gas_price_oracle_set("Isthmus", 90_000),
         _deposit(
             "Isthmus: EIP-2935 Contract Deployment", EIP2935_DEPLOYER, None, 250_000,
             EIP2935_CREATION_CODE,
@@ -181,13 +181,10 @@ def jovian_upgrade_transactions() -> list[DepositTransaction]:
     )
     return [
         _deploy(l1_block),
-        _proxy_update("Jovian: L1 Block Proxy Update", L1_BLOCK_PROXY, l1_block.sender),
+        _proxy_update("Jovian: L1 Block Proxy Update", L1_BLOCK, l1_block.sender),
         _deploy(gpo),
-        _proxy_update("Jovian: Gas Price Oracle Proxy Update", GAS_PRICE_ORACLE_PROXY, gpo.sender),
-        _deposit(
-            "Jovian: Gas Price Oracle Set Jovian", DEPOSITOR_ACCOUNT, GAS_PRICE_ORACLE_PROXY,
-            90_000, keccak256(b"setJovian()")[:4],
-        ),
+        _proxy_update("Jovian: Gas Price Oracle Proxy Update", GAS_PRICE_ORACLE, gpo.sender),
+        _gas_price_oracle_set("Jovian", 90_000),
     ]
 
 
@@ -203,10 +200,10 @@ def interop_upgrade_transactions() -> list[DepositTransaction]:
     )
     return [
         _deploy(inbox),
-        _proxy_update("Interop: CrossL2Inbox Proxy Update", CROSS_L2_INBOX_PROXY, inbox.sender),
+        _proxy_update("Interop: CrossL2Inbox Proxy Update", CROSS_L2_INBOX, inbox.sender),
         _deploy(messenger),
         _proxy_update(
-            "Interop: L2ToL2CrossDomainMessenger Proxy Update", L2_TO_L2_MESSENGER_PROXY,
+            "Interop: L2ToL2CrossDomainMessenger Proxy Update", L2_TO_L2_CROSS_DOMAIN_MESSENGER,
             messenger.sender,
         ),
     ]
