@@ -11,7 +11,7 @@ from typing import Any, ClassVar, Self
 
 from op_program.encoding.hashing import keccak256
 from op_program.encoding.rlp import RLPEncodable, RLPItem, rlp_encode
-from op_program.protocol.transactions.fields import Kind, decode_fields, encode_value
+from op_program.protocol.transactions.fields import FieldSchema, decode_fields, encode_value
 from op_program.protocol.transactions.signature import recover_address
 
 
@@ -31,7 +31,7 @@ class TransactionBase:
     """Behaviour shared by every transaction type: ``encode``, ``hash``, ``tx_type``."""
 
     TX_TYPE: ClassVar[TxType]
-    FIELDS: ClassVar[tuple[tuple[str, Kind], ...]]
+    FIELDS: ClassVar[FieldSchema]
 
     _encoded: bytes | None = field(default=None, init=False, repr=False, compare=False)
     _sender: bytes | None = field(default=None, init=False, repr=False, compare=False)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from op_program.protocol.transactions.base import TransactionBase, TxType
-from op_program.protocol.transactions.fields import Kind
+from op_program.protocol.transactions.fields import FieldSchema, Kind
 
 
 @dataclass(frozen=True, slots=True)
@@ -17,7 +17,7 @@ class DepositTransaction(TransactionBase):
     """A type-0x7E deposit transaction; ``to`` is ``None`` for a contract creation."""
 
     TX_TYPE: ClassVar[TxType] = TxType.DEPOSIT
-    FIELDS: ClassVar[tuple[tuple[str, Kind], ...]] = (
+    FIELDS: ClassVar[FieldSchema] = (
         ("source_hash", Kind.HASH), ("from_address", Kind.ADDRESS), ("to", Kind.TO),
         ("mint", Kind.UINT256), ("value", Kind.UINT256), ("gas", Kind.UINT64),
         ("is_system_tx", Kind.BOOL), ("data", Kind.BYTES),

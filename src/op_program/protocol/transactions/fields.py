@@ -59,6 +59,22 @@ class Kind(Enum):
     AUTH_LIST = "auth_list"
 
 
+FieldSchema = tuple[tuple[str, Kind], ...]
+"""An RLP payload layout: (dataclass field name, kind) in wire order."""
+
+CHAIN_AND_NONCE: FieldSchema = (("chain_id", Kind.UINT256), ("nonce", Kind.UINT64))
+"""The head shared by every signed typed transaction (EIP-2930, 1559, 4844, 7702)."""
+DYNAMIC_FEES: FieldSchema = (
+    ("max_priority_fee_per_gas", Kind.UINT256), ("max_fee_per_gas", Kind.UINT256),
+)  # fmt: skip
+"""The EIP-1559 fee pair (types 2, 3 and 4)."""
+CALL: FieldSchema = (
+    ("value", Kind.UINT256), ("data", Kind.BYTES), ("access_list", Kind.ACCESS_LIST),
+)  # fmt: skip
+"""Value, calldata and access list (every signed typed transaction)."""
+SIGNATURE: FieldSchema = (("y_parity", Kind.UINT256), ("r", Kind.UINT256), ("s", Kind.UINT256))
+"""The trailing signature of every signed typed transaction."""
+
 _AUTH_KINDS = (Kind.UINT256, Kind.ADDRESS, Kind.UINT64, Kind.UINT8, Kind.UINT256, Kind.UINT256)
 
 

@@ -12,7 +12,7 @@ from op_program.encoding.hashing import keccak256
 from op_program.encoding.rlp import rlp_encode
 from op_program.protocol.errors import InvalidSignatureError
 from op_program.protocol.transactions.base import TransactionBase, TxType
-from op_program.protocol.transactions.fields import Kind
+from op_program.protocol.transactions.fields import FieldSchema, Kind
 from op_program.protocol.transactions.signature import recover_address
 
 
@@ -21,7 +21,7 @@ class LegacyTransaction(TransactionBase):
     """A type-0 transaction: ``rlp([nonce, gasPrice, gas, to, value, data, v, r, s])``."""
 
     TX_TYPE: ClassVar[TxType] = TxType.LEGACY
-    FIELDS: ClassVar[tuple[tuple[str, Kind], ...]] = (
+    FIELDS: ClassVar[FieldSchema] = (
         ("nonce", Kind.UINT64), ("gas_price", Kind.UINT256), ("gas", Kind.UINT64),
         ("to", Kind.TO), ("value", Kind.UINT256), ("data", Kind.BYTES),
         ("v", Kind.UINT256), ("r", Kind.UINT256), ("s", Kind.UINT256),

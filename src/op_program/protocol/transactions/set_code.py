@@ -12,7 +12,16 @@ from op_program.encoding.hashing import keccak256
 from op_program.encoding.rlp import rlp_encode
 from op_program.protocol.errors import InvalidSignatureError
 from op_program.protocol.transactions.base import SignedTypedTransaction, TxType
-from op_program.protocol.transactions.fields import AccessListEntry, Authorization, Kind
+from op_program.protocol.transactions.fields import (
+    CALL,
+    CHAIN_AND_NONCE,
+    DYNAMIC_FEES,
+    SIGNATURE,
+    AccessListEntry,
+    Authorization,
+    FieldSchema,
+    Kind,
+)
 from op_program.protocol.transactions.signature import recover_address
 
 AUTHORIZATION_MAGIC = b"\x05"
@@ -40,13 +49,9 @@ class SetCodeTransaction(SignedTypedTransaction):
     """A type-4 (EIP-7702) transaction; ``to`` is never a creation."""
 
     TX_TYPE: ClassVar[TxType] = TxType.SET_CODE
-    FIELDS: ClassVar[tuple[tuple[str, Kind], ...]] = (
-        ("chain_id", Kind.UINT256), ("nonce", Kind.UINT64),
-        ("max_priority_fee_per_gas", Kind.UINT256), ("max_fee_per_gas", Kind.UINT256),
-        ("gas", Kind.UINT64), ("to", Kind.ADDRESS), ("value", Kind.UINT256),
-        ("data", Kind.BYTES), ("access_list", Kind.ACCESS_LIST),
-        ("authorization_list", Kind.AUTH_LIST),
-        ("y_parity", Kind.UINT256), ("r", Kind.UINT256), ("s", Kind.UINT256),
+    FIELDS: ClassVar[FieldSchema] = (
+        *CHAIN_AND_NONCE, *DYNAMIC_FEES, ("gas", Kind.UINT64), ("to", Kind.ADDRESS), *CALL,
+        ("authorization_list", Kind.AUTH_LIST), *SIGNATURE,
     )
 
     chain_id: int

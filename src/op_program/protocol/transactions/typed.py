@@ -10,12 +10,15 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from op_program.protocol.transactions.base import SignedTypedTransaction, TxType
-from op_program.protocol.transactions.fields import AccessListEntry, Kind
-
-_HEAD = (("chain_id", Kind.UINT256), ("nonce", Kind.UINT64))
-_SIGNATURE = (("y_parity", Kind.UINT256), ("r", Kind.UINT256), ("s", Kind.UINT256))
-_CALL = (("value", Kind.UINT256), ("data", Kind.BYTES), ("access_list", Kind.ACCESS_LIST))
-_FEES_1559 = (("max_priority_fee_per_gas", Kind.UINT256), ("max_fee_per_gas", Kind.UINT256))
+from op_program.protocol.transactions.fields import (
+    CALL,
+    CHAIN_AND_NONCE,
+    DYNAMIC_FEES,
+    SIGNATURE,
+    AccessListEntry,
+    FieldSchema,
+    Kind,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,9 +26,9 @@ class AccessListTransaction(SignedTypedTransaction):
     """A type-1 (EIP-2930) transaction."""
 
     TX_TYPE: ClassVar[TxType] = TxType.ACCESS_LIST
-    FIELDS: ClassVar[tuple[tuple[str, Kind], ...]] = (
-        *_HEAD, ("gas_price", Kind.UINT256), ("gas", Kind.UINT64), ("to", Kind.TO),
-        *_CALL, *_SIGNATURE,
+    FIELDS: ClassVar[FieldSchema] = (
+        *CHAIN_AND_NONCE, ("gas_price", Kind.UINT256), ("gas", Kind.UINT64), ("to", Kind.TO),
+        *CALL, *SIGNATURE,
     )
 
     chain_id: int
@@ -46,8 +49,8 @@ class DynamicFeeTransaction(SignedTypedTransaction):
     """A type-2 (EIP-1559) transaction."""
 
     TX_TYPE: ClassVar[TxType] = TxType.DYNAMIC_FEE
-    FIELDS: ClassVar[tuple[tuple[str, Kind], ...]] = (
-        *_HEAD, *_FEES_1559, ("gas", Kind.UINT64), ("to", Kind.TO), *_CALL, *_SIGNATURE,
+    FIELDS: ClassVar[FieldSchema] = (
+        *CHAIN_AND_NONCE, *DYNAMIC_FEES, ("gas", Kind.UINT64), ("to", Kind.TO), *CALL, *SIGNATURE,
     )
 
     chain_id: int
@@ -69,10 +72,10 @@ class BlobTransaction(SignedTypedTransaction):
     """A type-3 (EIP-4844) transaction, canonical (block) form; ``to`` is never a creation."""
 
     TX_TYPE: ClassVar[TxType] = TxType.BLOB
-    FIELDS: ClassVar[tuple[tuple[str, Kind], ...]] = (
-        *_HEAD, *_FEES_1559, ("gas", Kind.UINT64), ("to", Kind.ADDRESS), *_CALL,
+    FIELDS: ClassVar[FieldSchema] = (
+        *CHAIN_AND_NONCE, *DYNAMIC_FEES, ("gas", Kind.UINT64), ("to", Kind.ADDRESS), *CALL,
         ("max_fee_per_blob_gas", Kind.UINT256), ("blob_versioned_hashes", Kind.HASH_LIST),
-        *_SIGNATURE,
+        *SIGNATURE,
     )
 
     chain_id: int
