@@ -200,13 +200,11 @@ def build_l1_block_info(
     Raises:
         SystemConfigScalarError: from Ecotone, a scalar word with an unknown version.
     """
+    head = (l1_block.number, l1_block.time, l1_block.base_fee, l1_block.block_hash)
     if fork is L1InfoFork.BEDROCK:
         return L1BlockInfo(
             fork,
-            l1_block.number,
-            l1_block.time,
-            l1_block.base_fee,
-            l1_block.block_hash,
+            *head,
             sequence_number,
             config.batcher_address,
             l1_fee_overhead=config.overhead,
@@ -219,10 +217,7 @@ def build_l1_block_info(
         da_scalar = config.da_footprint_gas_scalar or DEFAULT_DA_FOOTPRINT_GAS_SCALAR
     return L1BlockInfo(
         fork,
-        l1_block.number,
-        l1_block.time,
-        l1_block.base_fee,
-        l1_block.block_hash,
+        *head,
         sequence_number,
         config.batcher_address,
         blob_base_fee=1 if l1_block.blob_base_fee is None else l1_block.blob_base_fee,
