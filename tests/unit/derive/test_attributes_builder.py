@@ -20,7 +20,7 @@ from op_program.protocol.system_config import CONFIG_UPDATE_TOPIC, SystemConfig
 from op_program.protocol.transactions import DepositTransaction, decode_transaction
 
 from .chain import BATCHER, L1Chain, receipt
-from .helpers import rollup
+from .stubs import rollup
 
 PORTAL = b"\x44" * 20
 SYSCFG = b"\x55" * 20

@@ -8,7 +8,7 @@ from op_program.derive.stages.batch_queue import BatchQueue
 from op_program.derive.types import L2BlockRef
 from op_program.protocol.batches import SingularBatch, SpanBatch, SpanBatchElement
 
-from .helpers import FakeBatches, FakeSafeChain, l1_block, l2_block, rollup
+from .stubs import FakeBatches, FakeSafeChain, l1_block, l2_block, rollup
 
 TX = b"\x02\xc0"
 EPOCH = l1_block(100)  # time 1200

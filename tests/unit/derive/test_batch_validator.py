@@ -8,7 +8,7 @@ from op_program.derive.stages.batch_validator import BatchValidator
 from op_program.derive.types import L2BlockRef
 from op_program.protocol.batches import SingularBatch, SpanBatch, SpanBatchElement
 
-from .helpers import FakeBatches, FakeSafeChain, l1_block, l2_block, rollup
+from .stubs import FakeBatches, FakeSafeChain, l1_block, l2_block, rollup
 
 HOLO = dict(
     canyon_time=0, delta_time=0, ecotone_time=0, fjord_time=0, granite_time=0, holocene_time=0

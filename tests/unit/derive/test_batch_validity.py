@@ -10,7 +10,7 @@ from op_program.derive.batch_validity import (
 )
 from op_program.protocol.batches import SingularBatch, SpanBatch, SpanBatchElement
 
-from .helpers import FakeSafeChain, l1_block, l1_hash, l2_block, rollup
+from .stubs import FakeSafeChain, l1_block, l1_hash, l2_block, rollup
 
 DROP, ACCEPT, UNDECIDED = BatchValidity.DROP, BatchValidity.ACCEPT, BatchValidity.UNDECIDED
 FUTURE, PAST = BatchValidity.FUTURE, BatchValidity.PAST

@@ -5,7 +5,7 @@ from op_program.config.registry import L1_MAINNET, L1_SEPOLIA
 from op_program.derive.blob_fee import CANCUN, PRAGUE, blob_base_fee, blob_params, fake_exponential
 
 from .chain import header
-from .helpers import rollup
+from .stubs import rollup
 
 PRAGUE_MAINNET = 1_746_612_311
 PRAGUE_SEPOLIA = 1_741_159_776

@@ -1,6 +1,6 @@
 from op_program.derive.stages.channel import FRAME_OVERHEAD, U64, Channel
 
-from .helpers import frame, l1_block
+from .stubs import frame, l1_block
 
 
 def new(in_order: bool = False) -> Channel:

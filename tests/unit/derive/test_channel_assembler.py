@@ -2,7 +2,7 @@ from op_program.config.rollup import MAX_RLP_BYTES_PER_CHANNEL_BEDROCK
 from op_program.derive.errors import EndOfDataError, NotEnoughDataError
 from op_program.derive.stages.channel_assembler import ChannelAssembler
 
-from .helpers import FakeFrames, frame, l1_block, rollup
+from .stubs import FakeFrames, frame, l1_block, rollup
 
 HOLO = {
     "canyon_time": 0,

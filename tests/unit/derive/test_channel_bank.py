@@ -3,7 +3,7 @@ import pytest
 from op_program.derive.errors import EndOfDataError, NotEnoughDataError
 from op_program.derive.stages.channel_bank import ChannelBank
 
-from .helpers import FakeFrames, frame, l1_block, rollup
+from .stubs import FakeFrames, frame, l1_block, rollup
 
 
 def drain(bank: ChannelBank) -> list[bytes]:

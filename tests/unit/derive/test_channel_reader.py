@@ -8,7 +8,7 @@ from op_program.encoding.rlp import rlp_encode
 from op_program.protocol.batches import SingularBatch, SpanBatch, span_batch_from_singulars
 from op_program.protocol.compression import CompressionAlgo, compress_channel
 
-from .helpers import L2_GENESIS_TIME, l1_block, rollup
+from .stubs import L2_GENESIS_TIME, l1_block, rollup
 
 B1 = SingularBatch(b"\x01" * 32, 5, b"\x05" * 32, L2_GENESIS_TIME + 2, (b"\x02\xc0",))
 B2 = SingularBatch(b"\x02" * 32, 5, b"\x05" * 32, L2_GENESIS_TIME + 4, ())

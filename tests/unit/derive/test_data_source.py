@@ -5,7 +5,7 @@ from op_program.derive.types import L1BlockRef
 from op_program.protocol.blob import decode_blob, encode_blob
 
 from .chain import BATCHER, OTHER_KEY, L1Chain, blob_tx, legacy_tx
-from .helpers import rollup
+from .stubs import rollup
 
 INBOX = b"\xff" * 20
 H1, H2, H3 = (bytes([1]) + bytes([n]) * 31 for n in (1, 2, 3))

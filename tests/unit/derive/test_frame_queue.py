@@ -4,7 +4,7 @@ from op_program.derive.errors import EndOfDataError, NotEnoughDataError
 from op_program.derive.stages.frame_queue import FrameQueue, prune_frames
 from op_program.protocol.frames import Frame, encode_frames
 
-from .helpers import FakeData, frame, l1_block
+from .stubs import FakeData, frame, l1_block
 
 
 def ids(frames: list[Frame]) -> list[tuple[int, int]]:

@@ -17,7 +17,7 @@ from op_program.protocol.batches import SingularBatch, SpanBatch, SpanBatchEleme
 from op_program.protocol.compression import CompressionAlgo, compress_channel
 from op_program.protocol.frames import Frame, encode_frames
 
-from .helpers import FakeData, l1_block, l2_block, rollup
+from .stubs import FakeData, l1_block, l2_block, rollup
 
 HOLO = dict(
     canyon_time=0, delta_time=0, ecotone_time=0, fjord_time=0, granite_time=0, holocene_time=0

@@ -20,7 +20,7 @@ from .chain import (
     l2_block_on,
     legacy_tx,
 )
-from .helpers import rollup
+from .stubs import rollup
 
 INBOX = b"\xff" * 20
 CONFIG = SystemConfig(BATCHER, bytes(32), bytes(31) + b"\x01", 30_000_000)
