@@ -7,7 +7,7 @@ import pytest
 
 from op_program.client.program import run
 from op_program.exit_codes import ExitCode
-from tests.unit.client.witness import DictOracle, witness, witness_oracle
+from tests.unit.client.witness import DictOracle, flip_bit, witness, witness_oracle
 
 pytestmark = [pytest.mark.conformance, pytest.mark.slow]
 
@@ -16,12 +16,6 @@ BATCH_L1_BLOCK = 6582952
 
 def _claim() -> str:
     return str(witness()[1]["claimed_l2_output_root"])
-
-
-def _flip(root: str, bit: int) -> str:
-    value = bytearray(bytes.fromhex(root[2:]))
-    value[bit // 8] ^= 1 << (bit % 8)
-    return "0x" + value.hex()
 
 
 @pytest.fixture(scope="module")
@@ -42,7 +36,7 @@ def test_given_claim_is_valid(valid_run: DictOracle) -> None:
 
 @pytest.mark.parametrize("bit", [0, 255])
 def test_flipped_claim_bit_is_invalid(bit: int, caplog: pytest.LogCaptureFixture) -> None:
-    claimed = _flip(_claim(), bit)
+    claimed = flip_bit(_claim(), bit)
     oracle = witness_oracle(claimed_l2_output_root=claimed)
     assert run(oracle, oracle) == ExitCode.INVALID
     assert claimed[2:] in caplog.text and _claim()[2:] in caplog.text
@@ -119,7 +113,7 @@ def test_claim_beyond_what_the_l1_head_supports() -> None:
     oracle = witness_oracle(l1_head=head, claimed_l2_block_number=16491260)
     assert run(oracle, oracle) == ExitCode.VALID
     wrong = witness_oracle(
-        l1_head=head, claimed_l2_block_number=16491260, claimed_l2_output_root=_flip(_claim(), 3)
+        l1_head=head, claimed_l2_block_number=16491260, claimed_l2_output_root=flip_bit(_claim(), 3)
     )
     assert run(wrong, wrong) == ExitCode.INVALID
 
@@ -130,7 +124,7 @@ def test_custom_chain_configs_from_local_keys_6_and_7() -> None:
     from op_program.config.registry import rollup_config_by_chain_id
     from op_program.config.rollup_json import rollup_config_to_json
     from op_program.local_keys import CUSTOM_CHAIN_ID
-    from tests.unit.client.witness import local_key
+    from op_program.preimage.keys import local_key
 
     rollup = rollup_config_by_chain_id(11155420)
     oracle = witness_oracle(l2_chain_id=CUSTOM_CHAIN_ID)

@@ -6,7 +6,7 @@ import pytest
 
 from op_program.client.program import run
 from op_program.exit_codes import ExitCode
-from tests.unit.client.witness import DictOracle, witness, witness_oracle
+from tests.unit.client.witness import DictOracle, flip_bit, witness, witness_oracle
 
 pytestmark = pytest.mark.conformance
 
@@ -15,12 +15,6 @@ AGREED_NUMBER = 16491248
 
 def _agreed_root() -> str:
     return str(witness()[1]["agreed_l2_output_root"])
-
-
-def _flip(root: str, bit: int) -> str:
-    value = bytearray(bytes.fromhex(root[2:]))
-    value[bit // 8] ^= 1 << (bit % 8)
-    return "0x" + value.hex()
 
 
 def test_claim_at_agreed_block_equal_to_agreed_root_is_valid() -> None:
@@ -35,7 +29,7 @@ def test_claim_at_agreed_block_equal_to_agreed_root_is_valid() -> None:
 def test_claim_at_agreed_block_with_flipped_bit_is_invalid(
     bit: int, caplog: pytest.LogCaptureFixture
 ) -> None:
-    claimed = _flip(_agreed_root(), bit)
+    claimed = flip_bit(_agreed_root(), bit)
     oracle = witness_oracle(claimed_l2_block_number=AGREED_NUMBER, claimed_l2_output_root=claimed)
     assert run(oracle, oracle) == ExitCode.INVALID
     assert claimed[2:] in caplog.text

@@ -6,65 +6,20 @@ the last block of its span, keeps origin 6582945 with sequence number 2, and has
 The derivation reads only preimages of the set (sync start: channel timeout before the origin).
 """
 
-import gzip
-import json
-from typing import Any
-
 import pytest
 
-from op_program.client.blobs import OracleBlobSource
-from op_program.client.l1 import OracleL1Source
-from op_program.client.l2 import OracleL2Source
-from op_program.client.oracle import ClientOracle
-from op_program.config.registry import l1_chain_config_by_chain_id, network_by_name
-from op_program.derive.pipeline import DerivationPipeline
 from op_program.protocol.l1_info import L1InfoFork, decode_l1_info
 from op_program.protocol.predeploys import SEQUENCER_FEE_VAULT
 from op_program.protocol.transactions import DepositTransaction, decode_transaction
-from tests.fixture_paths import fixtures_path
+from tests.unit.client.witness import DictOracle, witness, witness_pipeline
 
 pytestmark = [pytest.mark.conformance, pytest.mark.slow]
 
 
-class _Store:
-    def __init__(self, preimages: dict[bytes, bytes]) -> None:
-        self.preimages = preimages
-        self.asked: list[bytes] = []
-
-    def get(self, key: bytes) -> bytes:
-        self.asked.append(key)
-        return self.preimages[key]
-
-
-class _NoHints:
-    def hint(self, hint: str) -> None:
-        pass
-
-
-@pytest.fixture(scope="module")
-def witness() -> tuple[dict[str, Any], dict[bytes, bytes]]:
-    folder = fixtures_path("fpp", "op-sepolia-16491249")
-    boot = json.loads((folder / "boot.json").read_text())
-    with gzip.open(folder / "preimages.json.gz", "rt") as fh:
-        raw = json.load(fh)
-    return boot, {bytes.fromhex(k[2:]): bytes.fromhex(v[2:]) for k, v in raw.items()}
-
-
-def test_derives_block_16491249(witness: tuple[dict[str, Any], dict[bytes, bytes]]) -> None:
-    boot, preimages = witness
-    store = _Store(preimages)
-    oracle = ClientOracle(store, _NoHints())
-    l1 = OracleL1Source(oracle, bytes.fromhex(boot["l1_head"][2:]))
-    l2 = OracleL2Source(oracle, bytes.fromhex(boot["agreed_l2_head_hash"][2:]))
-    rollup = network_by_name("op-sepolia").rollup
-    pipeline = DerivationPipeline(
-        rollup,
-        l1_chain_config_by_chain_id(rollup.l1_chain_id),
-        l1,
-        OracleBlobSource(oracle),
-        l2,
-        {},
-    )
+def test_derives_block_16491249() -> None:
+    table, _ = witness()
+    chain = witness_pipeline(DictOracle(table), {})
+    pipeline, rollup, l1, l2 = chain.pipeline, chain.rollup, chain.l1, chain.l2
     attributes = pipeline.next_attributes(l2.head)
     assert attributes is not None
     derived = pipeline.last_derived

@@ -8,8 +8,9 @@ from op_program.client.boot import load_boot_info
 from op_program.client.errors import BootError
 from op_program.client.oracle import ClientOracle
 from op_program.local_keys import CUSTOM_CHAIN_ID
+from op_program.preimage.keys import local_key
 from tests.fixture_paths import fixtures_path
-from tests.unit.client.witness import DictOracle, local_key
+from tests.unit.client.witness import DictOracle
 
 L1_HEAD = bytes(range(32))
 AGREED = b"\xaa" * 32

@@ -7,6 +7,15 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from op_program.client.blobs import OracleBlobSource
+from op_program.client.l1 import OracleL1Source
+from op_program.client.l2 import OracleL2Source
+from op_program.client.oracle import ClientOracle
+from op_program.config.registry import l1_chain_config_by_chain_id, rollup_config_by_chain_id
+from op_program.config.rollup import RollupConfig
+from op_program.derive.attributes_builder import UpgradeTransactions
+from op_program.derive.pipeline import DerivationPipeline
+from op_program.preimage.keys import local_key
 from tests.fixture_paths import fixtures_path
 
 WITNESS = ("fpp", "op-sepolia-16491249")
@@ -26,10 +35,6 @@ def witness() -> tuple[dict[bytes, bytes], dict[str, Any]]:
     """Return (preimages by key, boot.json) of the real witness, or skip the test."""
     folder = fixtures_path(*WITNESS)
     return _load(str(folder))
-
-
-def local_key(index: int) -> bytes:
-    return b"\x01" + bytes(23) + index.to_bytes(8, "big")
 
 
 def boot_preimages(boot: dict[str, Any], **overrides: Any) -> dict[bytes, bytes]:
@@ -70,3 +75,32 @@ def witness_oracle(**boot_overrides: Any) -> DictOracle:
     """Return a DictOracle of the real witness plus boot local keys."""
     table, boot = witness()
     return DictOracle(table, overlay=boot_preimages(boot, **boot_overrides))
+
+
+def flip_bit(root: str, bit: int) -> str:
+    """Return the 0x-hex 32-byte ``root`` with bit ``bit`` (0 = lowest of byte 0) flipped."""
+    value = bytearray(bytes.fromhex(root[2:]))
+    value[bit // 8] ^= 1 << (bit % 8)
+    return "0x" + value.hex()
+
+
+@dataclass(frozen=True)
+class WitnessPipeline:
+    """A derivation pipeline over the witness, with the client sources it reads through."""
+
+    pipeline: DerivationPipeline
+    rollup: RollupConfig
+    l1: OracleL1Source
+    l2: OracleL2Source
+
+
+def witness_pipeline(raw: DictOracle, upgrades: UpgradeTransactions) -> WitnessPipeline:
+    """Return the pipeline of the witness's chain from its L1 head and agreed L2 head."""
+    _, boot = witness()
+    oracle = ClientOracle(raw, raw)
+    rollup = rollup_config_by_chain_id(int(boot["l2_chain_id"]))
+    l1 = OracleL1Source(oracle, bytes.fromhex(boot["l1_head"][2:]))
+    l2 = OracleL2Source(oracle, bytes.fromhex(boot["agreed_l2_head_hash"][2:]))
+    l1_config = l1_chain_config_by_chain_id(rollup.l1_chain_id)
+    pipeline = DerivationPipeline(rollup, l1_config, l1, OracleBlobSource(oracle), l2, upgrades)
+    return WitnessPipeline(pipeline, rollup, l1, l2)
