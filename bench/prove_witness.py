@@ -25,11 +25,9 @@ ROOT = Path(__file__).resolve().parents[1]
 WITNESS = ROOT.parent / "shared" / "fixtures" / "fpp" / "op-sepolia-16491249"
 
 
-def local_key(index: int) -> bytes:
-    return b"\x01" + bytes(23) + index.to_bytes(8, "big")
-
-
 def load(args: argparse.Namespace) -> dict[bytes, bytes]:
+    from op_program.preimage.keys import local_key
+
     with gzip.open(WITNESS / "preimages.json.gz", "rt") as fh:
         raw = json.load(fh)
     table = {bytes.fromhex(k[2:]): bytes.fromhex(v[2:]) for k, v in raw.items()}
@@ -66,6 +64,7 @@ SPLIT = {
     # name in the JSON: (file suffix, function) whose cumulative time is reported
     "derivation": ("derive/pipeline.py", "next_attributes"),
     "blobs_incl_kzg": ("client/blobs.py", "get_blobs"),
+    "kzg_trusted_setup_load": ("client/blobs.py", "trusted_setup"),
     "execution": ("client/execution.py", "build"),
     "oracle_get_and_verify": ("client/oracle.py", "get_uncached"),
     "hints": ("client/oracle.py", "hint"),

@@ -1,6 +1,6 @@
 import pytest
 
-from op_program.client.blobs import OracleBlobSource, kzg_to_versioned_hash
+from op_program.client.blobs import OracleBlobSource, kzg_to_versioned_hash, trusted_setup
 from op_program.client.errors import PreimageMismatchError
 from op_program.client.oracle import ClientOracle
 from op_program.preimage.blob_roots import blob_evaluation_points
@@ -41,3 +41,17 @@ def test_wrong_version_byte_is_rejected() -> None:
     raw = DictOracle({})
     with pytest.raises(PreimageMismatchError):
         OracleBlobSource(ClientOracle(raw, raw)).get_blob(b"\x02" + bytes(31), 0, 0)
+
+
+def test_trusted_setup_is_loaded_once_and_only_to_check_a_blob() -> None:
+    trusted_setup.cache_clear()
+    table, _ = witness()
+    hashes = _versioned_hashes(table)
+    raw = DictOracle(table)
+    source = OracleBlobSource(ClientOracle(raw, raw))
+    with pytest.raises(PreimageMismatchError):
+        source.get_blob(b"\x02" + hashes[0][1:], 0, 0)
+    assert trusted_setup.cache_info().currsize == 0
+    source.get_blob(hashes[0], 0, 0)
+    source.get_blob(hashes[1], 1, 0)
+    assert (trusted_setup.cache_info().misses, source.blobs_read) == (1, 2)
