@@ -1,4 +1,8 @@
-"""Errors of the Merkle-Patricia trie: malformed nodes and proofs that do not verify."""
+"""Errors of the Merkle-Patricia trie: malformed nodes and proofs that do not verify.
+
+Spec: Ethereum yellow paper appendix D (node shapes), EIP-1186 (proofs); DESIGN §7 (errors
+subclass the project root ``OpProgramError`` through ``DecodeError``).
+"""
 
 from op_program.errors import DecodeError
 

@@ -1,7 +1,8 @@
 """An in-process :class:`~op_program.preimage.channel.Channel` pair for tests (no OS pipes).
 
-Same semantics as a pipe pair: reads block until data or end of stream, closing one end makes
-the peer's reads end after the buffered bytes and the peer's writes fail.
+Spec: fault-proof/index.md ("Pre-image Oracle": the client and host exchange bytes over a
+bidirectional channel). Same semantics as a pipe pair: reads block until data or end of stream,
+closing one end makes the peer's reads end after the buffered bytes and the peer's writes fail.
 """
 
 import threading

@@ -1,7 +1,8 @@
 """Errors shared by the protocol codecs: the decode-error base every protocol decoder subclasses.
 
-Other protocol modules (frames, batches, channels, L1-info, deposits) define their own
-subclasses of ``ProtocolDecodeError`` so callers can catch one family for hostile input.
+Spec: DESIGN §7 (hostile input raises a typed error, never a foreign exception). Other
+protocol modules (frames, batches, channels, L1-info, deposits) define their own subclasses of
+``ProtocolDecodeError`` so callers can catch one family for hostile input.
 """
 
 from op_program.errors import DecodeError
