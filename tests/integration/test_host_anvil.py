@@ -26,9 +26,8 @@ from op_program.host.rpc.eth import EthSource
 from op_program.host.rpc.jsonrpc import BeaconHttpClient, JsonRpcClient
 from op_program.host.rpc.l2 import MESSAGE_PASSER, L2Source
 from op_program.host.rpc.retry import RetryPolicy
-from op_program.host.trie_nodes import ordered_trie_nodes
 from op_program.host.witness import verify_store
-from op_program.mpt.ordered import ordered_trie_values
+from op_program.mpt.ordered import ordered_trie_root_and_nodes, ordered_trie_values
 from op_program.preimage.keys import keccak256_key
 from op_program.protocol.header import Header
 from op_program.protocol.output_root import output_root_v0
@@ -192,7 +191,7 @@ def test_trie_nodes_match_anvil_roots(anvil: str, chain: dict[str, Any]) -> None
     block = chain["block"]
     raws = [bytes.fromhex(rpc(anvil, "eth_getRawTransactionByHash", h)[2:])
             for h in block["transactions"]]
-    root, _ = ordered_trie_nodes(raws)
+    root, _ = ordered_trie_root_and_nodes(raws)
     assert "0x" + root.hex() == block["transactionsRoot"]
 
 

@@ -10,7 +10,7 @@ from op_program.host.rpc.eth import EthSource
 from op_program.host.rpc.jsonrpc import JsonRpcClient
 from op_program.host.rpc.receipt_json import receipt_from_json
 from op_program.host.rpc.retry import RetryPolicy
-from op_program.host.trie_nodes import ordered_trie_nodes
+from op_program.mpt.ordered import ordered_trie_root_and_nodes
 from op_program.protocol.header import Header
 from op_program.protocol.receipts import Receipt
 from tests.unit.host.rpc_stub import StubNode
@@ -36,8 +36,8 @@ def node() -> Iterator[StubNode]:
 
 def serve_block(node: StubNode) -> Header:
     receipts = [receipt_from_json(r).encode_for_trie() for r in RECEIPTS_JSON]
-    tx_root, _ = ordered_trie_nodes(TXS)
-    receipt_root, _ = ordered_trie_nodes(receipts)
+    tx_root, _ = ordered_trie_root_and_nodes(TXS)
+    receipt_root, _ = ordered_trie_root_and_nodes(receipts)
     header = Header(bytes(32), keccak256(b"\xc0"), bytes(20), bytes(32), tx_root, receipt_root,
                     bytes(256), 0, 1, 30_000_000, 63000, 99, b"", bytes(32), bytes(8))
     by_hash = {"0x" + keccak256(t).hex(): t for t in TXS}
@@ -178,3 +178,15 @@ def test_batches(node: StubNode) -> None:
     node.faults = ["wrongid"]
     with pytest.raises(RPCResponseError, match="not a list"):
         client.batch("echo", [[1]])
+
+
+def test_trie_of_bad_values_is_bad_data_not_a_crash() -> None:
+    # An ordered trie cannot hold an empty value: a node's answer, never a TrieDecodeError.
+    from op_program.host.rpc.eth import _trie_nodes
+
+    root, nodes = ordered_trie_root_and_nodes(TXS)
+    assert _trie_nodes(TXS, root, "txs") == tuple(nodes)
+    with pytest.raises(FetchedDataError, match="txs: "):
+        _trie_nodes([*TXS, b""], root, "txs")
+    with pytest.raises(FetchedDataError, match="do not match its root"):
+        _trie_nodes(TXS[:2], root, "txs")

@@ -20,7 +20,8 @@ from op_program.host.errors import FetchedDataError, RPCError, RPCResponseError
 from op_program.host.rpc.jsonrpc import JsonRpcClient
 from op_program.host.rpc.receipt_json import receipt_from_json
 from op_program.host.rpc.retry import RetryPolicy, is_retryable
-from op_program.host.trie_nodes import ordered_trie_nodes
+from op_program.mpt.errors import TrieDecodeError
+from op_program.mpt.ordered import ordered_trie_root_and_nodes
 from op_program.protocol.header import Header
 from op_program.protocol.receipts import Receipt
 
@@ -101,10 +102,8 @@ class EthSource:
             if keccak256(raw) != tx_hash:
                 raise FetchedDataError(f"raw transaction does not hash to 0x{tx_hash.hex()}")
             raws.append(raw)
-        root, nodes = ordered_trie_nodes(raws)
-        if root != header.transactions_root:
-            raise FetchedDataError(f"transactions of 0x{block_hash.hex()} do not match its root")
-        return BlockData(header, tuple(raws), tuple(nodes))
+        nodes = _trie_nodes(raws, header.transactions_root, f"transactions of 0x{block_hash.hex()}")
+        return BlockData(header, tuple(raws), nodes)
 
     def receipts(self, block_hash: bytes) -> BlockData:
         """Return the header and trie-encoded receipts of ``block_hash``, checked against it."""
@@ -115,10 +114,8 @@ class EthSource:
         header, block = self._block(block_hash)
         tx_hashes = _tx_hashes(block)
         encoded = self._fetch_receipts(block_hash, tx_hashes)
-        root, nodes = ordered_trie_nodes(encoded)
-        if root != header.receipts_root:
-            raise FetchedDataError(f"receipts of 0x{block_hash.hex()} do not match its root")
-        return BlockData(header, tuple(encoded), tuple(nodes))
+        nodes = _trie_nodes(encoded, header.receipts_root, f"receipts of 0x{block_hash.hex()}")
+        return BlockData(header, tuple(encoded), nodes)
 
     def _fetch_receipts(self, block_hash: bytes, tx_hashes: list[bytes]) -> list[bytes]:
         if not tx_hashes:
@@ -149,6 +146,17 @@ class EthSource:
             return receipts
         replies = self.rpc.batch(PER_TRANSACTION, [[bytes_to_hex(h)] for h in tx_hashes])
         return [_trie_form(receipt_from_json(r)) for r in replies]
+
+
+def _trie_nodes(values: list[bytes], root: bytes, what: str) -> tuple[bytes, ...]:
+    """The hashed nodes of the ordered trie of ``values``, which must have root ``root``."""
+    try:
+        built, nodes = ordered_trie_root_and_nodes(values)
+    except TrieDecodeError as exc:  # an empty value: no block's trie can hold it
+        raise FetchedDataError(f"{what}: {exc}") from exc
+    if built != root:
+        raise FetchedDataError(f"{what} do not match its root")
+    return tuple(nodes)
 
 
 def _tx_hashes(block: Mapping[str, Any]) -> list[bytes]:
