@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from op_program.config.rollup import BlockId, RollupConfig
 from op_program.config.rollup_json import parse_rollup_config
-from op_program.derive.errors import EndOfDataError
+from op_program.derive.errors import EndOfDataError, NotEnoughDataError
 from op_program.derive.types import L1BlockRef, L2BlockRef
 from op_program.encoding.hashing import keccak256
 from op_program.protocol.batches import SingularBatch, SpanBatch
@@ -18,6 +18,19 @@ from tests.unit.config.conftest import minimal_rollup_json
 
 L1_BLOCK_TIME = 12
 L2_GENESIS_TIME = 1_000_000
+FORKS_AFTER_REGOLITH = (
+    "canyon", "delta", "ecotone", "fjord", "granite", "holocene", "isthmus", "jovian", "interop",
+)  # fmt: skip
+
+
+def forks_at_genesis(last: str) -> dict[str, int]:
+    """Rollup overrides activating every fork from Canyon through ``last`` at genesis."""
+    names = FORKS_AFTER_REGOLITH[: FORKS_AFTER_REGOLITH.index(last) + 1]
+    return {f"{name}_time": 0 for name in names}
+
+
+HOLO = forks_at_genesis("holocene")
+"""Canyon through Holocene active from genesis."""
 
 
 def rollup(**overrides: Any) -> RollupConfig:
@@ -118,3 +131,40 @@ class FakeSafeChain:
 
 def epoch_id(block: L1BlockRef) -> BlockId:
     return block.id
+
+
+T = TypeVar("T")
+
+
+def _drain(pull: Callable[[], T], limit: int) -> list[T]:
+    out: list[T] = []
+    for _ in range(limit):
+        try:
+            out.append(pull())
+        except NotEnoughDataError:
+            continue
+        except EndOfDataError:
+            return out
+    raise AssertionError(f"stage did not reach end of data in {limit} steps")
+
+
+class DataStage(Protocol):
+    """A stage that yields channel data (channel bank, channel assembler)."""
+
+    def next_data(self) -> bytes: ...
+
+
+class BatchStage(Protocol):
+    """A stage that yields batches (channel reader)."""
+
+    def next_batch(self) -> SingularBatch | SpanBatch: ...
+
+
+def drain_data(stage: DataStage, limit: int = 10_000) -> list[bytes]:
+    """Pull channel data until end of data, stepping over not-enough-data; fail on no end."""
+    return _drain(stage.next_data, limit)
+
+
+def drain_batches(stage: BatchStage, limit: int = 10_000) -> list[SingularBatch | SpanBatch]:
+    """Pull batches until end of data, stepping over not-enough-data; fail on no end."""
+    return _drain(stage.next_batch, limit)

@@ -20,7 +20,7 @@ from op_program.protocol.system_config import CONFIG_UPDATE_TOPIC, SystemConfig
 from op_program.protocol.transactions import DepositTransaction, decode_transaction
 
 from .chain import BATCHER, L1Chain, receipt
-from .stubs import rollup
+from .stubs import forks_at_genesis, rollup
 
 PORTAL = b"\x44" * 20
 SYSCFG = b"\x55" * 20
@@ -151,16 +151,7 @@ def test_holocene_eip1559_params() -> None:
 
 
 def test_jovian_min_base_fee() -> None:
-    forks = dict(
-        canyon_time=0,
-        delta_time=0,
-        ecotone_time=0,
-        fjord_time=0,
-        granite_time=0,
-        holocene_time=0,
-        isthmus_time=0,
-        jovian_time=0,
-    )
+    forks = forks_at_genesis("jovian")
     cfg, chain = world(**forks)
     builder = AttributesBuilder(cfg, L1_MAINNET, chain, {})
     parent = parent_on(chain, 2, 0, chain.headers[2].timestamp)
@@ -192,17 +183,7 @@ def test_default_upgrades_cover_every_upgrade_fork() -> None:
 
 
 def test_interop_blocks_are_refused() -> None:
-    forks = dict(
-        canyon_time=0,
-        delta_time=0,
-        ecotone_time=0,
-        fjord_time=0,
-        granite_time=0,
-        holocene_time=0,
-        isthmus_time=0,
-        jovian_time=0,
-        interop_time=0,
-    )
+    forks = forks_at_genesis("interop")
     cfg, chain = world(**forks)
     builder = AttributesBuilder(cfg, L1_MAINNET, chain, {})
     parent = parent_on(chain, 2, 0, chain.headers[2].timestamp)

@@ -8,11 +8,8 @@ from op_program.derive.stages.batch_validator import BatchValidator
 from op_program.derive.types import L2BlockRef
 from op_program.protocol.batches import SingularBatch, SpanBatch, SpanBatchElement
 
-from .stubs import FakeBatches, FakeSafeChain, l1_block, l2_block, rollup
+from .stubs import HOLO, FakeBatches, FakeSafeChain, l1_block, l2_block, rollup
 
-HOLO = dict(
-    canyon_time=0, delta_time=0, ecotone_time=0, fjord_time=0, granite_time=0, holocene_time=0
-)
 TX = b"\x02\xc0"
 EPOCH = l1_block(100)
 SAFE = l2_block(50, 1210, EPOCH, seq=5)
@@ -122,7 +119,8 @@ def test_window_expiry_generates_empty_batches() -> None:
 def test_flush_drops_span_and_channel() -> None:
     sp = span(SAFE.hash, [(100, 1212, ()), (100, 1214, ())])
     bv, src = setup(sp, batch(1216))
-    assert step(bv, SAFE) is not None
+    first = step(bv, SAFE)
+    assert first is not None and first[0].timestamp == 1212
     bv.flush_channel()
     assert src.flushed == 1
     assert step(bv, l2_block(51, 1212, EPOCH, seq=6)) is None

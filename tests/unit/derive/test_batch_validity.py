@@ -10,7 +10,7 @@ from op_program.derive.batch_validity import (
 )
 from op_program.protocol.batches import SingularBatch, SpanBatch, SpanBatchElement
 
-from .stubs import FakeSafeChain, l1_block, l1_hash, l2_block, rollup
+from .stubs import HOLO, FakeSafeChain, l1_block, l1_hash, l2_block, rollup
 
 DROP, ACCEPT, UNDECIDED = BatchValidity.DROP, BatchValidity.ACCEPT, BatchValidity.UNDECIDED
 FUTURE, PAST = BatchValidity.FUTURE, BatchValidity.PAST
@@ -41,11 +41,6 @@ def check(
     safe: Any = SAFE,
 ) -> BatchValidity:
     return check_singular_batch(cfg or rollup(), list(blocks), safe, batch, incl)
-
-
-HOLO = dict(
-    canyon_time=0, delta_time=0, ecotone_time=0, fjord_time=0, granite_time=0, holocene_time=0
-)
 
 
 def test_accept() -> None:

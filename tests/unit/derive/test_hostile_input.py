@@ -6,7 +6,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from op_program.derive.batch_validity import BatchValidity, check_singular_batch, check_span_batch
-from op_program.derive.errors import EndOfDataError, NotEnoughDataError
 from op_program.derive.stages.channel_assembler import ChannelAssembler
 from op_program.derive.stages.channel_bank import ChannelBank
 from op_program.derive.stages.channel_reader import ChannelReader
@@ -17,11 +16,8 @@ from op_program.protocol.batches import SingularBatch, SpanBatch, SpanBatchEleme
 from op_program.protocol.compression import CompressionAlgo, compress_channel
 from op_program.protocol.frames import Frame, encode_frames
 
-from .stubs import FakeData, l1_block, l2_block, rollup
+from .stubs import HOLO, FakeData, drain_batches, l1_block, l2_block, rollup
 
-HOLO = dict(
-    canyon_time=0, delta_time=0, ecotone_time=0, fjord_time=0, granite_time=0, holocene_time=0
-)
 BATCH = SingularBatch(b"\x01" * 32, 5, b"\x05" * 32, 7, (b"\x02\xc0",))
 GOOD_CHANNEL = compress_channel(rlp_encode(BATCH.encode()) * 3, CompressionAlgo.ZLIB)
 
@@ -63,24 +59,12 @@ def batcher_data(draw: st.DrawFn) -> list[bytes]:
     return items
 
 
-def drain(reader: ChannelReader) -> list[object]:
-    out: list[object] = []
-    for _ in range(10_000):
-        try:
-            out.append(reader.next_batch())
-        except NotEnoughDataError:
-            continue
-        except EndOfDataError:
-            return out
-    raise AssertionError("reader did not terminate")
-
-
 @settings(max_examples=150, deadline=None)
 @given(batcher_data(), st.booleans())
 def test_pre_holocene_stages_survive_hostile_data(items: list[bytes], canyon: bool) -> None:
     cfg = rollup(canyon_time=0) if canyon else rollup()
     frames = FrameQueue(FakeData(l1_block(10), items), cfg.is_holocene)
-    batches = drain(ChannelReader(cfg, ChannelBank(cfg, frames)))
+    batches = drain_batches(ChannelReader(cfg, ChannelBank(cfg, frames)))
     assert all(isinstance(b, (SingularBatch, SpanBatch)) for b in batches)
 
 
@@ -89,7 +73,7 @@ def test_pre_holocene_stages_survive_hostile_data(items: list[bytes], canyon: bo
 def test_holocene_stages_survive_hostile_data(items: list[bytes]) -> None:
     cfg = rollup(**HOLO)
     frames = FrameQueue(FakeData(l1_block(10), items), cfg.is_holocene)
-    batches = drain(ChannelReader(cfg, ChannelAssembler(cfg, frames)))
+    batches = drain_batches(ChannelReader(cfg, ChannelAssembler(cfg, frames)))
     assert all(isinstance(b, (SingularBatch, SpanBatch)) for b in batches)
 
 

@@ -9,11 +9,7 @@ from op_program.derive.l2_blocks import (
 from op_program.protocol.system_config import SystemConfig, encode_ecotone_scalar
 
 from .chain import BATCHER, L1Chain, header, l2_block_on
-from .stubs import rollup
-
-HOLO = dict(
-    canyon_time=0, delta_time=0, ecotone_time=0, fjord_time=0, granite_time=0, holocene_time=0
-)
+from .stubs import HOLO, rollup
 
 
 def test_genesis_block_ref_and_config() -> None:

@@ -17,11 +17,9 @@ from op_program.protocol.l1_info import decode_l1_info
 from op_program.protocol.transactions import decode_transaction
 
 from .chain import header, l2_block_on
+from .stubs import HOLO
 from .test_pipeline import CONFIG, World
 
-HOLO = dict(
-    canyon_time=0, delta_time=0, ecotone_time=0, fjord_time=0, granite_time=0, holocene_time=0
-)
 EXTRA = b"\x00" + bytes.fromhex("000000fa00000006")
 
 
