@@ -43,7 +43,7 @@ def test_known_chain_by_id() -> None:
     assert info.claimed_block_number == 16491249
     assert info.rollup_config.l2_chain_id == 11155420
     assert info.rollup_config.l1_chain_id == 11155111
-    assert info.l1_chain_config is not None
+    assert info.l1_chain_config is not None and info.l1_chain_config.chain_id == 11155111
     assert raw.hints == []
     assert [k[-1] for k in raw.requests] == [1, 2, 3, 4, 5]
 
