@@ -12,7 +12,7 @@ import ckzg
 from coincurve import PublicKey
 
 from op_program.client.blobs import trusted_setup
-from op_program.encoding.hashing import keccak256
+from op_program.protocol.transactions.signature import public_key_address
 
 
 def ecrecover_output(data: bytes) -> bytes:
@@ -26,7 +26,7 @@ def ecrecover_output(data: bytes) -> bytes:
         public_key = PublicKey.from_signature_and_message(signature, data[:32], hasher=None)
     except ValueError:
         return b""
-    return bytes(12) + keccak256(public_key.format(compressed=False)[1:])[12:]
+    return bytes(12) + public_key_address(public_key)
 
 
 def kzg_proof_valid(data: bytes) -> bool:

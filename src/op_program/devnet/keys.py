@@ -18,6 +18,7 @@ from op_program.protocol.transactions import (
     LegacyTransaction,
     SetCodeTransaction,
 )
+from op_program.protocol.transactions.signature import public_key_address
 
 SignableTx = TypeVar("SignableTx", AccessListTransaction, DynamicFeeTransaction,
                      BlobTransaction, SetCodeTransaction)  # fmt: skip
@@ -34,8 +35,7 @@ class DevAccount:
     def from_label(cls, label: str) -> "DevAccount":
         """The account whose private key is keccak256 of ``label`` (deterministic)."""
         secret = keccak256(b"op-program devnet key: " + label.encode())
-        public = PrivateKey(secret).public_key.format(compressed=False)[1:]
-        return cls(secret, keccak256(public)[12:])
+        return cls(secret, public_key_address(PrivateKey(secret).public_key))
 
     def sign(self, tx: SignableTx) -> SignableTx:
         """Return ``tx`` with its signature fields set (low-s, as libsecp256k1 produces)."""

@@ -24,14 +24,14 @@ from op_program.protocol.l1_info import (
 from op_program.protocol.receipts import Log, Receipt, logs_bloom
 from op_program.protocol.system_config import SystemConfig
 from op_program.protocol.transactions import BlobTransaction, LegacyTransaction
+from op_program.protocol.transactions.signature import public_key_address
 
 BATCHER_KEY = b"\x11" * 32
 OTHER_KEY = b"\x22" * 32
 
 
 def address_of(key: bytes) -> bytes:
-    public = coincurve.PrivateKey(key).public_key.format(compressed=False)[1:]
-    return keccak256(public)[12:]
+    return public_key_address(coincurve.PrivateKey(key).public_key)
 
 
 BATCHER = address_of(BATCHER_KEY)

@@ -21,6 +21,11 @@ def signature_values_valid(y_parity: int, r: int, s: int) -> bool:
     return y_parity in (0, 1) and 0 < r < SECP256K1_N and 0 < s <= SECP256K1_HALF_N
 
 
+def public_key_address(public_key: PublicKey) -> bytes:
+    """Return the 20-byte address of a public key: keccak256(uncompressed x ‖ y)[12:]."""
+    return keccak256(public_key.format(compressed=False)[1:])[12:]
+
+
 def recover_address(msg_hash: bytes, y_parity: int, r: int, s: int) -> bytes:
     """Recover the 20-byte address that signed the 32-byte ``msg_hash``.
 
@@ -34,4 +39,4 @@ def recover_address(msg_hash: bytes, y_parity: int, r: int, s: int) -> bytes:
         public_key = PublicKey.from_signature_and_message(signature, msg_hash, hasher=None)
     except ValueError as exc:
         raise InvalidSignatureError(f"signature does not recover a public key: {exc}") from exc
-    return keccak256(public_key.format(compressed=False)[1:])[12:]
+    return public_key_address(public_key)
