@@ -46,30 +46,19 @@ def test_large_message_with_concurrent_reader(make_pair: PairFactory) -> None:
     assert received == [b"\x01" * 8 + payload]
 
 
-def test_eof_at_boundary_reports_zero_bytes(make_pair: PairFactory) -> None:
+@pytest.mark.parametrize(
+    ("written", "wanted"),
+    [(b"", 4), (b"abc", 10), (b"z" * 1000, 200_000)],
+    ids=["at-boundary", "mid-message", "mid-large-message"],
+)
+def test_eof_reports_the_bytes_read(make_pair: PairFactory, written: bytes, wanted: int) -> None:
     a, b = make_pair()
+    if written:
+        a.write_all(written)
     a.close()
     with pytest.raises(ChannelClosedError) as info:
-        b.read_exact(4)
-    assert info.value.bytes_read == 0
-
-
-def test_eof_mid_message_reports_partial(make_pair: PairFactory) -> None:
-    a, b = make_pair()
-    a.write_all(b"abc")
-    a.close()
-    with pytest.raises(ChannelClosedError) as info:
-        b.read_exact(10)
-    assert info.value.bytes_read == 3
-
-
-def test_eof_mid_large_message(make_pair: PairFactory) -> None:
-    a, b = make_pair()
-    a.write_all(b"z" * 1000)
-    a.close()
-    with pytest.raises(ChannelClosedError) as info:
-        b.read_exact(200_000)
-    assert info.value.bytes_read == 1000
+        b.read_exact(wanted)
+    assert info.value.bytes_read == len(written)
 
 
 def test_write_to_closed_peer_is_typed(make_pair: PairFactory) -> None:
