@@ -63,6 +63,12 @@ class BlobParams:
     base_fee_update_fraction: int
 
 
+CANCUN_BLOBS = BlobParams(target=3, max=6, base_fee_update_fraction=3_338_477)
+"""EIP-4844's blob parameters (Cancun's default when a chain config has no blob schedule)."""
+PRAGUE_BLOBS = BlobParams(target=6, max=9, base_fee_update_fraction=5_007_716)
+"""EIP-7691's blob parameters (Prague's default, and Osaka's)."""
+
+
 @dataclass(frozen=True, slots=True)
 class ChainConfig:
     """A geth-style chain config: fork blocks and times, and OP's EIP-1559 parameters.

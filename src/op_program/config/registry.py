@@ -14,13 +14,17 @@ from functools import cache
 from importlib import resources
 
 from op_program.config import json_fields as jf
-from op_program.config.chain_config import BlobParams, ChainConfig, l2_chain_config_from_rollup
+from op_program.config.chain_config import (
+    CANCUN_BLOBS,
+    PRAGUE_BLOBS,
+    BlobParams,
+    ChainConfig,
+    l2_chain_config_from_rollup,
+)
 from op_program.config.rollup import RollupConfig
 from op_program.config.rollup_json import parse_rollup_config
 from op_program.errors import ConfigError
 
-CANCUN_BLOBS = BlobParams(target=3, max=6, base_fee_update_fraction=3_338_477)
-PRAGUE_BLOBS = BlobParams(target=6, max=9, base_fee_update_fraction=5_007_716)
 BPO1_BLOBS = BlobParams(target=10, max=15, base_fee_update_fraction=8_346_193)
 BPO2_BLOBS = BlobParams(target=14, max=21, base_fee_update_fraction=11_684_671)
 _BLOB_SCHEDULE = (

@@ -9,13 +9,11 @@ configured and not yet active at the L1 block), else Cancun.
 
 from __future__ import annotations
 
-from op_program.config.chain_config import BlobParams, ChainConfig
+from op_program.config.chain_config import CANCUN_BLOBS, PRAGUE_BLOBS, BlobParams, ChainConfig
 from op_program.config.rollup import RollupConfig
 from op_program.protocol.header import Header
 
 MIN_BLOB_BASE_FEE = 1
-CANCUN = BlobParams(target=3, max=6, base_fee_update_fraction=3_338_477)
-PRAGUE = BlobParams(target=6, max=9, base_fee_update_fraction=5_007_716)
 
 
 def fake_exponential(factor: int, numerator: int, denominator: int) -> int:
@@ -43,13 +41,13 @@ def blob_params(rollup: RollupConfig, l1: ChainConfig, timestamp: int) -> BlobPa
     if bpo is not None:
         return bpo[1]
     if l1.is_time_fork("osakaTime", timestamp):
-        return _scheduled(l1, "osaka", PRAGUE)
+        return _scheduled(l1, "osaka", PRAGUE_BLOBS)
     pectra_fix = rollup.hardforks.pectra_blob_schedule_time
     if l1.is_time_fork("pragueTime", timestamp) and (
         pectra_fix is None or rollup.is_pectra_blob_schedule(timestamp)
     ):
-        return _scheduled(l1, "prague", PRAGUE)
-    return _scheduled(l1, "cancun", CANCUN)
+        return _scheduled(l1, "prague", PRAGUE_BLOBS)
+    return _scheduled(l1, "cancun", CANCUN_BLOBS)
 
 
 def blob_base_fee(rollup: RollupConfig, l1: ChainConfig, header: Header) -> int:

@@ -1,8 +1,8 @@
 import pytest
 
-from op_program.config.chain_config import BlobParams, ChainConfig
+from op_program.config.chain_config import CANCUN_BLOBS, PRAGUE_BLOBS, BlobParams, ChainConfig
 from op_program.config.registry import L1_MAINNET, L1_SEPOLIA
-from op_program.derive.blob_fee import CANCUN, PRAGUE, blob_base_fee, blob_params, fake_exponential
+from op_program.derive.blob_fee import blob_base_fee, blob_params, fake_exponential
 
 from .chain import header
 from .stubs import rollup
@@ -36,16 +36,16 @@ def test_fake_exponential_vectors(
 
 def test_schedule_by_l1_fork() -> None:
     cfg = rollup()
-    assert blob_params(cfg, L1_MAINNET, PRAGUE_MAINNET - 1) == CANCUN
-    assert blob_params(cfg, L1_MAINNET, PRAGUE_MAINNET) == PRAGUE
+    assert blob_params(cfg, L1_MAINNET, PRAGUE_MAINNET - 1) == CANCUN_BLOBS
+    assert blob_params(cfg, L1_MAINNET, PRAGUE_MAINNET) == PRAGUE_BLOBS
     assert blob_params(cfg, L1_MAINNET, 1_765_290_071).base_fee_update_fraction == 8_346_193
     assert blob_params(cfg, L1_MAINNET, 1_767_747_671).max == 21
 
 
 def test_pectra_blob_schedule_keeps_cancun_until_its_time() -> None:
     cfg = rollup(pectra_blob_schedule_time=PRAGUE_SEPOLIA + 1000)
-    assert blob_params(cfg, L1_SEPOLIA, PRAGUE_SEPOLIA + 999) == CANCUN
-    assert blob_params(cfg, L1_SEPOLIA, PRAGUE_SEPOLIA + 1000) == PRAGUE
+    assert blob_params(cfg, L1_SEPOLIA, PRAGUE_SEPOLIA + 999) == CANCUN_BLOBS
+    assert blob_params(cfg, L1_SEPOLIA, PRAGUE_SEPOLIA + 1000) == PRAGUE_BLOBS
 
 
 def test_configured_schedule_overrides_defaults() -> None:
