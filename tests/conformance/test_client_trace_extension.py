@@ -6,6 +6,8 @@ import pytest
 
 from op_program.client.program import run
 from op_program.exit_codes import ExitCode
+from op_program.local_keys import LocalKey
+from op_program.preimage.keys import local_key
 from tests.unit.client.witness import DictOracle, flip_bit, witness, witness_oracle
 
 pytestmark = pytest.mark.conformance
@@ -95,6 +97,6 @@ def test_request_sequence_is_deterministic() -> None:
 def test_unknown_local_key_layout_is_an_error() -> None:
     table, boot = witness()
     oracle = witness_oracle()
-    oracle.overlay[b"\x01" + bytes(23) + (4).to_bytes(8, "big")] = b"\x01"
+    oracle.overlay[local_key(LocalKey.CLAIMED_BLOCK_NUMBER)] = b"\x01"  # not 8 bytes
     assert isinstance(oracle, DictOracle)
     assert run(oracle, oracle) == ExitCode.ERROR
