@@ -55,7 +55,9 @@ def _needed_keys() -> list[bytes]:
         claimed_l2_block_number=AGREED_NUMBER, claimed_l2_output_root=_agreed_root()
     )
     assert run(oracle, oracle) == ExitCode.VALID
-    return [k for k in oracle.requests if k[0] != 1]
+    keys = [k for k in oracle.requests if k[0] != 1]
+    assert len(keys) == 9  # agreed output, its head header, the state path to the message passer
+    return keys
 
 
 def test_every_needed_preimage_removed_gives_error_naming_it(

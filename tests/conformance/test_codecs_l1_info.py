@@ -121,6 +121,7 @@ def test_real_op_sepolia_l1_info_deposits_rebuilt_byte_exact() -> None:
 
 def test_deposit_source_hash_vectors() -> None:
     doc = _load("deposit_source_hashes.json")
+    assert len(doc["vectors"]) == 4
     for vector in doc["vectors"]:
         if vector["kind"] == "UpgradeDepositSource":
             got = upgrade_deposit_source_hash(vector["intent"])

@@ -85,9 +85,11 @@ def test_kona_per_update_decoder_vectors() -> None:
 
 
 def test_kona_apply_vectors() -> None:
+    applied = 0
     for vector in _kona()["system_config_apply_vectors"]:
         if vector["update_type"] is None:
             continue
+        applied += 1
         log = _log(vector["update_type"], vector["data_hex"])
         config = apply_config_update(START, log, vector["ecotone_active"])
         if vector["test"] == "test_system_config_update_gas_config_log_ecotone":
@@ -98,13 +100,16 @@ def test_kona_apply_vectors() -> None:
             assert config.batcher_address == bytes(18) + b"\xbe\xef"
         else:
             _check(config, APPLY_TO_DECODER_TEST[vector["test"]])
+    assert applied == 7  # the kona vectors that carry an update
 
 
 def test_op_node_vectors() -> None:
     path = fixtures_path("vectors", "system-config-logs", "op_node_system_config_log_vectors.json")
+    applied = 0
     for vector in json.loads(path.read_text())["vectors"]:
         if "data_hex" not in vector:
             continue
+        applied += 1
         log = _log(vector["update_type"], vector["data_hex"])
         config = apply_config_update(START, log, "ecotone_time" in vector)
         expected = vector["expected_config"]
@@ -115,6 +120,7 @@ def test_op_node_vectors() -> None:
             assert config.gas_limit == expected["gasLimit"]
         if "eip1559Params" in expected:
             assert "0x" + config.eip1559_params.hex() == expected["eip1559Params"]
+    assert applied == 4  # the op-node vectors that carry log data
 
 
 def test_one_topic_wrong_version_and_unknown_type_are_errors() -> None:

@@ -55,6 +55,7 @@ def test_tx_hashes_and_source_hashes_match_the_catalogue() -> None:
 
 def test_stated_source_hashes_for_every_fork_including_jovian() -> None:
     stated = _meta()["expected_source_hashes_stated_by_tests"]
+    assert sorted(stated) == ["Ecotone", "Fjord", "Interop", "Isthmus", "Jovian"]
     for fork, hashes in stated.items():
         txs = upgrade_transactions(fork.lower())
         ours = ["0x" + tx.source_hash.hex() for tx in txs]

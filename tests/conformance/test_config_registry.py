@@ -90,14 +90,17 @@ def test_network_matches_registry(name: str) -> None:
 
 
 def test_parsing_the_registry_entry_directly_gives_the_same_config() -> None:
-    for name, chain in _chains().items():
+    chains = _chains()
+    assert len(chains) == 13
+    for name, chain in chains.items():
         parsed = parse_rollup_config(chain)
         assert parsed == network_by_name(name).rollup, name
 
 
 def test_executor_fixture_rollup_configs_agree_with_registry() -> None:
-    root = fixtures_path("executor")
-    for folder in sorted(p for p in root.iterdir() if p.is_dir()):
+    folders = sorted(p for p in fixtures_path("executor").iterdir() if p.is_dir())
+    assert len(folders) == 17
+    for folder in folders:
         raw = json.loads((folder / "fixture.json").read_text())["rollup_config"]
         rc = parse_rollup_config(raw)
         known = network_by_chain_id(rc.l2_chain_id).rollup
