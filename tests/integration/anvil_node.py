@@ -50,3 +50,17 @@ def running_anvil(*args: str) -> Iterator[str]:
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def anvil_fixture(*args: str) -> Any:
+    """A module-scoped pytest fixture yielding the URL of an anvil started with ``args``.
+
+    Use as ``anvil = anvil_fixture("--hardfork", "prague")`` in a test module.
+    """
+
+    @pytest.fixture(scope="module")
+    def anvil() -> Iterator[str]:
+        with running_anvil(*args) as url:
+            yield url
+
+    return anvil

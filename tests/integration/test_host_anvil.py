@@ -5,15 +5,12 @@ stands in for the beacon API, which no node we can run here offers. Every stored
 re-hash correctly.
 """
 
-import socket
 import subprocess
 import sys
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
 from op_program.encoding.hashing import keccak256
@@ -31,9 +28,8 @@ from op_program.mpt.ordered import ordered_trie_root_and_nodes, ordered_trie_val
 from op_program.preimage.keys import keccak256_key
 from op_program.protocol.header import Header
 from op_program.protocol.output_root import output_root_v0
+from tests.integration.anvil_node import anvil_fixture, rpc
 
-ANVIL = Path(__file__).resolve().parents[2] / (
-    "node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil")
 pytestmark = pytest.mark.integration
 
 # Init code that emits LOG1(topic=0x2a) with 32 bytes of memory and deploys runtime code that
@@ -47,38 +43,7 @@ LOGGING_INIT = (
 )
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def rpc(url: str, method: str, *params: Any) -> Any:
-    reply = httpx.post(url, json={"jsonrpc": "2.0", "id": 1, "method": method,
-                                  "params": list(params)}, timeout=10).json()
-    assert "error" not in reply, reply
-    return reply["result"]
-
-
-@pytest.fixture(scope="module")
-def anvil() -> Iterator[str]:
-    if not ANVIL.exists():
-        pytest.skip(f"anvil not installed at {ANVIL}")
-    port = _free_port()
-    proc = subprocess.Popen([str(ANVIL), "--port", str(port), "--silent"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                rpc(url, "eth_chainId")
-                break
-            except httpx.HTTPError:
-                time.sleep(0.1)
-        yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+anvil = anvil_fixture()
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,6 @@ failing call), and the gas the runner charges must be exactly what anvil needs: 
 succeeds with intrinsic + that gas and fails with one less.
 """
 
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -14,7 +13,7 @@ import pytest
 
 from op_program.executor.evm_backend.precompile_runner import run_precompile as run_l1
 from op_program.host.precompiles import run_precompile
-from tests.integration.anvil_node import running_anvil
+from tests.integration.anvil_node import anvil_fixture
 from tests.unit.executor.test_precompile_runner import (
     G1,
     G2,
@@ -22,7 +21,7 @@ from tests.unit.executor.test_precompile_runner import (
     NEG_G1,
     P,
     R,
-    _signature,
+    ecrecover_input,
     fp,
     kzg_input,
 )
@@ -30,8 +29,8 @@ from tests.unit.executor.test_precompile_runner import (
 pytestmark = pytest.mark.integration
 
 CASES: list[tuple[str, int, bytes]] = [
-    ("ecrecover", 0x01, _signature()[0]),
-    ("ecrecover bad v", 0x01, _signature()[0][:63] + b"\x05" + _signature()[0][64:]),
+    ("ecrecover", 0x01, ecrecover_input()[0]),
+    ("ecrecover bad v", 0x01, ecrecover_input()[0][:63] + b"\x05" + ecrecover_input()[0][64:]),
     ("bn256 pairing jeff1", 0x08, JEFF1),
     ("bn256 pairing false", 0x08, JEFF1[192:] + JEFF1[192:]),
     ("bn256 pairing bad length", 0x08, JEFF1[:-1]),
@@ -60,10 +59,7 @@ CASES: list[tuple[str, int, bytes]] = [
 ]
 
 
-@pytest.fixture(scope="module")
-def anvil() -> Iterator[str]:
-    with running_anvil("--hardfork", "prague") as url:
-        yield url
+anvil = anvil_fixture("--hardfork", "prague")
 
 
 def eth_call(url: str, address: int, data: bytes, gas: int | None = None) -> Any:

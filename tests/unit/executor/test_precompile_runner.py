@@ -131,7 +131,7 @@ def test_bls_map_to_curve_costs() -> None:
     assert run(0x11, bytes(128)).gas_used == 23_800
 
 
-def _signature() -> tuple[bytes, bytes]:
+def ecrecover_input() -> tuple[bytes, bytes]:
     key = coincurve.PrivateKey(b"\x01" * 32)
     msg = keccak256(b"message")
     sig = key.sign_recoverable(msg, hasher=None)
@@ -140,7 +140,7 @@ def _signature() -> tuple[bytes, bytes]:
 
 
 def test_ecrecover_and_bad_signature_is_empty_success() -> None:
-    data, expected = _signature()
+    data, expected = ecrecover_input()
     assert run(0x01, data) == PrecompileResult(True, expected, 3000)
     assert run(0x01, data[:63] + b"\x05" + data[64:]) == PrecompileResult(True, b"", 3000)
 

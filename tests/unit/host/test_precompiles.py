@@ -21,7 +21,7 @@ from tests.unit.executor.test_precompile_runner import (
     JEFF1,
     NEG_G1,
     R,
-    _signature,
+    ecrecover_input,
     kzg_input,
 )
 from tests.unit.host.test_prefetcher import make
@@ -29,7 +29,7 @@ from tests.unit.host.test_prefetcher import make
 RULES = PrecompileRules(granite=True, isthmus=True)
 
 ROUND_TRIP = [
-    (0x01, _signature()[0], True),
+    (0x01, ecrecover_input()[0], True),
     (0x08, JEFF1, True),
     (0x08, JEFF1[192:] * 2, True),                                   # false, still success
     (0x08, b"\x01" + JEFF1[1:], False),                              # off the curve

@@ -1,19 +1,16 @@
 from typing import Any
 
-import ckzg
-import coincurve
 import pytest
 
-from op_program.client.blobs import kzg_to_versioned_hash, trusted_setup
 from op_program.encoding.hashing import keccak256
 from op_program.host.errors import HintError, PreimageNotFoundError
 from op_program.host.hint_handlers import HANDLERS, Sources, parse_hint
 from op_program.host.kvstore.memory import MemoryKV
 from op_program.host.kvstore.split import SplitKV
-from op_program.host.precompiles import run_precompile
 from op_program.host.prefetcher import Prefetcher
 from op_program.preimage.keys import keccak256_key, local_key, precompile_key
 from op_program.protocol.output_root import OutputV0
+from tests.unit.executor.test_precompile_runner import ecrecover_input
 
 NODE = b"\xc3\x01\x02\x03" * 10
 CODE = b"\x60\x01" * 20
@@ -166,48 +163,17 @@ def test_split_store_serves_boot_inputs_without_hints() -> None:
     assert prefetcher.get(local_key(1)) == b"\x01" * 32
 
 
-def _signature() -> bytes:
-    key = coincurve.PrivateKey(b"\x01" * 32)
-    msg = keccak256(b"message")
-    sig = key.sign_recoverable(msg, hasher=None)
-    return msg + (sig[64] + 27).to_bytes(32, "big") + sig[:64]
-
-
-def test_ecrecover_precompile() -> None:
-    key = coincurve.PrivateKey(b"\x01" * 32)
-    expected = keccak256(key.public_key.format(compressed=False)[1:])[12:]
-    result = run_precompile(b"\x00" * 19 + b"\x01", _signature())
-    assert result == b"\x01" + bytes(12) + expected
-    bad_v = _signature()[:63] + b"\x05" + _signature()[64:]
-    assert run_precompile(b"\x00" * 19 + b"\x01", bad_v) == b"\x01"
-    with pytest.raises(HintError, match="unsupported precompile"):
-        run_precompile(b"\x00" * 19 + b"\x02", b"")
-
-
-def test_point_evaluation_precompile() -> None:
-    blob = b"".join(b"\x00" + keccak256(i.to_bytes(2, "big"))[:31] for i in range(4096))
-    setup = trusted_setup()
-    commitment = bytes(ckzg.blob_to_kzg_commitment(blob, setup))
-    z = b"\x00" + b"\x05" * 31
-    proof, y = ckzg.compute_kzg_proof(blob, z, setup)
-    data = kzg_to_versioned_hash(commitment) + z + bytes(y) + commitment + bytes(proof)
-    result = run_precompile(b"\x00" * 19 + b"\x0a", data)
-    assert result[0] == 1 and len(result) == 65
-    assert int.from_bytes(result[1:33], "big") == 4096
-    assert run_precompile(b"\x00" * 19 + b"\x0a", data[:-1] + b"\x00")[0] == 0
-    assert run_precompile(b"\x00" * 19 + b"\x0a", data[:100]) == b"\x00"
-
-
 def test_precompile_hints_store_input_and_result() -> None:
     prefetcher, _, store = make()
     address = b"\x00" * 19 + b"\x01"
     gas = (3000).to_bytes(8, "big")
-    payload = address + gas + _signature()
+    signature = ecrecover_input()[0]
+    payload = address + gas + signature
     prefetcher.hint(f"l1-precompile-v2 0x{payload.hex()}")
-    key = precompile_key(address, 3000, _signature())
+    key = precompile_key(address, 3000, signature)
     assert prefetcher.get(key)[0] == 1
     assert store.get(keccak256_key(keccak256(payload))) == payload
-    v1 = address + _signature()
+    v1 = address + signature
     prefetcher.hint(f"l1-precompile 0x{v1.hex()}")
     v1_key = b"\x06" + keccak256(v1)[1:]
     assert prefetcher.get(v1_key) == prefetcher.get(key)

@@ -65,7 +65,11 @@ _PRECOMPILES[bytes(20 - len(POINT_EVALUATION_PRECOMPILE_ADDRESS))
 
 @dataclass(frozen=True, slots=True)
 class PrecompileResult:
-    """What a precompile call returns: success flag, output (empty on failure) and gas used."""
+    """What a precompile call returns: success, output (empty on failure) and the gas charged.
+
+    On failure ``gas_used`` is what the precompile had charged before failing (a caller in the
+    EVM loses all the gas it gave the call anyway).
+    """
 
     success: bool
     output: bytes
