@@ -16,7 +16,12 @@ from op_program.derive.types import L2BlockRef
 from op_program.errors import DecodeError
 from op_program.protocol.header import Header
 from op_program.protocol.l1_info import L1BlockInfo, L1InfoFork, decode_l1_info
-from op_program.protocol.system_config import SystemConfig, encode_ecotone_scalar
+from op_program.protocol.system_config import (
+    SystemConfig,
+    encode_ecotone_scalar,
+    encode_eip1559_params,
+    encode_operator_fee_params,
+)
 from op_program.protocol.transactions import DepositTransaction, decode_transaction
 
 HOLOCENE_EXTRA_DATA_VERSION = 0
@@ -27,13 +32,11 @@ def genesis_system_config(genesis: GenesisSystemConfig) -> SystemConfig:
     """The rollup config's genesis system config as the protocol ``SystemConfig`` value."""
     params = bytes(8)
     if genesis.eip1559_denominator is not None or genesis.eip1559_elasticity is not None:
-        params = (genesis.eip1559_denominator or 0).to_bytes(4, "big") + (
-            genesis.eip1559_elasticity or 0
-        ).to_bytes(4, "big")
-    fee_params = (
-        bytes(20)
-        + (genesis.operator_fee_scalar or 0).to_bytes(4, "big")
-        + (genesis.operator_fee_constant or 0).to_bytes(8, "big")
+        params = encode_eip1559_params(
+            genesis.eip1559_denominator or 0, genesis.eip1559_elasticity or 0
+        )
+    fee_params = encode_operator_fee_params(
+        genesis.operator_fee_scalar or 0, genesis.operator_fee_constant or 0
     )
     return SystemConfig(
         batcher_address=genesis.batcher_address,
@@ -115,10 +118,8 @@ def system_config_of_block(
         params, min_base_fee = _extra_data_params(rollup, header)
     fee_params = bytes(32)
     if rollup.is_isthmus(header.timestamp):
-        fee_params = (
-            bytes(20)
-            + info.operator_fee_scalar.to_bytes(4, "big")
-            + info.operator_fee_constant.to_bytes(8, "big")
+        fee_params = encode_operator_fee_params(
+            info.operator_fee_scalar, info.operator_fee_constant
         )
     return SystemConfig(
         batcher_address=info.batcher_address,

@@ -117,6 +117,16 @@ def encode_ecotone_scalar(base_fee_scalar: int, blob_base_fee_scalar: int) -> by
     )
 
 
+def encode_eip1559_params(denominator: int, elasticity: int) -> bytes:
+    """Return the 8-byte Holocene EIP-1559 params: ``u32 denominator ‖ u32 elasticity``."""
+    return denominator.to_bytes(4, "big") + elasticity.to_bytes(4, "big")
+
+
+def encode_operator_fee_params(scalar: int, constant: int) -> bytes:
+    """Return the Isthmus operator fee params word: 20 zero bytes ‖ u32 scalar ‖ u64 constant."""
+    return bytes(20) + scalar.to_bytes(4, "big") + constant.to_bytes(8, "big")
+
+
 def _payload(data: bytes, length: int) -> bytes:
     """Check ``abi.encode(bytes)`` framing (pointer 32, given length) and return the payload."""
     if len(data) < 64 or any(data[0:24]) or int.from_bytes(data[24:32], "big") != 32:
