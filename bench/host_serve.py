@@ -7,7 +7,6 @@ a child process speaking the wire protocol on fds 3-6 (host and child pinned to 
 Every served keccak/sha256 preimage is re-hashed by the host, as in a real run. Prints JSON.
 """
 
-import gzip
 import json
 import os
 import random
@@ -22,6 +21,8 @@ from op_program.host.kvstore.memory import MemoryKV
 from op_program.host.kvstore.split import SplitKV
 from op_program.host.prefetcher import Prefetcher
 from op_program.host.runner import run_child
+from op_program.host.witness import read_witness
+from op_program.preimage.keys import keccak256_key
 
 FPP = Path(__file__).resolve().parents[2] / "shared/fixtures/fpp/op-sepolia-16491249"
 
@@ -43,14 +44,12 @@ json.dump({"served": len(keys), "seconds": elapsed, "bytes": total}, open(sys.ar
 def load_items() -> list[tuple[bytes, bytes]]:
     path = FPP / "preimages.json.gz"
     if path.exists():
-        with gzip.open(path, "rt") as handle:
-            data = json.load(handle)
-        return [(bytes.fromhex(k[2:]), bytes.fromhex(v[2:])) for k, v in data.items()]
+        return list(read_witness(path))
     from op_program.encoding.hashing import keccak256
 
     rng = random.Random(1)
     values = [rng.randbytes(rng.randint(32, 600)) for _ in range(60_000)]
-    return [(b"\x02" + keccak256(v)[1:], v) for v in values]
+    return [(keccak256_key(keccak256(v)), v) for v in values]
 
 
 def in_process(store: KV, keys: list[bytes]) -> dict[str, float]:

@@ -4,7 +4,6 @@ Prints JSON: puts/s (batched, as the prefetcher writes) and gets/s (random order
 reads) for each candidate. The winner is implemented in host/kvstore/lmdb_store.py.
 """
 
-import gzip
 import json
 import os
 import random
@@ -14,6 +13,7 @@ import time
 from pathlib import Path
 
 from op_program.host.kvstore.lmdb_store import LmdbKV
+from op_program.host.witness import read_witness
 
 FPP = "shared/fixtures/fpp/op-sepolia-16491249/preimages.json.gz"
 
@@ -40,9 +40,7 @@ class SqliteKV:
 def load_items() -> list[tuple[bytes, bytes]]:
     path = Path(__file__).resolve().parents[2] / FPP
     if path.exists():
-        with gzip.open(path, "rt") as handle:
-            data = json.load(handle)
-        return [(bytes.fromhex(k[2:]), bytes.fromhex(v[2:])) for k, v in data.items()]
+        return list(read_witness(path))
     rng = random.Random(1)
     return [(rng.randbytes(32), rng.randbytes(rng.randint(32, 600))) for _ in range(60_000)]
 

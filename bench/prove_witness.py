@@ -11,7 +11,6 @@ pinned to one CPU) and only the total, requests and exit code are reported.
 
 import argparse
 import cProfile
-import gzip
 import json
 import pstats
 import resource
@@ -26,11 +25,10 @@ WITNESS = ROOT.parent / "shared" / "fixtures" / "fpp" / "op-sepolia-16491249"
 
 
 def load(args: argparse.Namespace) -> dict[bytes, bytes]:
+    from op_program.host.witness import read_witness
     from op_program.preimage.keys import local_key
 
-    with gzip.open(WITNESS / "preimages.json.gz", "rt") as fh:
-        raw = json.load(fh)
-    table = {bytes.fromhex(k[2:]): bytes.fromhex(v[2:]) for k, v in raw.items()}
+    table = dict(read_witness(WITNESS / "preimages.json.gz"))
     boot = json.loads((WITNESS / "boot.json").read_text())
     claim_block = args.claim_block or boot["claimed_l2_block_number"]
     claim_root = args.claim_root or boot["claimed_l2_output_root"]
