@@ -1,4 +1,3 @@
-import os
 from pathlib import Path
 
 import pytest
@@ -105,13 +104,12 @@ def test_split_serves_local_and_never_writes_them(tmp_path: Path) -> None:
 
 
 def test_unwritable_directory_is_typed(tmp_path: Path) -> None:
-    if os.geteuid() == 0:
-        pytest.skip("root ignores permissions")
-    root = tmp_path / "ro"
+    # A regular file where the key's prefix directory belongs: the write fails for root too
+    # (permission bits would not stop root, and CI runs as root).
+    root = tmp_path / "store"
     root.mkdir()
-    root.chmod(0o500)
-    try:
-        with pytest.raises(KVStoreError):
-            HexFileKV(root).put(KEY, VALUE)
-    finally:
-        root.chmod(0o700)
+    (root / KEY.hex()[:4]).write_bytes(b"not a directory")
+    with pytest.raises(KVStoreError):
+        HexFileKV(root).put(KEY, VALUE)
+    with pytest.raises(KVStoreError):
+        HexFileKV(root).get(KEY)
