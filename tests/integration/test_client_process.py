@@ -12,6 +12,7 @@ import pytest
 
 from op_program.exit_codes import ExitCode
 from op_program.preimage.errors import ChannelClosedError
+from op_program.preimage.keys import keccak256_key
 from op_program.preimage.process import spawn_client
 from op_program.preimage.server import HintServer, OracleServer
 from tests.unit.client.witness import DictOracle, witness, witness_oracle
@@ -84,7 +85,7 @@ def test_child_process_invalid_claim() -> None:
 def test_child_process_missing_preimage_names_the_key() -> None:
     with _trace_extension() as oracle:
         head = bytes.fromhex(witness()[1]["agreed_l2_head_hash"][2:])
-        missing = b"\x02" + head[1:]
+        missing = keccak256_key(head)
         oracle.removed = frozenset({missing})
         code, err = _serve(oracle)
     assert code == ExitCode.ERROR, err
@@ -94,7 +95,7 @@ def test_child_process_missing_preimage_names_the_key() -> None:
 def test_child_process_altered_preimage_is_an_error() -> None:
     with _trace_extension() as oracle:
         head = bytes.fromhex(witness()[1]["agreed_l2_head_hash"][2:])
-        key = b"\x02" + head[1:]
+        key = keccak256_key(head)
         value = bytearray(witness()[0][key])
         value[-1] ^= 1
         oracle.overlay[key] = bytes(value)

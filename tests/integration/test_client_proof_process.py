@@ -5,6 +5,7 @@ import hashlib
 import pytest
 
 from op_program.exit_codes import ExitCode
+from op_program.preimage.keys import keccak256_key
 from tests.integration.test_client_process import _serve
 from tests.unit.client.witness import witness, witness_oracle
 
@@ -59,7 +60,7 @@ def test_child_rejects_an_altered_state_node() -> None:
 
     assert run(oracle, oracle) == ExitCode.VALID
     hint = next(h for h in oracle.hints if h.startswith("l2-state-node 0x"))
-    key = b"\x02" + bytes.fromhex(hint.split("0x")[1])[1:]
+    key = keccak256_key(bytes.fromhex(hint.split("0x")[1]))
     value = bytearray(witness()[0][key])
     value[-1] ^= 0x01
     altered = witness_oracle()
