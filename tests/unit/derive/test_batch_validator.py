@@ -141,3 +141,14 @@ def test_span_block_with_unknown_origin_is_dropped_not_critical() -> None:
     bv, src = setup(sp, batch(1212))
     assert step(bv, SAFE) is None
     assert src.flushed == 1
+
+
+def test_singular_batch_keeps_its_own_parent_hash() -> None:
+    # op-node's BatchStage checks a singular batch's encoded parent hash against the safe head
+    # (a stale batch from a reorged L2 branch at the right timestamp is dropped and its channel
+    # flushed). kona's BatchValidator overwrote the parent hash with the safe head's before the
+    # check, accepting such a batch; only span-derived blocks get the safe head as parent.
+    stale_parent = l2_block(50, 1210, EPOCH, seq=5, block_hash=b"\x51" * 32)
+    bv, src = setup(batch(1212, parent=stale_parent), batch(1212))
+    assert step(bv, SAFE) is None
+    assert src.flushed == 1 and not src.batches
