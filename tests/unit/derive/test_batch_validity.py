@@ -225,3 +225,35 @@ def test_span_prefix_returns_parent() -> None:
         rollup(**HOLO), [EPOCH, NEXT], SAFE, batch, NEXT, chain
     )
     assert validity is ACCEPT and found == parent
+
+
+def test_fjord_drift_activates_by_the_l1_origin_time() -> None:
+    # fjord/derivation.md: the constant drift applies from the L1 origin's time (op-node
+    # MaxSequencerDrift(batchOrigin.Time)); a batch past Fjord on a pre-Fjord origin keeps 600
+    cfg = rollup(canyon_time=0, delta_time=0, fjord_time=1300)
+    safe = l2_block(50, 1800, EPOCH)
+    late = single(timestamp=1802, parent_hash=safe.hash)
+    assert check(late, cfg=cfg, blocks=(EPOCH, l1_block(101, 5000)), safe=safe) is DROP
+
+
+def test_span_set_code_rule_follows_each_block_time() -> None:
+    # isthmus/derivation.md "Activation": checked per block, so a span starting before Isthmus
+    # may carry SetCode transactions in its blocks at or after the activation time
+    cfg = rollup(**DELTA, isthmus_time=1214)
+    set_code = (b"\x04\xc0",)
+    after = span(SAFE.hash, [(100, 1212, ()), (100, 1214, set_code)])
+    assert check_span(after, cfg=cfg) is ACCEPT
+    before = span(SAFE.hash, [(100, 1212, set_code), (100, 1214, ())])
+    assert check_span(before, cfg=cfg) is DROP
+
+
+def test_span_block_past_the_drift_that_adopts_the_next_origin_is_accepted() -> None:
+    # an empty block over the drift that advances its origin needs no later L1 block
+    # (op-node checkSpanBatch: originAdvanced skips the next-origin lookup)
+    safe = l2_block(50, 1812, EPOCH)
+    batch = span(safe.hash, [(101, 1814, ())])  # NEXT (1212) + 600 < 1814
+    validity = check_span_batch(rollup(**DELTA), [EPOCH, NEXT], safe, batch, NEXT, FakeSafeChain())
+    assert validity is ACCEPT
+    stuck = span(safe.hash, [(100, 1814, ())])  # same origin: needs the next L1 block
+    validity = check_span_batch(rollup(**DELTA), [EPOCH], safe, stuck, NEXT, FakeSafeChain())
+    assert validity is UNDECIDED
