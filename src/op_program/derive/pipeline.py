@@ -7,9 +7,10 @@ channel bank and batch queue are replaced by their Holocene forms, discarding bu
 The driver (``client/driver.py``) calls ``next_attributes(safe_head)`` with the current safe head
 header, executes the attributes, then reports the new block with ``on_safe_head``; after an
 invalid Holocene payload it calls ``flush_channel`` and retries with deposits only. On first use
-the pipeline resets to the safe head like kona's client: the L1 traversal starts
-``channel_timeout`` L1 blocks before the safe head's L1 origin (never before the L1 genesis), with
-the system config read from the safe head.
+the pipeline resets to the safe head like kona's client: the L1 traversal starts the channel
+timeout before the safe head's L1 origin (never before the L1 genesis), with the system config read
+from the safe head. The timeout is the one at the L1 origin's time, as op-node's reset walk-back
+(``ChannelTimeout(origin.Time)``): channels are timed out by L1 time (granite/derivation.md).
 """
 
 from __future__ import annotations
@@ -185,7 +186,10 @@ class DerivationPipeline:
         """Restart derivation on top of ``safe_head`` (the sync start of kona's client)."""
         rollup = self._rollup
         ref = self._l2.ref_of(safe_head)
-        timeout = rollup.channel_timeout_at(ref.timestamp)
+        # By the L1 origin's time, not the L2 block's (kona's sync start): near Granite an L2
+        # block past it can sit on a pre-Granite origin whose channels live 300 blocks, not 50.
+        origin_time = self._l1.header_by_hash(ref.l1_origin.hash).timestamp
+        timeout = rollup.channel_timeout_at(origin_time)
         base_number = max(ref.l1_origin.number - timeout, rollup.genesis.l1.number)
         base = L1BlockRef.from_header(self._l1.header_by_number(base_number))
         self._traversal.reset(base, self._l2.system_config(ref))

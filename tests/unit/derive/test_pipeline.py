@@ -1,3 +1,4 @@
+import dataclasses
 from typing import Any
 
 from op_program.config.registry import L1_MAINNET
@@ -198,3 +199,19 @@ def test_alt_da_chains_are_refused() -> None:
     w = World(da_challenge_contract_address="0x" + "12" * 20)
     with pytest.raises(ConfigError):
         w.pipeline()
+
+
+def test_reset_walks_back_the_channel_timeout_of_the_l1_origin_time() -> None:
+    # The channel bank times channels out by the L1 origin time (granite/derivation.md), so a
+    # channel opened before the safe head's L1 origin stays alive for the pre-Granite timeout
+    # while that origin is pre-Granite, even when the safe L2 block itself is past Granite
+    # (op-node's initial reset walks back by ChannelTimeout(L1 origin time)).
+    w = World()
+    origin = w.l1.headers[5]
+    assert origin.timestamp < w.head.timestamp
+    w = World(granite_time=w.head.timestamp)
+    w.cfg = dataclasses.replace(w.cfg, channel_timeout=4, granite_channel_timeout=1)
+    assert not w.cfg.is_granite(origin.timestamp) and w.cfg.is_granite(w.head.timestamp)
+    pipe = w.pipeline()
+    pipe.reset(w.head)
+    assert pipe.origin is not None and pipe.origin.number == 5 - 4
