@@ -21,13 +21,14 @@ from op_program.host.prefetcher import Prefetcher
 from op_program.host.rpc.beacon import BeaconSource
 from op_program.host.rpc.eth import EthSource
 from op_program.host.rpc.jsonrpc import BeaconHttpClient, JsonRpcClient
-from op_program.host.rpc.l2 import MESSAGE_PASSER, L2Source
+from op_program.host.rpc.l2 import L2Source
 from op_program.host.rpc.retry import RetryPolicy
 from op_program.host.witness import verify_store
 from op_program.mpt.ordered import ordered_trie_root_and_nodes, ordered_trie_values
 from op_program.preimage.keys import keccak256_key
 from op_program.protocol.header import Header
 from op_program.protocol.output_root import output_root_v0
+from op_program.protocol.predeploys import L2_TO_L1_MESSAGE_PASSER
 from tests.integration.anvil_node import anvil_fixture, rpc
 
 pytestmark = pytest.mark.integration
@@ -117,7 +118,7 @@ def test_l2_output_and_account_proof_from_eth_get_proof(anvil: str, chain: dict[
                                                         tmp_path: Path) -> None:
     latest = chain["latest"]
     head = bytes.fromhex(latest["hash"][2:])
-    proof = rpc(anvil, "eth_getProof", "0x" + MESSAGE_PASSER.hex(), [], latest["hash"])
+    proof = rpc(anvil, "eth_getProof", "0x" + L2_TO_L1_MESSAGE_PASSER.hex(), [], latest["hash"])
     expected = output_root_v0(bytes.fromhex(latest["stateRoot"][2:]),
                               bytes.fromhex(proof["storageHash"][2:]), head)
     store = HexFileKV(tmp_path)

@@ -16,7 +16,7 @@ from op_program.executor import block_header
 from op_program.executor.errors import InvalidAttributesError, InvalidTransactionError
 from op_program.executor.evm_backend import EvmBackend
 from op_program.executor.evm_types import EMPTY_ROOT, BlockEnv
-from op_program.executor.fees.l1_cost import L1_BLOCK_ADDRESS, da_footprint, read_l1_fee_params
+from op_program.executor.fees.l1_cost import da_footprint, read_l1_fee_params
 from op_program.executor.precompiles import PrecompileAccelerator
 from op_program.executor.rules import block_rules
 from op_program.executor.source import StateSource, VerifiedSource
@@ -33,10 +33,10 @@ from op_program.mpt.ordered import ordered_trie_root
 from op_program.protocol.attributes import PayloadAttributes
 from op_program.protocol.header import Header
 from op_program.protocol.output_root import output_root_v0
+from op_program.protocol.predeploys import L1_BLOCK, L2_TO_L1_MESSAGE_PASSER
 from op_program.protocol.receipts import Receipt, logs_bloom
 from op_program.protocol.transactions import DepositTransaction
 
-MESSAGE_PASSER_ADDRESS = bytes.fromhex("4200000000000000000000000000000000000016")
 BLOCKHASH_WINDOW = 256
 
 
@@ -73,7 +73,7 @@ class BlockResult:
         storage_root = self.message_passer_storage_root
         if storage_root is None:
             storage_root = _storage_root_of(
-                self.header.state_root, MESSAGE_PASSER_ADDRESS, self.new_nodes, node_by_hash
+                self.header.state_root, L2_TO_L1_MESSAGE_PASSER, self.new_nodes, node_by_hash
             )
         return output_root_v0(self.header.state_root, storage_root, self.header.hash)
 
@@ -129,7 +129,7 @@ def _execute(ctx: BlockContext, txs: tuple[bytes, ...]) -> tuple[list[Receipt], 
 def _da_footprint(backend: EvmBackend, raw: bytes) -> int:
     """Jovian DA footprint of one user transaction, with the scalar L1Block holds now."""
     scalar = read_l1_fee_params(
-        lambda slot: backend.get_storage(L1_BLOCK_ADDRESS, slot), True, True
+        lambda slot: backend.get_storage(L1_BLOCK, slot), True, True
     ).da_footprint_gas_scalar
     return da_footprint(raw, scalar)
 
@@ -166,7 +166,7 @@ def build_block(
     receipts, gas_used, blob_gas_used = _execute(ctx, txs)
     state_root = backend.state_root()
     # Before Isthmus op-geth never reads this account, so its nodes may be absent here.
-    passer_root = backend.storage_root(MESSAGE_PASSER_ADDRESS) if rules.isthmus else None
+    passer_root = backend.storage_root(L2_TO_L1_MESSAGE_PASSER) if rules.isthmus else None
     new_nodes = backend.persist()
     header = block_header.seal(
         fields, parent, attributes, rules,

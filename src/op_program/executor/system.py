@@ -14,11 +14,13 @@ from op_program.executor.evm_backend import EvmBackend
 from op_program.executor.rules import BlockRules
 from op_program.protocol.attributes import PayloadAttributes
 from op_program.protocol.header import Header
+from op_program.protocol.predeploys import (
+    BEACON_ROOTS,
+    CREATE2_DEPLOYER,
+    HISTORY_STORAGE,
+    SYSTEM_ADDRESS,
+)
 
-SYSTEM_ADDRESS = bytes.fromhex("fffffffffffffffffffffffffffffffffffffffe")
-BEACON_ROOTS_ADDRESS = bytes.fromhex("000f3df6d732807ef1319fb7b8bb8522d0beac02")
-HISTORY_STORAGE_ADDRESS = bytes.fromhex("0000f90827f1c53a10cb7a02335b175320002935")
-CREATE2_DEPLOYER_ADDRESS = bytes.fromhex("13b0d85ccb8bf860b6b79af3029fca081ae9bef2")
 CREATE2_DEPLOYER_CODE_HASH = bytes.fromhex(
     "b0550b5b431e30d38000efb7107aaa0ade03d48a7198a140edda9d27134468b2"
 )
@@ -48,11 +50,9 @@ def apply_system_calls(
 ) -> None:
     """Run the pre-transaction system behaviour of the block."""
     if rules.canyon_activation:
-        backend.set_code(CREATE2_DEPLOYER_ADDRESS, create2deployer_code())
+        backend.set_code(CREATE2_DEPLOYER, create2deployer_code())
     if rules.ecotone and attributes.parent_beacon_block_root is not None:
-        backend.system_call(
-            SYSTEM_ADDRESS, BEACON_ROOTS_ADDRESS, attributes.parent_beacon_block_root
-        )
+        backend.system_call(SYSTEM_ADDRESS, BEACON_ROOTS, attributes.parent_beacon_block_root)
     if rules.isthmus:
-        backend.system_call(SYSTEM_ADDRESS, HISTORY_STORAGE_ADDRESS, parent.hash)
+        backend.system_call(SYSTEM_ADDRESS, HISTORY_STORAGE, parent.hash)
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from op_program.executor.errors import InvalidTransactionError, TransactionDecodingError
 from op_program.executor.evm_backend import EvmBackend
 from op_program.executor.evm_types import EvmTransaction
-from op_program.executor.fees.l1_cost import L1_BLOCK_ADDRESS, l1_cost, read_l1_fee_params
+from op_program.executor.fees.l1_cost import l1_cost, read_l1_fee_params
 from op_program.executor.fees.operator_fee import operator_fee
 from op_program.executor.rules import BlockRules
 from op_program.executor.validity import (
@@ -23,6 +23,12 @@ from op_program.executor.validity import (
     intrinsic_gas,
 )
 from op_program.protocol.errors import ProtocolDecodeError
+from op_program.protocol.predeploys import (
+    BASE_FEE_VAULT,
+    L1_BLOCK,
+    L1_FEE_VAULT,
+    OPERATOR_FEE_VAULT,
+)
 from op_program.protocol.receipts import Log, Receipt, logs_bloom
 from op_program.protocol.transactions import (
     DepositTransaction,
@@ -31,10 +37,6 @@ from op_program.protocol.transactions import (
     Transaction,
     decode_transaction,
 )
-
-BASE_FEE_VAULT = bytes.fromhex("4200000000000000000000000000000000000019")
-L1_FEE_VAULT = bytes.fromhex("420000000000000000000000000000000000001a")
-OPERATOR_FEE_VAULT = bytes.fromhex("420000000000000000000000000000000000001b")
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,7 +157,7 @@ def apply_user_transaction(
         tx.data, tx.to is None, access, len(auths), rules.canyon, rules.isthmus
     )
     params = read_l1_fee_params(
-        lambda slot: backend.get_storage(L1_BLOCK_ADDRESS, slot), rules.ecotone, rules.isthmus
+        lambda slot: backend.get_storage(L1_BLOCK, slot), rules.ecotone, rules.isthmus
     )
     l1_fee = l1_cost(raw, params, rules.l1_cost)
     op_fee_max = operator_fee(

@@ -15,6 +15,7 @@ from op_program.executor.precompiles import PrecompileRules
 from op_program.executor.source import MappingStateSource, VerifiedSource
 from op_program.mpt.account import Account
 from op_program.mpt.lookup import trie_get
+from op_program.protocol import predeploys
 from op_program.protocol.attributes import PayloadAttributes
 from op_program.protocol.header import EMPTY_OMMERS_HASH, Header
 from op_program.protocol.transactions import DepositTransaction, DynamicFeeTransaction
@@ -23,12 +24,12 @@ CHAIN_ID = 901
 GAS_LIMIT = 30_000_000
 PARENT_BASE_FEE = 1_000_000
 T0 = 1_700_000_000
-FEE_RECIPIENT = bytes.fromhex("4200000000000000000000000000000000000011")
-L1_BLOCK = bytes.fromhex("4200000000000000000000000000000000000015")
+FEE_RECIPIENT = predeploys.SEQUENCER_FEE_VAULT
+L1_BLOCK = predeploys.L1_BLOCK
 KEY = PrivateKey(b"\x11" * 32)
 SENDER = keccak256(KEY.public_key.format(compressed=False)[1:])[12:]
 ALICE = bytes.fromhex("00000000000000000000000000000000000a11ce")
-DEPOSITOR = bytes.fromhex("deaddeaddeaddeaddeaddeaddeaddeaddead0001")
+DEPOSITOR = predeploys.L1_INFO_DEPOSITOR
 
 
 def config(**times: int | None) -> RollupConfig:

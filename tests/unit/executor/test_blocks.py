@@ -21,13 +21,16 @@ from op_program.executor.evm_types import EMPTY_ROOT
 from op_program.executor.fees.l1_cost import L1FeeParams, da_footprint, l1_cost
 from op_program.executor.fees.operator_fee import operator_fee
 from op_program.executor.rules import block_rules
-from op_program.executor.system import CREATE2_DEPLOYER_ADDRESS, CREATE2_DEPLOYER_CODE_HASH
+from op_program.executor.system import CREATE2_DEPLOYER_CODE_HASH
+from op_program.protocol.predeploys import (
+    BASE_FEE_VAULT,
+    CREATE2_DEPLOYER,
+    L1_FEE_VAULT,
+    L2_TO_L1_MESSAGE_PASSER,
+    OPERATOR_FEE_VAULT,
+)
 from tests.unit.executor import harness as h
 
-BASE_FEE_VAULT = bytes.fromhex("4200000000000000000000000000000000000019")
-L1_FEE_VAULT = bytes.fromhex("420000000000000000000000000000000000001a")
-OPERATOR_FEE_VAULT = bytes.fromhex("420000000000000000000000000000000000001b")
-MESSAGE_PASSER = bytes.fromhex("4200000000000000000000000000000000000016")
 REVERTER = bytes.fromhex("00000000000000000000000000000000000bad00")
 SCALARS = (1368 << 96) | (810949 << 64)  # baseFeeScalar, blobBaseFeeScalar (Ecotone slot 3)
 
@@ -155,11 +158,11 @@ def test_canyon_activation_block_installs_create2deployer() -> None:
     root, pre = h.funded()
     parent = h.parent_header(root)
     result = h.build(cfg, parent, h.attributes([h.deposit(h.ALICE)]), pre)
-    assert h.account(result, pre, CREATE2_DEPLOYER_ADDRESS).code_hash == (
+    assert h.account(result, pre, CREATE2_DEPLOYER).code_hash == (
         CREATE2_DEPLOYER_CODE_HASH)
     assert result.header.extra_data == b"" and result.header.blob_gas_used is None
     later = h.build(cfg, parent, h.attributes([h.deposit(h.ALICE)], timestamp=h.T0 + 4), pre)
-    assert h.account(later, pre, CREATE2_DEPLOYER_ADDRESS).code_hash != (
+    assert h.account(later, pre, CREATE2_DEPLOYER).code_hash != (
         CREATE2_DEPLOYER_CODE_HASH)
 
 
@@ -182,7 +185,7 @@ def isthmus_state(backend: EvmBackend) -> None:
     # daFootprintGasScalar 400 (offset 12), operatorFeeScalar 2,000 (offset 8),
     # operatorFeeConstant 50,000 (offset 0).
     backend.set_storage(h.L1_BLOCK, 8, (400 << 96) | (2_000 << 64) | 50_000)
-    backend.set_storage(MESSAGE_PASSER, 0, 1)
+    backend.set_storage(L2_TO_L1_MESSAGE_PASSER, 0, 1)
 
 
 def test_isthmus_operator_fee_withdrawals_root_and_requests_hash() -> None:
@@ -193,7 +196,7 @@ def test_isthmus_operator_fee_withdrawals_root_and_requests_hash() -> None:
     used = result.header.gas_used
     assert h.account(result, pre, OPERATOR_FEE_VAULT).balance == operator_fee(
         used, 2_000, 50_000, jovian=False)
-    passer = h.account(result, pre, MESSAGE_PASSER).storage_root
+    passer = h.account(result, pre, L2_TO_L1_MESSAGE_PASSER).storage_root
     assert passer != EMPTY_ROOT and result.header.withdrawals_root == passer
     assert result.message_passer_storage_root == passer
     assert result.header.requests_hash == sha256(b"")

@@ -17,21 +17,21 @@ from op_program.executor.builder import BlockResult
 from op_program.executor.evm_backend import EvmBackend
 from op_program.executor.fees.l1_cost import da_footprint
 from op_program.executor.fees.operator_fee import operator_fee
-from op_program.executor.system import (
-    BEACON_ROOTS_ADDRESS,
-    HISTORY_STORAGE_ADDRESS,
-    SYSTEM_ADDRESS,
-)
 from op_program.mpt.account import decode_storage_value
 from op_program.mpt.lookup import trie_get
 from op_program.protocol.l1_info import L1BlockInfo, L1InfoFork
+from op_program.protocol.predeploys import (
+    BASE_FEE_VAULT,
+    BEACON_ROOTS,
+    HISTORY_STORAGE,
+    L1_FEE_VAULT,
+    L2_TO_L1_MESSAGE_PASSER,
+    OPERATOR_FEE_VAULT,
+    SYSTEM_ADDRESS,
+)
 from tests.fixture_paths import fixtures_path
 from tests.unit.executor import harness as h
 
-BASE_FEE_VAULT = bytes.fromhex("4200000000000000000000000000000000000019")
-L1_FEE_VAULT = bytes.fromhex("420000000000000000000000000000000000001a")
-OPERATOR_FEE_VAULT = bytes.fromhex("420000000000000000000000000000000000001b")
-MESSAGE_PASSER = bytes.fromhex("4200000000000000000000000000000000000016")
 WITHDRAWAL_REQUESTS = bytes.fromhex("00000961ef480eb55e80d19ad83579a64c007002")  # EIP-7002
 CONSOLIDATION_REQUESTS = bytes.fromhex("0000bbddc7ce488642fb579f8b00f3a590007251")  # EIP-7251
 SSTORE_ONE = bytes.fromhex("6001600055")  # storage[0] = 1 whenever called
@@ -60,7 +60,7 @@ def _state(slot8: int | None = None, extra: Callable[[EvmBackend], None] | None 
         if slot8 is not None:
             # L1Block declaration order: constant (offset 0), scalar (8), DA scalar (12).
             backend.set_storage(h.L1_BLOCK, 8, slot8)
-        backend.set_storage(MESSAGE_PASSER, 0, 1)
+        backend.set_storage(L2_TO_L1_MESSAGE_PASSER, 0, 1)
         if extra is not None:
             extra(backend)
     return h.make_state(setup)
@@ -241,18 +241,19 @@ def test_isthmus_block_calls_eip2935_but_not_eip7002_or_eip7251() -> None:
     history = _runtime("eip2935_isthmus.hex", 9, 0x53)
 
     def contracts(backend: EvmBackend) -> None:
-        backend.set_code(HISTORY_STORAGE_ADDRESS, history)
+        backend.set_code(HISTORY_STORAGE, history)
         backend.set_code(WITHDRAWAL_REQUESTS, SSTORE_ONE)
         backend.set_code(CONSOLIDATION_REQUESTS, SSTORE_ONE)
     root, pre = _state(_slot8(), extra=contracts)
     parent = h.parent_header(root)
     result = h.build(ISTHMUS, parent, h.attributes([h.deposit(h.ALICE)]), pre)
-    assert _storage(result, pre, HISTORY_STORAGE_ADDRESS, parent.number % 8191) == (
+    assert _storage(result, pre, HISTORY_STORAGE, parent.number % 8191) == (
         int.from_bytes(parent.hash, "big"))
     assert _storage(result, pre, WITHDRAWAL_REQUESTS, 0) == 0
     assert _storage(result, pre, CONSOLIDATION_REQUESTS, 0) == 0
     assert result.header.requests_hash == sha256(b"")
-    assert result.header.withdrawals_root == h.account(result, pre, MESSAGE_PASSER).storage_root
+    passer = h.account(result, pre, L2_TO_L1_MESSAGE_PASSER)
+    assert result.header.withdrawals_root == passer.storage_root
 
 
 # -- Q5: deposit flow -------------------------------------------------------------------
@@ -278,5 +279,5 @@ def test_system_calls_leave_no_trace_before_their_contracts_exist() -> None:
     root, pre = _state()
     result = h.build(ISTHMUS, h.parent_header(root), h.attributes([h.deposit(h.ALICE)]), pre)
     nodes = {**pre, **result.new_nodes}
-    for address in (HISTORY_STORAGE_ADDRESS, BEACON_ROOTS_ADDRESS, SYSTEM_ADDRESS):
+    for address in (HISTORY_STORAGE, BEACON_ROOTS, SYSTEM_ADDRESS):
         assert trie_get(result.header.state_root, keccak256(address), nodes.__getitem__) is None

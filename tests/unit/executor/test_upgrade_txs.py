@@ -15,9 +15,9 @@ import pytest
 
 from op_program.encoding.hashing import keccak256
 from op_program.executor.builder import BlockResult
-from op_program.executor.system import BEACON_ROOTS_ADDRESS, HISTORY_STORAGE_ADDRESS
 from op_program.mpt.account import decode_storage_value
 from op_program.mpt.lookup import trie_get
+from op_program.protocol.predeploys import BEACON_ROOTS, HISTORY_STORAGE
 from tests.fixture_paths import fixtures_path
 from tests.unit.executor import harness as h
 
@@ -71,14 +71,14 @@ def test_upgrade_deployments_have_the_stated_code_hashes(fork: str) -> None:
 
 def test_ecotone_beacon_roots_contract_receives_the_system_call() -> None:
     first, pre = build_upgrade("ecotone")
-    assert h.account(first, pre, BEACON_ROOTS_ADDRESS).code_hash != keccak256(b"")
+    assert h.account(first, pre, BEACON_ROOTS).code_hash != keccak256(b"")
     nodes = {**pre, **first.new_nodes}
     timestamp = h.T0 + 4
     attrs = h.attributes([], timestamp=timestamp)
     second = h.build(h.config(), first.header, attrs, nodes)
     slot = timestamp % 8191
-    assert storage(second, nodes, BEACON_ROOTS_ADDRESS, slot) == timestamp
-    root = storage(second, nodes, BEACON_ROOTS_ADDRESS, slot + 8191)
+    assert storage(second, nodes, BEACON_ROOTS, slot) == timestamp
+    root = storage(second, nodes, BEACON_ROOTS, slot + 8191)
     assert root.to_bytes(32, "big") == attrs.parent_beacon_block_root
 
 
@@ -88,5 +88,5 @@ def test_isthmus_history_contract_receives_the_parent_hash() -> None:
     second = h.build(h.config(isthmus_time=0), first.header,
                      h.attributes([], timestamp=h.T0 + 4), nodes)
     slot = (second.header.number - 1) % 8191
-    stored = storage(second, nodes, HISTORY_STORAGE_ADDRESS, slot)
+    stored = storage(second, nodes, HISTORY_STORAGE, slot)
     assert stored.to_bytes(32, "big") == first.header.hash

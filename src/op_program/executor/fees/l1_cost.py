@@ -11,7 +11,6 @@ from dataclasses import dataclass
 
 from op_program.executor.fees.fastlz import flz_compress_len
 
-L1_BLOCK_ADDRESS = bytes.fromhex("4200000000000000000000000000000000000015")
 L1_BASE_FEE_SLOT = 1
 L1_FEE_SCALARS_SLOT = 3
 OVERHEAD_SLOT = 5

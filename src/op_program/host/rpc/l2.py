@@ -18,12 +18,10 @@ from op_program.host.rpc.eth import EthSource
 from op_program.host.rpc.jsonrpc import JsonRpcClient
 from op_program.host.rpc.retry import RetryPolicy
 from op_program.protocol.output_root import OutputV0
+from op_program.protocol.predeploys import L2_TO_L1_MESSAGE_PASSER
 
 CODE_PREFIX = b"c"
 """geth's rawdb prefix of contract code keys."""
-
-MESSAGE_PASSER = bytes.fromhex("4200000000000000000000000000000000000016")
-"""The L2ToL1MessagePasser predeploy, whose storage root is part of the output root."""
 
 
 class L2Source:
@@ -74,7 +72,7 @@ class L2Source:
         """Return the v0 output of the block ``block_hash`` (header checked by hash)."""
         def fetch() -> OutputV0:
             header = self.blocks._block(block_hash)[0]
-            proof = self._proof(MESSAGE_PASSER, [], bytes_to_hex(block_hash))
+            proof = self._proof(L2_TO_L1_MESSAGE_PASSER, [], bytes_to_hex(block_hash))
             storage_root = _decode(proof.get("storageHash"), "storageHash", 32)
             _check_account_proof(proof, header.state_root)
             return OutputV0(header.state_root, storage_root, block_hash)
