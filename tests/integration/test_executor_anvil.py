@@ -10,14 +10,9 @@ SELFDESTRUCT (EIP-6780), CREATE/CREATE2, reverts, logs. The post-state root and 
 import dataclasses
 import gzip
 import json
-import socket
-import subprocess
-import time
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 from coincurve import PrivateKey
 
@@ -28,18 +23,18 @@ from op_program.executor.evm_types import EMPTY_ROOT
 from op_program.mpt.account import Account
 from op_program.mpt.builder import trie_root
 from op_program.protocol.header import Header
+from op_program.protocol.predeploys import HISTORY_STORAGE
 from op_program.protocol.transactions import Authorization, SetCodeTransaction
 from op_program.protocol.transactions.set_code import authorization_signing_hash
+from tests.integration.anvil_node import rpc, running_anvil
 from tests.unit.executor import harness as h
 
-ANVIL = Path(__file__).resolve().parents[2] / (
-    "node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil")
 pytestmark = pytest.mark.integration
 
 ALICE = h.ALICE.hex()
 AUTHORITY_KEY = PrivateKey(b"\x22" * 32)
 AUTHORITY = keccak256(AUTHORITY_KEY.public_key.format(compressed=False)[1:])[12:]
-HISTORY = "0000f90827f1c53a10cb7a02335b175320002935"
+HISTORY = HISTORY_STORAGE.hex()
 
 
 def addr(n: int) -> bytes:
@@ -73,19 +68,6 @@ G1 = G1_X.to_bytes(64, "big") + G1_Y.to_bytes(64, "big")
 INIT = "6013600c60003960136000f3" + CONTRACTS[C_T]
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def rpc(url: str, method: str, *params: Any) -> Any:
-    reply = httpx.post(url, json={"jsonrpc": "2.0", "id": 1, "method": method,
-                                  "params": list(params)}, timeout=30).json()
-    assert "error" not in reply, reply
-    return reply["result"]
-
-
 def genesis(timestamp: int) -> dict[str, Any]:
     # The EIP-7702 authority exists (anvil 1.7.1 also refunds a non-existent one, where the
     # EIP ("if authority exists in the trie"), geth and py-evm do not; see the report).
@@ -109,28 +91,14 @@ def genesis(timestamp: int) -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def anvil(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    if not ANVIL.exists():
-        pytest.skip(f"anvil not installed at {ANVIL}")
+    """Anvil (Prague, zero fees, manual mining, FIFO order) started on our genesis."""
     path = tmp_path_factory.mktemp("anvil") / "genesis.json"
     path.write_text(json.dumps(genesis(h.T0)))
-    port = free_port()
-    proc = subprocess.Popen(
-        [str(ANVIL), "--port", str(port), "--silent", "--init", str(path), "--accounts", "0",
-         "--hardfork", "prague", "--no-mining", "--base-fee", "0", "--gas-price", "0",
-         "--chain-id", str(h.CHAIN_ID), "--order", "fifo"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                rpc(url, "eth_chainId")
-                break
-            except httpx.HTTPError:
-                time.sleep(0.1)
+    with running_anvil(
+        "--init", str(path), "--accounts", "0", "--hardfork", "prague", "--no-mining",
+        "--base-fee", "0", "--gas-price", "0", "--chain-id", str(h.CHAIN_ID), "--order", "fifo",
+    ) as url:
         yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
 
 
 def anvil_state(url: str) -> dict[str, Any]:
