@@ -14,6 +14,7 @@ from op_program.config.rollup import BlockId, GenesisSystemConfig, RollupConfig
 from op_program.derive.errors import CriticalError
 from op_program.derive.types import L2BlockRef
 from op_program.errors import DecodeError
+from op_program.protocol.extra_data import ExtraDataDecodeError, decode_extra_data
 from op_program.protocol.header import Header
 from op_program.protocol.l1_info import L1BlockInfo, L1InfoFork, decode_l1_info
 from op_program.protocol.system_config import (
@@ -23,9 +24,6 @@ from op_program.protocol.system_config import (
     encode_operator_fee_params,
 )
 from op_program.protocol.transactions import DepositTransaction, decode_transaction
-
-HOLOCENE_EXTRA_DATA_VERSION = 0
-JOVIAN_EXTRA_DATA_VERSION = 1
 
 
 def genesis_system_config(genesis: GenesisSystemConfig) -> SystemConfig:
@@ -88,14 +86,13 @@ def l2_block_ref(rollup: RollupConfig, header: Header, transactions: Sequence[by
 
 def _extra_data_params(rollup: RollupConfig, header: Header) -> tuple[bytes, int]:
     """EIP-1559 params (8 bytes) and min base fee from a Holocene/Jovian ``extraData``."""
-    extra = header.extra_data
-    if rollup.is_jovian(header.timestamp):
-        if len(extra) != 17 or extra[0] != JOVIAN_EXTRA_DATA_VERSION:
-            raise CriticalError(f"L2 block {header.number}: invalid Jovian extraData")
-        return extra[1:9], int.from_bytes(extra[9:17], "big")
-    if len(extra) != 9 or extra[0] != HOLOCENE_EXTRA_DATA_VERSION:
-        raise CriticalError(f"L2 block {header.number}: invalid Holocene extraData")
-    return extra[1:9], 0
+    jovian = rollup.is_jovian(header.timestamp)
+    try:
+        params = decode_extra_data(header.extra_data, jovian)
+    except ExtraDataDecodeError as exc:
+        fork = "Jovian" if jovian else "Holocene"
+        raise CriticalError(f"L2 block {header.number}: invalid {fork} extraData") from exc
+    return params.packed, params.min_base_fee
 
 
 def system_config_of_block(

@@ -1,29 +1,17 @@
-"""Base fee and EIP-1559 parameters of OP blocks: extraData encoding and the next base fee.
+"""Base fee and EIP-1559 parameters of OP blocks: extraData checks and the next base fee.
 
 Spec: specs/protocol/exec-engine.md#1559-parameters (Bedrock elasticity 6, denominator 50;
 Canyon denominator 250), holocene/exec-engine.md#dynamic-eip-1559-parameters (``extraData`` =
 ``0x00 ‖ u32 denominator ‖ u32 elasticity``, read from the parent header),
 jovian/exec-engine.md#minimum-base-fee (version 1 adds ``u64 minBaseFee``; the base fee update
-meters ``max(gasUsed, blobGasUsed)``).
+meters ``max(gasUsed, blobGasUsed)``). The ``extraData`` layout itself is protocol/extra_data.py;
+``Eip1559Params`` and ``encode_extra_data`` are re-exported from there.
 """
 
-from dataclasses import dataclass
-
 from op_program.executor.errors import InvalidAttributesError
-
-HOLOCENE_VERSION = 0
-JOVIAN_VERSION = 1
-HOLOCENE_EXTRA_DATA_LEN = 9
-JOVIAN_EXTRA_DATA_LEN = 17
-
-
-@dataclass(frozen=True, slots=True)
-class Eip1559Params:
-    """The base fee parameters a block commits to (``min_base_fee`` from Jovian, else 0)."""
-
-    denominator: int
-    elasticity: int
-    min_base_fee: int = 0
+from op_program.protocol import extra_data
+from op_program.protocol.extra_data import Eip1559Params as Eip1559Params
+from op_program.protocol.extra_data import encode_extra_data as encode_extra_data
 
 
 def decode_eip1559_params(params: bytes) -> tuple[int, int]:
@@ -41,32 +29,22 @@ def decode_eip1559_params(params: bytes) -> tuple[int, int]:
     return denominator, elasticity
 
 
-def encode_extra_data(params: Eip1559Params, jovian: bool) -> bytes:
-    """The header ``extraData`` of a Holocene (version 0) or Jovian (version 1) block."""
-    body = params.denominator.to_bytes(4, "big") + params.elasticity.to_bytes(4, "big")
-    if jovian:
-        return bytes((JOVIAN_VERSION,)) + body + params.min_base_fee.to_bytes(8, "big")
-    return bytes((HOLOCENE_VERSION,)) + body
-
-
 def decode_extra_data(extra: bytes, jovian: bool) -> Eip1559Params:
     """Read the EIP-1559 parameters from a Holocene or Jovian header's ``extraData``.
 
     Raises:
         InvalidAttributesError: wrong version or length, or a zero denominator.
     """
-    want_len, version = (
-        (JOVIAN_EXTRA_DATA_LEN, JOVIAN_VERSION) if jovian
-        else (HOLOCENE_EXTRA_DATA_LEN, HOLOCENE_VERSION)
-    )
-    if len(extra) != want_len or extra[0] != version:
-        raise InvalidAttributesError(f"parent extraData 0x{extra.hex()} is not version {version}")
-    denominator = int.from_bytes(extra[1:5], "big")
-    elasticity = int.from_bytes(extra[5:9], "big")
-    if denominator == 0:
+    try:
+        params = extra_data.decode_extra_data(extra, jovian)
+    except extra_data.ExtraDataDecodeError as exc:
+        version = extra_data.JOVIAN_VERSION if jovian else extra_data.HOLOCENE_VERSION
+        raise InvalidAttributesError(
+            f"parent extraData 0x{extra.hex()} is not version {version}"
+        ) from exc
+    if params.denominator == 0:
         raise InvalidAttributesError("parent extraData has a zero denominator")
-    min_base_fee = int.from_bytes(extra[9:17], "big") if jovian else 0
-    return Eip1559Params(denominator, elasticity, min_base_fee)
+    return params
 
 
 def next_base_fee(
