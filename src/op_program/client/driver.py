@@ -9,7 +9,7 @@ the L1 data up to the L1 head is exhausted; any reset or critical error ends the
 
 import dataclasses
 import logging
-from typing import Protocol, TypeVar
+from typing import Generic, Protocol, TypeVar
 
 from op_program.client.errors import DriverError
 from op_program.derive.errors import TemporaryError
@@ -55,6 +55,37 @@ class AttributesSource(Protocol[A_co]):
 
     def on_safe_head(self, header: Header, transactions: tuple[bytes, ...]) -> None:
         """Tell the pipeline about the new safe head built from its last attributes."""
+
+
+class BatchCounter(Generic[A]):
+    """The pipeline as the driver sees it, counting the batches it accepted.
+
+    Each set of attributes is made from exactly one singular batch the batch stage accepted
+    (a singular batch, one block of an accepted span batch, or an empty batch the sequencing
+    window forced): protocol/derivation.md, "Batch Queue" and "Payload Attributes Derivation".
+    A Holocene deposit-only retry reuses its batch and is not counted again.
+    """
+
+    __slots__ = ("_pipeline", "batches")
+
+    def __init__(self, pipeline: AttributesSource[A]) -> None:
+        self._pipeline = pipeline
+        self.batches = 0
+
+    def next_attributes(self, safe_head: Header) -> A | None:
+        """The pipeline's next attributes; counts the batch they were made from."""
+        attributes = self._pipeline.next_attributes(safe_head)
+        if attributes is not None:
+            self.batches += 1
+        return attributes
+
+    def flush_channel(self) -> None:
+        """Forward to the pipeline."""
+        self._pipeline.flush_channel()
+
+    def on_safe_head(self, header: Header, transactions: tuple[bytes, ...]) -> None:
+        """Forward to the pipeline."""
+        self._pipeline.on_safe_head(header, transactions)
 
 
 class BlockBuilder(Protocol[A_contra]):

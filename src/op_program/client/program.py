@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from op_program.client.blobs import OracleBlobSource
 from op_program.client.boot import BootInfo, load_boot_info
-from op_program.client.driver import drive
+from op_program.client.driver import BatchCounter, drive
 from op_program.client.errors import BootError, ClientError
 from op_program.client.execution import OracleBlockBuilder
 from op_program.client.l1 import OracleL1Source
@@ -100,12 +100,14 @@ def _derive(oracle: ClientOracle, boot: BootInfo, l2: OracleL2Source) -> None:
     pipeline = DerivationPipeline(rollup, boot.l1_chain_config, l1, blobs, l2, UPGRADES)
     accelerator = PrecompileAccelerator(oracle)
     builder = OracleBlockBuilder(rollup, l2, accelerator)
-    drive(pipeline, builder, l2, boot.claimed_block_number, rollup.is_holocene)
+    counted = BatchCounter(pipeline)
+    drive(counted, builder, l2, boot.claimed_block_number, rollup.is_holocene)
     log.info(
         "Derivation done safe_head=%d l1_origin=%s l1_headers=%d l1_bodies=%d blobs=%d "
-        "gas_used=%d precompile_calls=%d preimages_requested=%d",
+        "batches=%d gas_used=%d precompile_calls=%d preimages_requested=%d",
         l2.head.number, pipeline.origin.number if pipeline.origin else "-", l1.headers_read,
-        l1.bodies_read, blobs.blobs_read, builder.gas_used, accelerator.calls, oracle.requests,
+        l1.bodies_read, blobs.blobs_read, counted.batches, builder.gas_used, accelerator.calls,
+        oracle.requests,
     )  # fmt: skip
 
 

@@ -4,6 +4,7 @@ import pytest
 
 from op_program.client.driver import (
     MAX_TEMPORARY_ERRORS,
+    BatchCounter,
     InvalidPayloadError,
     deposits_only,
     drive,
@@ -159,3 +160,19 @@ def test_reset_and_critical_errors_propagate(error: Exception) -> None:
             11,
             lambda t: False,
         )
+
+
+def test_batch_counter_counts_attributes_handed_out_not_blocks_built() -> None:
+    # Pre-Holocene: the dropped payload's batch was accepted too (2 batches, 1 block).
+    pipeline = FakePipeline([Attrs(102, (DEPOSIT, USER)), Attrs(102, (DEPOSIT,))])
+    counted = BatchCounter(pipeline)
+    chain = FakeChain(_genesis())
+    drive(counted, FakeBuilder(reject_user_txs=True), chain, 11, lambda t: False)
+    assert (counted.batches, len(chain.blocks), pipeline.safe_heads) == (2, 1, [11])
+
+
+def test_batch_counter_counts_a_holocene_retry_once_and_forwards_the_flush() -> None:
+    pipeline = FakePipeline([Attrs(102, (DEPOSIT, USER)), Attrs(104, (DEPOSIT,))])
+    counted = BatchCounter(pipeline)
+    drive(counted, FakeBuilder(reject_user_txs=True), FakeChain(_genesis()), 20, lambda t: True)
+    assert (counted.batches, pipeline.flushed, pipeline.safe_heads) == (2, 1, [11, 12])
