@@ -63,10 +63,18 @@ class Host:
             self.threads.append(thread)
 
     def finish(self) -> tuple[int | None, list[dict[str, Any]]]:
-        """Wait for the child and the servers; return the exit code and the child's lines."""
+        """Wait for the child and the servers; return the exit code and the child's lines.
+
+        The child is waited for before its output is read, so a child stuck on the protocol (say,
+        waiting for a hint ack that never comes) fails the test after TIMEOUT instead of hanging it.
+        """
+        code = self.child.wait(timeout=TIMEOUT)
+        if code is None:
+            self.child.kill()
+            self.child.wait()
         with os.fdopen(self.stdout_fd, "rb") as stdout:
             lines = [json.loads(line) for line in stdout]
-        code = self.child.wait(timeout=TIMEOUT)
+        assert code is not None, f"client child did not finish within {TIMEOUT}s: {lines}"
         for thread in self.threads:
             thread.join(timeout=TIMEOUT)
         assert not any(thread.is_alive() for thread in self.threads), "server loop did not stop"
