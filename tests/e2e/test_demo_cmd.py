@@ -18,6 +18,15 @@ def test_demo_proves_its_block(capsys: pytest.CaptureFixture[str]) -> None:
     assert "op-program --l1.head 0x" in report and "--l2.claim 0x" in report
 
 
+def test_demo_on_anvil_and_with_blobs(capsys: pytest.CaptureFixture[str]) -> None:
+    """Both L1 choices of the issue: anvil as the L1 node, and blob batches on the in-process L1."""
+    assert main(["demo", "--anvil"]) == 0
+    report = capsys.readouterr().out
+    assert "on the anvil L1" in report and "VALID (exit 0)" in report
+    assert main(["demo", "--blobs", "--batch", "singular", "--compression", "zlib"]) == 0
+    assert "VALID (exit 0)" in capsys.readouterr().out
+
+
 def test_demo_wrong_claim_exits_1() -> None:
     """``--claim`` with another output root: the installed command exits 1."""
     result = subprocess.run(
