@@ -166,18 +166,45 @@ def invalid_batches() -> Scenario:
     return Scenario(devnet, 0, blocks[-1].number)
 
 
-def holocene_invalid_tx() -> Scenario:
-    """Holocene: a batch with an invalid transaction becomes a deposit-only block."""
+@dataclass
+class InvalidTxCase:
+    """The Holocene invalid-transaction scenario and what tells its block rule apart."""
+
+    scenario: Scenario
+    replaced: int
+    """The L2 block whose batch holds the invalid transaction."""
+    batch_txs: tuple[bytes, ...]
+    """The batch's user transactions: valid, invalid (nonce far ahead), valid."""
+    bad_tx_dropped: L2Block
+    """The block had only the invalid transaction been dropped (not what Holocene derives)."""
+
+
+def holocene_invalid_tx_case() -> InvalidTxCase:
+    """Holocene: a batch with an invalid transaction between valid ones becomes deposit-only.
+
+    The batch carries a valid transfer, the invalid one, then another valid transfer, so the
+    deposit-only replacement (holocene/derivation.md) differs from dropping the bad transaction.
+    """
     devnet = Devnet()
     devnet.mine_l1(1)
-    first = devnet.sequence(count=1)
-    bad_tx = L2Wallet(devnet.alice, devnet.rollup.l2_chain_id, nonce=10**6).transfer(
-        devnet.bob.address, 1)
-    devnet.batcher.submit([replace(first[0], transactions=first[0].transactions + (bad_tx,))])
+    first = devnet.sequence(count=1)  # the sequencer's own deposit-only replacement
+    chain_id = devnet.rollup.l2_chain_id
+    bob = L2Wallet(devnet.bob, chain_id)
+    carol = DevAccount.from_label("carol").address
+    bad_tx = L2Wallet(devnet.alice, chain_id, nonce=10**6).transfer(carol, 1)
+    batch_txs = (bob.transfer(carol, 1000), bad_tx, bob.transfer(carol, 2000))
+    dropped = devnet.sequencer.alternative(first[0].number, (batch_txs[0], batch_txs[2]))
+    devnet.batcher.submit([replace(first[0], transactions=first[0].transactions + batch_txs)])
     rest = devnet.sequence_to_l1_head()
     devnet.batcher.submit(rest)
     devnet.mine_l1()
-    return Scenario(devnet, 0, rest[-1].number)
+    return InvalidTxCase(Scenario(devnet, 0, rest[-1].number), first[0].number, batch_txs,
+                         dropped)  # fmt: skip
+
+
+def holocene_invalid_tx() -> Scenario:
+    """Holocene: a batch with an invalid transaction becomes a deposit-only block."""
+    return holocene_invalid_tx_case().scenario
 
 
 def trace_extension() -> Scenario:

@@ -4,7 +4,14 @@ import pytest
 
 from op_program.config.hardforks import Fork
 from op_program.devnet.batcher import BatcherOptions
-from tests.e2e.scenarios import SCENARIOS, Scenario, batched, deposits, fork_activations
+from tests.e2e.scenarios import (
+    SCENARIOS,
+    Scenario,
+    batched,
+    deposits,
+    fork_activations,
+    holocene_invalid_tx_case,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -69,3 +76,26 @@ def test_fork_activation_blocks_carry_successful_upgrade_deposits() -> None:
     assert set(seen) == set(expected)
     # Each fork's L1-info entry point exists in the upgraded L1Block: no L1-info deposit fails.
     assert all(block.receipts[0].status == 1 for block in devnet.sequencer.blocks[1:])
+
+
+def test_holocene_invalid_tx_replaces_the_whole_batch_with_deposits() -> None:
+    """A batch whose payload holds an invalid tx derives a deposit-only block, valid txs too.
+
+    The claim from the sequencer's deposit-only replacement is proven; the claim of a block
+    that only dropped the invalid transaction (keeping the valid ones) is rejected.
+    """
+    case = holocene_invalid_tx_case()
+    devnet = case.scenario.devnet
+    replaced = devnet.sequencer.blocks[case.replaced]
+    assert devnet.rollup.is_holocene(replaced.header.timestamp)
+    assert replaced.user_transactions == ()
+    assert all(tx[0] == 0x7E for tx in replaced.transactions)
+    # The batch's first and last transactions are valid on their own: dropping only the bad one
+    # keeps them, a different block (and output root) from the deposit-only one.
+    dropped = case.bad_tx_dropped
+    assert dropped.user_transactions == (case.batch_txs[0], case.batch_txs[2])
+    assert [r.status for r in dropped.receipts[-2:]] == [1, 1]
+    assert dropped.output.root != replaced.output.root
+    assert devnet.prove(0, case.replaced).exit_code == 0
+    assert devnet.prove(0, case.replaced, dropped.output.root).exit_code == 1
+    assert devnet.prove(0, case.replaced, WRONG_CLAIM).exit_code == 1

@@ -107,22 +107,45 @@ class Sequencer:
         Raises:
             DevnetError: the executor rejects the block (e.g. an invalid user transaction).
         """
-        parent = self.head
-        epoch = epoch or self.next_epoch()
+        block, new_nodes = self._execute(self.head, epoch or self.next_epoch(), user_txs)
+        self._nodes.update(new_nodes)
+        self._nodes[block.header.hash] = block.header.encode()
+        self.blocks.append(block)
+        return block
+
+    def alternative(self, number: int, user_txs: tuple[bytes, ...]) -> L2Block:
+        """Block ``number`` as it would be with ``user_txs`` instead (same parent and epoch).
+
+        The chain is left unchanged: scenarios use it to compute the output root of a block
+        that derivation must not produce.
+
+        Raises:
+            DevnetError: no such block, or the executor rejects the block.
+        """
+        if not 0 < number < len(self.blocks):
+            raise DevnetError(f"no L2 block {number} to replace")
+        epoch = self.blocks[number].ref.l1_origin
+        block, _ = self._execute(self.blocks[number - 1], epoch, user_txs)
+        return block
+
+    def _execute(self, parent: L2Block, epoch: BlockId,
+                 user_txs: tuple[bytes, ...]) -> tuple[L2Block, dict[bytes, bytes]]:
         try:
-            attrs = self._attributes.prepare(parent.ref, epoch, self.system_config())
+            config = system_config_of_block(self.rollup, parent.header, parent.transactions)
+            attrs = self._attributes.prepare(parent.ref, epoch, config)
             attrs = replace(attrs, transactions=attrs.transactions + tuple(user_txs))
             result = build_block(self.rollup, parent.header, attrs, MappingStateSource(self._nodes))
         except OpProgramError as exc:
             raise DevnetError(f"cannot sequence L2 block {parent.number + 1}: {exc}") from exc
-        self._nodes.update(result.new_nodes)
         header = result.header
-        self._nodes[header.hash] = header.encode()
+        passer_root = result.message_passer_storage_root
+        if passer_root is None:
+            nodes = {**self._nodes, **result.new_nodes}
+            passer_root = message_passer_storage_root(header, nodes.__getitem__, False)
         ref = l2_block_ref(self.rollup, header, result.transactions)
         block = L2Block(header, result.transactions, result.receipts, ref,
-                        self._output(header, result.message_passer_storage_root))  # fmt: skip
-        self.blocks.append(block)
-        return block
+                        OutputV0(header.state_root, passer_root, header.hash))  # fmt: skip
+        return block, dict(result.new_nodes)
 
     def execution_witness(self, parent_hash: bytes, attributes: PayloadAttributes) -> list[bytes]:
         """Every state node, code and header read while building ``attributes`` on a block.
