@@ -15,6 +15,7 @@ from importlib import resources
 
 from op_program.config import json_fields as jf
 from op_program.config.chain_config import (
+    BLOCK_FORKS,
     CANCUN_BLOBS,
     PRAGUE_BLOBS,
     BlobParams,
@@ -36,19 +37,10 @@ _BLOB_SCHEDULE = (
 )
 _PRE_MERGE = tuple(
     (name, 0)
-    for name in (
-        "homesteadBlock",
-        "eip150Block",
-        "eip155Block",
-        "eip158Block",
-        "byzantiumBlock",
-        "constantinopleBlock",
-        "petersburgBlock",
-        "istanbulBlock",
-        "berlinBlock",
-        "londonBlock",
-    )
+    for name in BLOCK_FORKS[: BLOCK_FORKS.index("londonBlock") + 1]
+    if name != "muirGlacierBlock"
 )
+"""Ethereum's block-numbered forks through London, all at block 0 (taken from BLOCK_FORKS)."""
 
 # L1 chains: only the timestamped forks and blob schedule matter to the program (EIP-7840,
 # EIP-7892 activation times of Ethereum mainnet and Sepolia).
