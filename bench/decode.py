@@ -23,7 +23,7 @@ from op_program.protocol.compression import (
 )
 from op_program.protocol.frames import parse_frames
 
-VECTORS = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "vectors"
+VECTORS = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "vectors"
 OP_MAINNET_GENESIS_TIME = 1686068903
 
 

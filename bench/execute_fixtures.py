@@ -1,4 +1,4 @@
-"""Benchmark: build every block of ../shared/fixtures/executor; print JSON (gas, s, Mgas/s).
+"""Benchmark: build every block of tests/fixtures/executor; print JSON (gas, s, Mgas/s).
 
 Usage: python bench/execute_fixtures.py [--repeat N] [--profile OUT.pstats] [FIXTURE_DIR ...]
 Each fixture is built ``--repeat`` times (best time kept); loading and parsing are not timed.
@@ -14,7 +14,7 @@ from typing import Any
 
 from op_program.cli.execute_block_cmd import execute_fixture, load_fixture_dir
 
-DEFAULT_DIR = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "executor"
+DEFAULT_DIR = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "executor"
 
 
 def main() -> int:

@@ -24,7 +24,7 @@ from op_program.host.runner import run_child
 from op_program.host.witness import read_witness
 from op_program.preimage.keys import keccak256_key
 
-FPP = Path(__file__).resolve().parents[2] / "shared/fixtures/fpp/op-sepolia-16491249"
+FPP = Path(__file__).resolve().parents[1] / "tests/fixtures/fpp/op-sepolia-16491249"
 
 CHILD = """
 import json, sys, time

@@ -15,7 +15,7 @@ from pathlib import Path
 from op_program.host.kvstore.lmdb_store import LmdbKV
 from op_program.host.witness import read_witness
 
-FPP = "shared/fixtures/fpp/op-sepolia-16491249/preimages.json.gz"
+FPP = "tests/fixtures/fpp/op-sepolia-16491249/preimages.json.gz"
 
 
 class SqliteKV:
@@ -38,7 +38,7 @@ class SqliteKV:
 
 
 def load_items() -> list[tuple[bytes, bytes]]:
-    path = Path(__file__).resolve().parents[2] / FPP
+    path = Path(__file__).resolve().parents[1] / FPP
     if path.exists():
         return list(read_witness(path))
     rng = random.Random(1)

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-WITNESS = ROOT.parent / "shared" / "fixtures" / "fpp" / "op-sepolia-16491249"
+WITNESS = ROOT / "tests" / "fixtures" / "fpp" / "op-sepolia-16491249"
 
 
 def load(args: argparse.Namespace) -> dict[bytes, bytes]:

@@ -1,4 +1,4 @@
-"""Known networks match the superchain registry facts in shared/fixtures/chains."""
+"""Known networks match the superchain registry facts in tests/fixtures/chains."""
 
 import json
 from typing import Any

@@ -1,6 +1,6 @@
 """The real OP Mainnet batcher transaction through L1 retrieval, frames, channel bank and reader.
 
-Vector: shared/fixtures/vectors/kona-raw-batcher-tx (one EIP-1559 transaction from the OP Mainnet
+Vector: tests/fixtures/vectors/kona-raw-batcher-tx (one EIP-1559 transaction from the OP Mainnet
 batcher to the batch inbox: one frame, a zlib channel, one span batch of 27 blocks).
 """
 

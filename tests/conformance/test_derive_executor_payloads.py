@@ -1,4 +1,4 @@
-"""Real payload attributes (shared/fixtures/executor) agree with the builder's per-fork choices.
+"""Real payload attributes (tests/fixtures/executor) agree with the builder's per-fork choices.
 
 For each real block: its timestamp follows the parent, its L1-info deposit uses the calldata
 format the attributes builder picks for that timestamp, and (Holocene, same epoch) its

@@ -1,4 +1,4 @@
-"""Derive the next L2 block of the real OP Sepolia fault-proof witness (shared/fixtures/fpp).
+"""Derive the next L2 block of the real OP Sepolia fault-proof witness (tests/fixtures/fpp).
 
 Facts from the fixture README: the agreed head 16491248 has L1 origin 6582945; the batch for
 16491249 sits in L1 block 6582952 (three blobs, one brotli channel of span batches); 16491249 is

@@ -1,4 +1,4 @@
-"""Executor conformance: every real block in ../shared/fixtures/executor is rebuilt exactly."""
+"""Executor conformance: every real block in tests/fixtures/executor is rebuilt exactly."""
 
 import gzip
 import json

@@ -1,6 +1,6 @@
 """``op-program execute-block FIXTURE_DIR``: rebuild one L2 block and compare its hash (DESIGN §8).
 
-Spec: DESIGN §8 (exit 0 match, 1 mismatch, 2 error) over the ``../shared/fixtures/executor``
+Spec: DESIGN §8 (exit 0 match, 1 mismatch, 2 error) over the ``tests/fixtures/executor``
 format (fixtures/README.md). Prints one JSON object: ``block_hash``, ``expected_block_hash``,
 ``match``, ``gas_used``, ``transactions``, ``seconds``, plus ``output_root`` when the state it
 needs is at hand.

@@ -3,7 +3,7 @@
 Spec: specs/fault-proof/index.md (the L2 chain id local key selects a known chain; 2^64-1 means a
 custom chain whose configs come from local keys 6, 7 and 9). Network parameters are facts from the
 superchain registry, carried in ``networks.json`` and checked by
-tests/conformance/test_config_registry.py against shared/fixtures/chains/rollup_configs.json.
+tests/conformance/test_config_registry.py against tests/fixtures/chains/rollup_configs.json.
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ Spec: specs/protocol/configurability.md. The op-node form (local key 7, ``--roll
 snake_case top-level fields, fork times as ``<fork>_time`` and a camelCase
 ``genesis.system_config``. Also accepted: kona's ``base_fee_params``/``canyon_base_fee_params``
 and ``chain_op_config`` with hex quantities (executor fixtures), and the superchain-registry form
-with nested ``hardforks`` and ``eip1559`` objects (shared/fixtures/chains).
+with nested ``hardforks`` and ``eip1559`` objects (tests/fixtures/chains).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Executor fixtures: one real L2 block to rebuild (``../shared/fixtures/executor`` format).
+"""Executor fixtures: one real L2 block to rebuild (``tests/fixtures/executor`` format).
 
 Spec: DESIGN §8 (``execute-block FIXTURE_DIR``); fixtures/README.md (``fixture.json`` with
 ``rollup_config``, ``parent_header`` as JSON-RPC, ``executing_payload`` attributes and

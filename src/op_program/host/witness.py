@@ -2,7 +2,7 @@
 
 Spec: fault-proof/index.md, "Pre-image key types" (what each key type commits to). A witness
 file is a JSON object ``{"0x<32-byte key>": "0x<value>"}``, gzip-compressed when its name ends
-in ``.gz`` (the form of ``shared/fixtures/fpp/*/preimages.json.gz``).
+in ``.gz`` (the form of ``tests/fixtures/fpp/*/preimages.json.gz``).
 """
 
 import gzip
