@@ -9,7 +9,8 @@ cd "$root"
 extras="${1:-}"
 lock="requirements/${extras:-runtime}.txt"
 if [ ! -x .venv/bin/python ]; then
-    python3 -m venv .venv
+    # pyproject.toml admits Python 3.11 only (what CI tests): prefer python3.11 if installed.
+    "$(command -v python3.11 || command -v python3)" -m venv .venv
 fi
 . .venv/bin/activate
 stamp=".venv/.installed${extras:+-$extras}"
