@@ -26,6 +26,7 @@ from eth_typing import Address, BlockNumber, Hash32
 from eth_utils.exceptions import ValidationError
 
 from op_program.executor.errors import EvmFailure, MissingStateError
+from op_program.executor.evm_backend.corrected_precompiles import corrected
 from op_program.executor.evm_backend.interpreter import FastComputationMixin
 from op_program.executor.evm_backend.state_db import OpAccountDB, SourceDB
 from op_program.executor.evm_types import (
@@ -181,7 +182,7 @@ def _state_class(revision: EvmRevision, rules: PrecompileRules) -> type[Any]:
         computation = type(
             f"Op{computation_base.__name__}", (FastComputationMixin, computation_base),
             {"_precompiles": precompile_table(
-                computation_base.get_precompiles(), rules, VMError
+                corrected(computation_base.get_precompiles()), rules, VMError
             )},
         )
         executor = type(f"Op{executor_base.__name__}", (_OpExecutorMixin, executor_base), {})

@@ -6,61 +6,21 @@ and serves ``status ‖ output``. The precompiles are py-evm's Prague set, whose
 already carries the post-Istanbul prices (EIP-1108: 45,000 + 34,000 per pair; DESIGN §11),
 so a gas limit equal to the EVM's required gas is enough. The runner hands each precompile a
 small stand-in computation (the only attributes py-evm precompiles use: ``msg.data``,
-``msg.data_as_bytes``, ``consume_gas``, ``output``). py-evm's KZG point evaluation reloads the
-trusted setup on every call (seconds); the runner's own copy of that precompile (EIP-4844,
-same checks and output) loads py-evm's setup file once.
+``msg.data_as_bytes``, ``consume_gas``, ``output``). The precompiles py-evm gets wrong are
+replaced by ``corrected_precompiles``, as in the block executor.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
 from typing import Any
 
-import ckzg
 from eth.exceptions import OutOfGas, VMError
-from eth.precompiles.point_evaluation import TRUSTED_SETUP_PATH, kzg_to_versioned_hash
-from eth.vm.forks.cancun.constants import (
-    BLS_MODULUS,
-    FIELD_ELEMENTS_PER_BLOB,
-    POINT_EVALUATION_PRECOMPILE_ADDRESS,
-    POINT_EVALUATION_PRECOMPILE_GAS,
-)
 from eth.vm.forks.prague.computation import PragueComputation
 from eth_utils.exceptions import ValidationError
 
-_KZG_INPUT_LENGTH = 192
-_KZG_OUTPUT = FIELD_ELEMENTS_PER_BLOB.to_bytes(32, "big") + BLS_MODULUS.to_bytes(32, "big")
+from op_program.executor.evm_backend.corrected_precompiles import corrected
 
-
-@cache
-def _trusted_setup() -> Any:
-    return ckzg.load_trusted_setup(TRUSTED_SETUP_PATH, 0)
-
-
-def _point_evaluation(computation: Any) -> None:
-    """EIP-4844 point evaluation: versioned hash ‖ z ‖ y ‖ commitment ‖ proof."""
-    computation.consume_gas(POINT_EVALUATION_PRECOMPILE_GAS, reason="Point Evaluation")
-    data: bytes = computation.msg.data_as_bytes
-    if len(data) != _KZG_INPUT_LENGTH:
-        raise VMError("point evaluation: input is not 192 bytes")
-    commitment, proof = data[96:144], data[144:192]
-    if kzg_to_versioned_hash(commitment) != data[:32]:
-        raise VMError("point evaluation: commitment does not match the versioned hash")
-    try:
-        valid = ckzg.verify_kzg_proof(commitment, data[32:64], data[64:96], proof,
-                                      _trusted_setup())
-    except (RuntimeError, ValueError) as exc:  # ckzg rejects malformed field elements/points
-        raise VMError(f"point evaluation: {exc}") from exc
-    if not valid:
-        raise VMError("point evaluation: proof does not verify")
-    computation.output = _KZG_OUTPUT
-
-
-_PRECOMPILES: dict[bytes, Callable[[Any], Any]] = {
-    bytes(address): run for address, run in PragueComputation.get_precompiles().items()
-}
-_PRECOMPILES[bytes(20 - len(POINT_EVALUATION_PRECOMPILE_ADDRESS))
-             + POINT_EVALUATION_PRECOMPILE_ADDRESS] = _point_evaluation
+_PRECOMPILES: dict[bytes, Callable[[Any], Any]] = corrected(PragueComputation.get_precompiles())
 
 
 @dataclass(frozen=True, slots=True)
