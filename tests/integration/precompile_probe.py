@@ -6,7 +6,7 @@ it) and returns, and logs, ``success (32) ‖ gas spent around the call (32) ‖
 The gas spent is the precompile's charge plus a fixed ``PROBE_OVERHEAD`` (pushes, the warm
 STATICCALL, GAS); a failing call spends all of ``G``. Running the same probe on anvil's
 ``eth_call`` and on ``EvmBackend.execute`` compares output bytes, success and exact gas in one
-call per case, at every OP fork anvil knows (``--network optimism --hardfork <fork>``).
+call per case.
 """
 
 from collections.abc import Iterator
@@ -67,24 +67,30 @@ def calldata(address: int, data: bytes, gas: int) -> bytes:
 
 @dataclass(frozen=True)
 class Fork:
-    """An OP fork: anvil's name for it and the EVM rules our executor applies under it."""
+    """An OP fork: the anvil that serves as its reference and the rules our EVM applies."""
 
     name: str
+    anvil_args: tuple[str, ...]
     revision: EvmRevision
     rules: PrecompileRules
 
 
+# anvil 1.7.1 in optimism mode runs op-revm's Isthmus precompile set whatever --hardfork says
+# (at --hardfork granite it answers BLS12-381 at 0x0b, at --hardfork canyon KZG at 0x0a, and at
+# --hardfork jovian it applies no Jovian input limit). So the OP reference is its Isthmus, and
+# the Ethereum revisions under the older OP forks (exec-engine.md: Bedrock = London + merge,
+# Canyon = Shanghai, Ecotone = Cancun) are checked against anvil in Ethereum mode.
+_ISTHMUS = PrecompileRules(fjord=True, granite=True, isthmus=True)
 FORKS = {
-    "bedrock": Fork("bedrock", EvmRevision.PARIS, PrecompileRules()),
-    "canyon": Fork("canyon", EvmRevision.SHANGHAI, PrecompileRules()),
-    "ecotone": Fork("ecotone", EvmRevision.CANCUN, PrecompileRules()),
-    "fjord": Fork("fjord", EvmRevision.CANCUN, PrecompileRules(fjord=True)),
-    "granite": Fork("granite", EvmRevision.CANCUN, PrecompileRules(fjord=True, granite=True)),
-    "isthmus": Fork("isthmus", EvmRevision.PRAGUE,
-                    PrecompileRules(fjord=True, granite=True, isthmus=True)),
-    "jovian": Fork("jovian", EvmRevision.PRAGUE,
-                   PrecompileRules(fjord=True, granite=True, isthmus=True, jovian=True)),
+    "isthmus": Fork("isthmus", ("--network", "optimism", "--hardfork", "isthmus"),
+                    EvmRevision.PRAGUE, _ISTHMUS),
+    "bedrock": Fork("bedrock", ("--hardfork", "paris"), EvmRevision.PARIS, PrecompileRules()),
+    "canyon": Fork("canyon", ("--hardfork", "shanghai"), EvmRevision.SHANGHAI,
+                   PrecompileRules()),
+    "ecotone": Fork("ecotone", ("--hardfork", "cancun"), EvmRevision.CANCUN, PrecompileRules()),
 }
+JOVIAN = Fork("jovian", (), EvmRevision.PRAGUE,
+              PrecompileRules(fjord=True, granite=True, isthmus=True, jovian=True))
 
 
 class LocalProbe:
@@ -127,9 +133,8 @@ class AnvilProbe:
 
 
 @contextmanager
-def anvil_probe(fork: str) -> Iterator[AnvilProbe]:
-    """An anvil in OP mode at ``fork`` with the probe installed."""
-    with running_anvil("--network", "optimism", "--hardfork", fork, "--gas-limit",
-                       str(BLOCK_GAS), "--base-fee", "0", "--gas-price", "0",
-                       "--disable-code-size-limit") as url:
+def anvil_probe(fork: Fork) -> Iterator[AnvilProbe]:
+    """The reference anvil of ``fork`` with the probe installed."""
+    with running_anvil(*fork.anvil_args, "--gas-limit", str(BLOCK_GAS), "--base-fee", "0",
+                       "--gas-price", "0") as url:
         yield AnvilProbe(url)

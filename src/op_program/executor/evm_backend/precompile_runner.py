@@ -82,3 +82,41 @@ def run_precompile(address: bytes, data: bytes, gas_limit: int) -> PrecompileRes
     except (VMError, ValidationError):
         return PrecompileResult(False, b"", call.gas_used)
     return PrecompileResult(True, bytes(call.output), call.gas_used)
+
+
+class _Priced(Exception):
+    """Raised by ``_GasMeter`` as soon as a precompile has priced its input."""
+
+
+class _GasMeter:
+    """A stand-in computation that stops a precompile at its first ``consume_gas``."""
+
+    __slots__ = ("msg", "output", "gas")
+
+    def __init__(self, data: bytes) -> None:
+        self.msg = _Message(data)
+        self.output = b""
+        self.gas: int | None = None
+
+    def consume_gas(self, amount: int, reason: str) -> None:
+        self.gas = amount
+        raise _Priced
+
+
+def precompile_gas(address: bytes, data: bytes) -> int | None:
+    """The gas the L1 precompile at ``address`` charges for ``data``, without running it.
+
+    None when the precompile rejects ``data`` before pricing it (a wrong length). Every
+    precompile here charges once, before its computation, so this is the whole price.
+
+    Raises:
+        KeyError: ``address`` is not a precompile.
+    """
+    meter = _GasMeter(bytes(data))
+    try:
+        _PRECOMPILES[address](meter)
+    except _Priced:
+        return meter.gas
+    except (VMError, ValidationError):
+        return None
+    return meter.gas
