@@ -143,8 +143,8 @@ _REPLACEMENTS: dict[bytes, Precompile] = {
 }
 
 
-def corrected(precompiles: Mapping[bytes, Precompile]) -> dict[bytes, Precompile]:
-    """``precompiles`` (py-evm's set of one fork) with our versions of the ones it has."""
+def corrected(precompiles: Mapping[Any, Precompile]) -> dict[bytes, Precompile]:
+    """``precompiles`` (py-evm's set of one fork, keyed by address) with our replacements."""
     table = {bytes(address): run for address, run in precompiles.items()}
     for address, run in _REPLACEMENTS.items():
         if address in table:
