@@ -10,9 +10,11 @@ evaluation (EIP-4844), BLS12-381 (EIP-2537 final, Isthmus/Jovian input limits) a
 (RIP-7212, from Fjord, 3,450 gas on every OP fork up to Jovian: no OP spec changes it).
 """
 
+import json
 from collections.abc import Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass
+from pathlib import Path
 
 import coincurve
 import pytest
@@ -50,6 +52,8 @@ from tests.unit.executor.test_precompile_runner import G1, G2, JEFF1, NEG_G1, fp
 pytestmark = pytest.mark.integration
 
 GAS = 5_000_000
+P256_VECTORS = (Path(__file__).resolve().parents[1]
+                / "fixtures/vectors/p256-verify/p256Verify.json")
 SECP_N = 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141
 
 
@@ -324,8 +328,29 @@ def bls_cases() -> list[Case]:
     return cases
 
 
+def p256_cases() -> list[Case]:
+    vectors = json.loads(P256_VECTORS.read_text())
+    good = bytes.fromhex(vectors[0]["Input"])
+    h, r, s, x, y = (good[i:i + 32] for i in range(0, 160, 32))
+    n = 0xFFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551
+    p = 0xFFFFFFFF00000001000000000000000000000000FFFFFFFFFFFFFFFFFFFFFFFF
+    cases = [Case(f"p256 {v['Name'][-60:]} #{i}", 0x100, bytes.fromhex(v["Input"]))
+             for i, v in enumerate(vectors) if i % 20 == 0 or i >= len(vectors) - 3]
+    cases += [Case(f"p256 {name}", 0x100, data) for name, data in [
+        ("valid", good), ("159 bytes", good[:-1]), ("161 bytes", good + b"\x00"),
+        ("empty", b""), ("zeros", bytes(160)), ("r 0", h + word(0) + s + x + y),
+        ("s n", h + r + word(n) + x + y), ("infinity key", h + r + s + bytes(64)),
+        ("x = p", h + r + s + word(p) + y), ("off curve", h + r + s + x + word(1)),
+        ("malleable s", h + r + word(n - int.from_bytes(s, "big")) + x + y),
+    ]]
+    cases += [Case("p256 out of gas", 0x100, good, 3_449),
+              Case("ecotone: 0x100 is no precompile (P256VERIFY from Fjord)", 0x100, good,
+                   fork="ecotone")]
+    return cases
+
+
 CASES = (ecrecover_cases() + hash_cases() + modexp_cases() + bn_cases() + blake2f_cases()
-         + kzg_cases() + bls_cases())
+         + kzg_cases() + bls_cases() + p256_cases())
 
 
 @pytest.fixture(scope="module")

@@ -1,83 +1,41 @@
 """P256VERIFY: secp256r1 signature verification, the precompile at 0x100 from Fjord.
 
-Spec: specs/protocol/fjord/exec-engine.md#rip-7212-precompile (RIP-7212: input
-``hash ‖ r ‖ s ‖ x ‖ y``, 160 bytes; output 32-byte 1 on success, empty otherwise; gas 3450).
-Plain integer arithmetic on the NIST P-256 curve (Jacobian coordinates); it runs rarely.
+Spec: specs/protocol/precompiles.md#p256verify and fjord/overview.md: RIP-7212, unchanged
+(address, 3,450 gas) on every OP fork up to Jovian. Input ``hash ‖ r ‖ s ‖ x ‖ y`` (32 bytes
+each); output the 32-byte word 1 for a valid signature, empty output otherwise (the call
+itself succeeds either way). RIP-7212 rejects: an input that is not exactly 160 bytes, r or s
+outside [1, n-1], a public key coordinate >= p, the point at infinity (encoded (0, 0)) and a
+key not on the curve. The ECDSA check itself (``R' = (h s^-1) G + (r s^-1) Q``, valid when
+``R'`` is not infinity and ``R'.x mod n == r``) is OpenSSL's, through ``cryptography``,
+with the 32-byte hash given as a prehashed SHA-256 digest (RIP-7212 hashes nothing itself).
 """
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric.utils import Prehashed, encode_dss_signature
 
 P256_ADDRESS = 0x100
 P256_GAS = 3450
 INPUT_LENGTH = 160
-_P = 0xFFFFFFFF00000001000000000000000000000000FFFFFFFFFFFFFFFFFFFFFFFF
-_A = _P - 3
-_B = 0x5AC635D8AA3A93E7B3EBBD55769886BC651D06B0CC53B0F63BCE3C3E27D2604B
-_N = 0xFFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551
-_G = (
-    0x6B17D1F2E12C4247F8BCE6E563A440F277037D812DEB33A0F4A13945D898C296,
-    0x4FE342E2FE1A7F9B8EE7EB4A7C0F9E162BCE33576B315ECECBB6406837BF51F5,
-)
-_Jacobian = tuple[int, int, int]
-_INFINITY: _Jacobian = (0, 1, 0)
-
-
-def _double(p: _Jacobian) -> _Jacobian:
-    x, y, z = p
-    if z == 0 or y == 0:
-        return _INFINITY
-    ysq = y * y % _P
-    s = 4 * x * ysq % _P
-    zsq = z * z % _P
-    m = (3 * x * x + _A * zsq * zsq) % _P
-    nx = (m * m - 2 * s) % _P
-    ny = (m * (s - nx) - 8 * ysq * ysq) % _P
-    return nx, ny, 2 * y * z % _P
-
-
-def _add(p: _Jacobian, q: _Jacobian) -> _Jacobian:
-    if p[2] == 0:
-        return q
-    if q[2] == 0:
-        return p
-    z1sq = p[2] * p[2] % _P
-    z2sq = q[2] * q[2] % _P
-    u1 = p[0] * z2sq % _P
-    u2 = q[0] * z1sq % _P
-    s1 = p[1] * z2sq * q[2] % _P
-    s2 = q[1] * z1sq * p[2] % _P
-    if u1 == u2:
-        return _double(p) if s1 == s2 else _INFINITY
-    h = (u2 - u1) % _P
-    r = (s2 - s1) % _P
-    hsq = h * h % _P
-    hcu = hsq * h % _P
-    nx = (r * r - hcu - 2 * u1 * hsq) % _P
-    ny = (r * (u1 * hsq - nx) - s1 * hcu) % _P
-    return nx, ny, h * p[2] * q[2] % _P
-
-
-def _multiply(p: _Jacobian, k: int) -> _Jacobian:
-    result = _INFINITY
-    addend = p
-    while k:
-        if k & 1:
-            result = _add(result, addend)
-        addend = _double(addend)
-        k >>= 1
-    return result
+P = 0xFFFFFFFF00000001000000000000000000000000FFFFFFFFFFFFFFFFFFFFFFFF
+N = 0xFFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551
+_ALGORITHM = ec.ECDSA(Prehashed(hashes.SHA256()))
 
 
 def verify(data: bytes) -> bool:
     """Whether ``data`` (RIP-7212 input) is a valid P-256 signature; malformed input is False."""
     if len(data) != INPUT_LENGTH:
         return False
-    h, r, s, x, y = (int.from_bytes(data[i:i + 32], "big") for i in range(0, 160, 32))
-    if not (0 < r < _N and 0 < s < _N and x < _P and y < _P):
+    r, s, x, y = (int.from_bytes(data[i:i + 32], "big") for i in range(32, 160, 32))
+    if not (0 < r < N and 0 < s < N and x < P and y < P) or (x, y) == (0, 0):
         return False
-    if (x, y) == (0, 0) or (y * y - (x * x * x + _A * x + _B)) % _P != 0:
+    try:
+        key = ec.EllipticCurvePublicNumbers(x, y, ec.SECP256R1()).public_key()
+    except ValueError:  # not a point of the curve
         return False
-    w = pow(s, -1, _N)
-    point = _add(_multiply((_G[0], _G[1], 1), h * w % _N), _multiply((x, y, 1), r * w % _N))
-    if point[2] == 0:
+    try:
+        key.verify(encode_dss_signature(r, s), data[:32], _ALGORITHM)
+    except InvalidSignature:
         return False
-    zinv = pow(point[2], -1, _P)
-    return (point[0] * zinv * zinv % _P) % _N == r
+    return True
