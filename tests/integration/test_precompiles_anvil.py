@@ -20,7 +20,11 @@ import coincurve
 import pytest
 
 from op_program.encoding.hashing import keccak256, sha256
-from op_program.executor.evm_backend.precompile_runner import precompile_gas
+from op_program.executor.evm_backend.precompile_runner import (
+    is_precompile,
+    precompile_gas,
+    run_precompile,
+)
 from tests.integration.precompile_inputs import (
     BLS_P,
     BLS_R,
@@ -64,6 +68,7 @@ class Case:
     data: bytes
     gas: int = GAS
     fork: str = "isthmus"
+    op_limit: bool = False  # over an OP input limit: not an L1 case for the host's runner
 
 
 def ecrecover_cases() -> list[Case]:
@@ -186,7 +191,7 @@ def bn_cases() -> list[Case]:
               Case("pairing out of gas", 0x08, JEFF1, 112_999)]
     # OP input limits (granite/jovian exec-engine.md): one pair over the limit fails.
     cases += [Case("granite: pairing 587 pairs over 112,687 bytes", 0x08, bytes(192 * 587),
-                   25_000_000)]
+                   25_000_000, op_limit=True)]
     return cases
 
 
@@ -319,11 +324,11 @@ def bls_cases() -> list[Case]:
         Case("ecotone: 0x0b is no precompile", 0x0B, G1 + G1, fork="ecotone"),
         # OP input limits (isthmus/jovian exec-engine.md): one pair over the limit fails.
         Case("isthmus: g1 msm 3212 pairs over 513,760 bytes", 0x0C, bytes(160 * 3212),
-             40_000_000),
+             40_000_000, op_limit=True),
         Case("isthmus: g2 msm 1697 pairs over 488,448 bytes", 0x0E, bytes(288 * 1697),
-             40_000_000),
+             40_000_000, op_limit=True),
         Case("isthmus: pairing 613 pairs over 235,008 bytes", 0x0F, bytes(384 * 613),
-             40_000_000),
+             40_000_000, op_limit=True),
     ]
     return cases
 
@@ -362,9 +367,17 @@ def probes() -> Iterator[dict[str, tuple[AnvilProbe, LocalProbe]]]:
 
 
 def compare(probes: dict[str, tuple[AnvilProbe, LocalProbe]], case: Case) -> ProbeResult:
+    """Our EVM against anvil; for the L1 (Prague) precompiles also the host's runner, which
+    answers the client's precompile hints (fault-proof/index.md, "Precompile Accelerators")."""
     anvil, local = probes[case.fork]
     expected = anvil.call(case.address, case.data, case.gas)
     assert local.call(case.address, case.data, case.gas) == expected
+    address = case.address.to_bytes(20, "big")
+    if case.fork == "isthmus" and not case.op_limit and is_precompile(address):
+        result = run_precompile(address, case.data, case.gas)
+        assert (result.success, result.output) == (expected.success, expected.output)
+        if result.success:
+            assert result.gas_used == expected.gas
     return expected
 
 
