@@ -50,7 +50,7 @@ from tests.integration.precompile_probe import (
     ProbeResult,
     anvil_probe,
 )
-from tests.unit.executor.test_modexp import SECP_P, modexp_input
+from tests.unit.executor.test_corrected_precompiles import SECP_P, modexp_input
 from tests.unit.executor.test_precompile_runner import G1, G2, JEFF1, NEG_G1, fp
 
 pytestmark = pytest.mark.integration

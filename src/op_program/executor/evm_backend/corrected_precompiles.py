@@ -13,6 +13,9 @@ replaced here, for both the block executor and the host's precompile runner:
   BLS12-381 MSM/pairing precompiles.
 - KZG point evaluation (0x0A, EIP-4844): py-evm reloads the trusted setup on every call
   (seconds) and lets ckzg's ``ValueError`` escape as a crash instead of a failed call.
+- RIPEMD-160 (0x03): py-evm asks ``hashlib`` for it, which only works where the linked OpenSSL
+  still offers the legacy algorithm (OpenSSL 3 moved it to the legacy provider, so some builds
+  raise ``ValueError`` there: a crash instead of a hash); pycryptodome's is always there.
 """
 
 from collections.abc import Callable, Mapping
@@ -20,6 +23,7 @@ from functools import cache
 from typing import Any
 
 import ckzg
+from Crypto.Hash import RIPEMD160
 from eth.exceptions import VMError
 from eth.precompiles.point_evaluation import TRUSTED_SETUP_PATH, kzg_to_versioned_hash
 from eth.vm.forks.cancun.constants import (
@@ -30,11 +34,26 @@ from eth.vm.forks.cancun.constants import (
 
 Precompile = Callable[[Any], Any]
 
+RIPEMD160_ADDRESS = (0x03).to_bytes(20, "big")
 MODEXP_ADDRESS = (0x05).to_bytes(20, "big")
 POINT_EVALUATION_ADDRESS = (0x0A).to_bytes(20, "big")
 
+RIPEMD160_GAS = 600
+RIPEMD160_WORD_GAS = 120
 MODEXP_MIN_GAS = 200
 _MODEXP_DENOMINATOR = 3
+
+
+def ripemd160(computation: Any) -> Any:
+    """RIPEMD-160 (0x03, yellow paper appendix E): the digest left-padded to 32 bytes.
+
+    Gas: 600 + 120 per 32-byte word of input.
+    """
+    data = bytes(computation.msg.data_as_bytes)
+    words = (len(data) + 31) // 32
+    computation.consume_gas(RIPEMD160_GAS + RIPEMD160_WORD_GAS * words, reason="RIPEMD160")
+    computation.output = bytes(12) + RIPEMD160.new(data).digest()
+    return computation
 
 
 def _word(data: bytes, offset: int, size: int) -> bytes:
@@ -138,6 +157,7 @@ def point_evaluation(computation: Any) -> Any:
 
 
 _REPLACEMENTS: dict[bytes, Precompile] = {
+    RIPEMD160_ADDRESS: ripemd160,
     MODEXP_ADDRESS: modexp,
     POINT_EVALUATION_ADDRESS: point_evaluation,
 }

@@ -1,4 +1,6 @@
-"""MODEXP (0x05): EIP-198 outputs and EIP-2565 gas on the edge table, through our precompile.
+"""Our replacements of py-evm precompiles (evm_backend/corrected_precompiles.py), known answers.
+
+MODEXP (0x05): EIP-198 outputs and EIP-2565 gas on the edge table, through our precompile.
 
 The same table runs against anvil (revm) in tests/integration/test_precompiles_anvil.py; here
 the answers are the EIP's own: ``B**E % M`` left-padded to ``Lm`` bytes, an empty field being 0,
@@ -74,3 +76,14 @@ def test_gas_uses_the_adjusted_exponent_length() -> None:
     assert modexp_gas(modexp_input(b"\x02", bytes(40), mod)) == 64 * 64 // 3
     # An exponent of 1 has adjusted length 0, priced as 1.
     assert modexp_gas(modexp_input(b"\x02", b"\x01", mod)) == 200
+
+
+def test_ripemd160_is_ours_and_matches_the_standard_vectors() -> None:
+    # RIPEMD-160 paper test vectors ("" and "abc"), left-padded to 32 bytes.
+    address = (3).to_bytes(20, "big")
+    empty = run_precompile(address, b"", 10**6)
+    assert empty == PrecompileResult(
+        True, bytes(12) + bytes.fromhex("9c1185a5c5e9fc54612808977ee8f548b2258d31"), 600)
+    abc = run_precompile(address, b"abc", 10**6)
+    assert abc == PrecompileResult(
+        True, bytes(12) + bytes.fromhex("8eb208f7e05d987a9b044a8e98c6b087f15a0bfc"), 720)
