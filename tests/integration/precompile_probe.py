@@ -14,7 +14,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from op_program.executor.evm_backend import EvmBackend
-from op_program.executor.evm_types import EMPTY_ROOT, BlockEnv, EvmRevision, EvmTransaction
+from op_program.executor.evm_types import (
+    EMPTY_ROOT,
+    BlockEnv,
+    EvmRevision,
+    EvmTransaction,
+    ExecutionOutcome,
+)
 from op_program.executor.precompiles import PrecompileRules
 from op_program.executor.source import MappingStateSource, VerifiedSource
 from tests.integration.anvil_node import rpc, running_anvil
@@ -93,26 +99,46 @@ JOVIAN = Fork("jovian", (), EvmRevision.PRAGUE,
               PrecompileRules(fjord=True, granite=True, isthmus=True, jovian=True))
 
 
+def _local_backend(fork: Fork) -> EvmBackend:
+    env = BlockEnv(
+        revision=fork.revision, coinbase=bytes(20), number=1, timestamp=1_700_000_000,
+        gas_limit=BLOCK_GAS, base_fee=0, prev_randao=bytes(32), chain_id=10,
+        ancestor_hashes=iter(()), precompile_rules=fork.rules,
+    )
+    return EvmBackend(VerifiedSource(MappingStateSource({})), EMPTY_ROOT, env)
+
+
+def _transaction(to: bytes, data: bytes, gas: int) -> EvmTransaction:
+    zeros = data.count(0)
+    return EvmTransaction(
+        sender=SENDER, to=to, value=0, data=data, gas=gas, gas_price=0, tip=0,
+        max_fee_per_gas=0, max_priority_fee_per_gas=0,
+        intrinsic_gas=21_000 + 4 * zeros + 16 * (len(data) - zeros), tx_type=2,
+        is_deposit=False,
+    )
+
+
+def run_transaction(code: bytes, data: bytes, fork: str = "isthmus") -> tuple[ExecutionOutcome,
+                                                                               int]:
+    """Run one transaction to a contract with ``code`` on our EVM: its outcome and slot 0."""
+    backend = _local_backend(FORKS[fork])
+    target = (0xC0FFEE).to_bytes(20, "big")
+    backend.set_code(target, code)
+    outcome = backend.execute(_transaction(target, data, 100_000))
+    return outcome, backend.get_storage(target, 0)
+
+
 class LocalProbe:
     """The probe on our executor's EVM (``EvmBackend``) under one fork's rules."""
 
     def __init__(self, fork: Fork) -> None:
-        env = BlockEnv(
-            revision=fork.revision, coinbase=bytes(20), number=1, timestamp=1_700_000_000,
-            gas_limit=BLOCK_GAS, base_fee=0, prev_randao=bytes(32), chain_id=10,
-            ancestor_hashes=iter(()), precompile_rules=fork.rules,
-        )
-        self._backend = EvmBackend(VerifiedSource(MappingStateSource({})), EMPTY_ROOT, env)
+        self._backend = _local_backend(fork)
         self._backend.set_code(PROBE, PROBE_CODE)
 
     def call(self, address: int, data: bytes, gas: int) -> ProbeResult:
         """Measure one call of ``address`` with ``data`` and ``gas``."""
-        tx = EvmTransaction(
-            sender=SENDER, to=PROBE, value=0, data=calldata(address, data, gas), gas=TX_GAS,
-            gas_price=0, tip=0, max_fee_per_gas=0, max_priority_fee_per_gas=0,
-            intrinsic_gas=21_000, tx_type=2, is_deposit=False,
-        )
-        outcome = self._backend.execute(tx)
+        outcome = self._backend.execute(_transaction(PROBE, calldata(address, data, gas),
+                                                     TX_GAS))
         assert outcome.success and len(outcome.logs) == 1, outcome
         return ProbeResult.decode(outcome.logs[0].data)
 
@@ -121,12 +147,12 @@ class AnvilProbe:
     """The probe on anvil (op-revm) at one OP fork, through ``eth_call``."""
 
     def __init__(self, url: str) -> None:
-        self._url = url
+        self.url = url
         rpc(url, "anvil_setCode", "0x" + PROBE.hex(), "0x" + PROBE_CODE.hex())
 
     def call(self, address: int, data: bytes, gas: int) -> ProbeResult:
         """Measure one call of ``address`` with ``data`` and ``gas``."""
-        raw = rpc(self._url, "eth_call", {
+        raw = rpc(self.url, "eth_call", {
             "from": "0x" + SENDER.hex(), "to": "0x" + PROBE.hex(),
             "data": "0x" + calldata(address, data, gas).hex(), "gas": hex(TX_GAS)}, "latest")
         return ProbeResult.decode(bytes.fromhex(raw[2:]))

@@ -25,6 +25,7 @@ from op_program.executor.evm_backend.precompile_runner import (
     precompile_gas,
     run_precompile,
 )
+from tests.integration.anvil_node import rpc
 from tests.integration.precompile_inputs import (
     BLS_P,
     BLS_R,
@@ -49,6 +50,7 @@ from tests.integration.precompile_probe import (
     LocalProbe,
     ProbeResult,
     anvil_probe,
+    run_transaction,
 )
 from tests.unit.executor.test_corrected_precompiles import SECP_P, modexp_input
 from tests.unit.executor.test_precompile_runner import G1, G2, JEFF1, NEG_G1, fp
@@ -399,3 +401,29 @@ def test_bls_msm_discount_tables_match_anvil(probes: dict[str, tuple[AnvilProbe,
         expected = anvil.call(address, pair * k, GAS)
         assert expected.success, k
         assert precompile_gas(address.to_bytes(20, "big"), pair * k) == expected.gas, k
+
+
+ISSUE_15_CONTRACT = bytes.fromhex("365f5f3760205f365f60055afa505f515f5500")
+ISSUE_15_CALLDATA = bytes(32) + bytes(32) + (1).to_bytes(32, "big") + b"\x02"
+
+
+def test_issue_15_modexp_empty_base_in_a_transaction(
+        probes: dict[str, tuple[AnvilProbe, LocalProbe]]) -> None:
+    """The campaign's minimal case: copy calldata, STATICCALL MODEXP, store the first word.
+
+    With base_len 0, exp_len 0, mod_len 1, modulus 2 the output is 0**0 % 2 = 0x01, so slot 0
+    holds 0x01 << 248 and the transaction uses 43,868 gas (revm); py-evm stored 0 (23,968).
+    """
+    anvil, _ = probes["isthmus"]
+    target = "0x" + (0xC0FFEE).to_bytes(20, "big").hex()
+    rpc(anvil.url, "anvil_setCode", target, "0x" + ISSUE_15_CONTRACT.hex())
+    sender = rpc(anvil.url, "eth_accounts")[0]
+    tx_hash = rpc(anvil.url, "eth_sendTransaction", {
+        "from": sender, "to": target, "data": "0x" + ISSUE_15_CALLDATA.hex(),
+        "gas": hex(100_000)})
+    receipt = rpc(anvil.url, "eth_getTransactionReceipt", tx_hash)
+    stored = int(rpc(anvil.url, "eth_getStorageAt", target, "0x0", "latest"), 16)
+    assert (int(receipt["status"], 16), int(receipt["gasUsed"], 16), stored) == (
+        1, 43_868, 1 << 248)
+    outcome, ours = run_transaction(ISSUE_15_CONTRACT, ISSUE_15_CALLDATA)
+    assert (outcome.success, outcome.gas_used, ours) == (True, 43_868, 1 << 248)
