@@ -11,6 +11,7 @@ evaluation (EIP-4844), BLS12-381 (EIP-2537 final, Isthmus/Jovian input limits) a
 """
 
 import json
+import random
 from collections.abc import Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass
@@ -427,3 +428,36 @@ def test_issue_15_modexp_empty_base_in_a_transaction(
         1, 43_868, 1 << 248)
     outcome, ours = run_transaction(ISSUE_15_CONTRACT, ISSUE_15_CALLDATA)
     assert (outcome.success, outcome.gas_used, ours) == (True, 43_868, 1 << 248)
+
+
+def random_modexp_inputs(rng: random.Random, count: int) -> list[bytes]:
+    """MODEXP inputs over the length/value space: empty, short, word-boundary and longer
+    fields, zero/one/even moduli, zero exponents, leading zeros, and inputs cut short."""
+    sizes = [0, 0, 1, 2, 31, 32, 33, 63, 64, 65, 100]
+
+    def field(size: int) -> bytes:
+        kind = rng.randrange(5)
+        if kind == 0:
+            return bytes(size)
+        if kind == 1 and size:
+            return bytes(size - 1) + bytes((rng.randrange(3),))
+        if kind == 2 and size > 1:
+            return bytes(rng.randrange(size)).ljust(size, b"\x07")
+        return rng.randbytes(size)
+
+    inputs = []
+    for _ in range(count):
+        lb, le, lm = (rng.choice(sizes) for _ in range(3))
+        data = modexp_input(field(lb), field(le), field(lm))
+        if rng.random() < 0.2:
+            data = data[:rng.randrange(len(data) + 1)]
+        inputs.append(data)
+    return inputs
+
+
+def test_modexp_random_inputs_match_anvil(
+        probes: dict[str, tuple[AnvilProbe, LocalProbe]]) -> None:
+    rng = random.Random(198)
+    for data in random_modexp_inputs(rng, 80):
+        expected = compare(probes, Case("random modexp", 0x05, data))
+        assert expected.success, data.hex()
