@@ -357,8 +357,23 @@ def p256_cases() -> list[Case]:
     return cases
 
 
+def older_fork_cases() -> list[Case]:
+    """The Ethereum precompile set and prices under Bedrock (London + merge) and Canyon."""
+    ecrecover = ecrecover_cases()[0].data
+    return [Case(f"{fork}: {name}", address, data, fork=fork)
+            for fork in ("bedrock", "canyon")
+            for name, address, data in [
+                ("ecrecover", 0x01, ecrecover), ("sha256", 0x02, b"abc"),
+                ("ripemd160", 0x03, b"abc"), ("identity", 0x04, b"abc"),
+                ("bn add", 0x06, BN_G1 * 2), ("bn mul", 0x07, BN_G1 + word(3)),
+                ("bn pairing jeff1", 0x08, JEFF1), ("blake2f", 0x09, blake2f_input(12)),
+                ("0x0b is no precompile", 0x0B, G1 + G1),
+                ("0x100 is no precompile", 0x100, bytes(160)),
+            ]]
+
+
 CASES = (ecrecover_cases() + hash_cases() + modexp_cases() + bn_cases() + blake2f_cases()
-         + kzg_cases() + bls_cases() + p256_cases())
+         + kzg_cases() + bls_cases() + p256_cases() + older_fork_cases())
 
 
 @pytest.fixture(scope="module")
