@@ -1,14 +1,19 @@
-"""RLP (Recursive Length Prefix) through the ``rlp`` package, with typed errors.
+"""RLP (Recursive Length Prefix): our own linear decoder and encoder, with typed errors.
 
 Spec: Ethereum yellow paper, appendix B. Decoding is strict and canonical (no trailing bytes, no
-non-minimal length prefixes, no leading zeros in integers), so a decoded value re-encodes to the
-exact input bytes. The ``rlp`` package's exceptions are translated here, once.
+non-minimal length prefixes, no single byte below 0x80 wrapped in a string header), so a decoded
+value re-encodes to the exact input bytes.
+
+Why not ``rlp.decode``: the ``rlp`` package builds every list by concatenating its items'
+encodings one at a time, which is quadratic in the number of items. L1 data is attacker-controlled
+(issue 11): a 1 KB zlib channel holding a singular batch whose transaction list is 1M empty lists
+took ~60 s to decode. The decoder below does constant work per byte (one pass, an explicit stack
+instead of recursion) and is property-tested equal to ``rlp.decode`` on valid input and in its
+accept/reject decisions on invalid input (tests/unit/encoding/test_rlp_decoder.py).
 """
 
 from collections.abc import Sequence
 from typing import TypeAlias
-
-import rlp as _rlp
 
 from op_program.encoding.errors import RLPDecodeError
 
@@ -18,24 +23,112 @@ RLPItem: TypeAlias = "bytes | list[RLPItem]"
 RLPEncodable: TypeAlias = "bytes | int | Sequence[RLPEncodable]"
 """A value ``rlp_encode`` accepts: bytes, a non-negative int, or a sequence of those."""
 
-_FOREIGN_ERRORS = (_rlp.exceptions.RLPException, IndexError, ValueError, TypeError)
+MAX_RLP_DEPTH = 256
+"""Deepest list nesting accepted. No format we decode nests deeper than 4 (an access list inside
+a transaction, topics inside a log inside a receipt), and every typed consumer rejects deeper
+shapes; the bound keeps deep nests away from code that recurses over decoded items (``repr``,
+equality), which under py_ecc's raised recursion limit could overflow the C stack."""
+
+
+def rlp_header(data: bytes, pos: int, end: int) -> tuple[bool, int, int]:
+    """Read the canonical RLP header at ``pos``; the item must end at or before ``end``.
+
+    Returns ``(is_list, payload_start, payload_end)``; for a single byte below 0x80 the payload
+    is that byte itself.
+
+    Raises:
+        RLPDecodeError: a truncated header or item, or a non-canonical header.
+    """
+    if pos >= end:
+        raise RLPDecodeError("unexpected end of RLP data")
+    prefix = data[pos]
+    if prefix < 0x80:
+        return False, pos, pos + 1
+    if prefix < 0xB8:
+        start, length, is_list = pos + 1, prefix - 0x80, False
+        if length == 1 and start < end and data[start] < 0x80:
+            raise RLPDecodeError("non-canonical RLP: single byte below 0x80 in a string header")
+    elif prefix < 0xC0:
+        (start, length), is_list = _long_form(data, pos, end, prefix - 0xB7), False
+    elif prefix < 0xF8:
+        start, length, is_list = pos + 1, prefix - 0xC0, True
+    else:
+        (start, length), is_list = _long_form(data, pos, end, prefix - 0xF7), True
+    stop = start + length
+    if stop > end:
+        raise RLPDecodeError("RLP item truncated (or longer than its enclosing list)")
+    return is_list, start, stop
+
+
+def _long_form(data: bytes, pos: int, end: int, size_of_size: int) -> tuple[int, int]:
+    start = pos + 1 + size_of_size
+    if start > end:
+        raise RLPDecodeError("RLP length truncated")
+    if data[pos + 1] == 0:
+        raise RLPDecodeError("non-canonical RLP size (leading zero bytes)")
+    length = int.from_bytes(data[pos + 1 : start], "big")
+    if length < 56:
+        raise RLPDecodeError("non-canonical RLP size (long form for a short item)")
+    return start, length
 
 
 def rlp_decode(raw: bytes) -> RLPItem:
-    """Decode one canonical RLP item that spans all of ``raw``.
+    """Decode one canonical RLP item that spans all of ``raw``, in time linear in its length.
 
     Raises:
-        RLPDecodeError: the bytes are not exactly one canonical RLP item.
+        RLPDecodeError: the bytes are not exactly one canonical RLP item, or nest deeper than
+            ``MAX_RLP_DEPTH``.
     """
-    if not raw:
+    data = bytes(raw)
+    end = len(data)
+    if not end:
         raise RLPDecodeError("empty input is not an RLP item")
-    try:
-        item: RLPItem = _rlp.decode(raw, strict=True)
-    except RecursionError as exc:
-        raise RLPDecodeError("RLP nesting too deep") from exc
-    except _FOREIGN_ERRORS as exc:
-        raise RLPDecodeError(f"invalid RLP: {exc}") from exc
-    return item
+    is_list, start, stop = rlp_header(data, 0, end)
+    if stop != end:
+        raise RLPDecodeError(f"RLP item followed by {end - stop} trailing bytes")
+    if not is_list:
+        return data[start:stop]
+    root: list[RLPItem] = []
+    # Each open list with where it ends; items are appended to the innermost one.
+    stack: list[tuple[list[RLPItem], int]] = []
+    current, current_end, pos = root, stop, start
+    while True:
+        if pos == current_end:
+            if not stack:
+                return root
+            current, current_end = stack.pop()
+            continue
+        is_list, start, stop = rlp_header(data, pos, current_end)
+        if not is_list:
+            current.append(data[start:stop])
+            pos = stop
+            continue
+        child: list[RLPItem] = []
+        current.append(child)
+        if len(stack) >= MAX_RLP_DEPTH:
+            raise RLPDecodeError(f"RLP nesting deeper than {MAX_RLP_DEPTH}")
+        stack.append((current, current_end))
+        current, current_end, pos = child, stop, start
+
+
+def rlp_list_strings(data: bytes, start: int, stop: int, what: str) -> list[bytes]:
+    """Decode the payload ``data[start:stop]`` of an RLP list whose items must all be strings.
+
+    Shape-directed: a nested list is rejected as soon as its header is read, so a hostile list
+    of millions of empty lists costs one header read, not millions of Python lists.
+
+    Raises:
+        RLPDecodeError: a non-canonical or truncated item, or an item that is a list.
+    """
+    out: list[bytes] = []
+    pos = start
+    while pos < stop:
+        is_list, item_start, item_stop = rlp_header(data, pos, stop)
+        if is_list:
+            raise RLPDecodeError(f"{what}: expected a byte string, got a list")
+        out.append(data[item_start:item_stop])
+        pos = item_stop
+    return out
 
 
 def rlp_decode_list(raw: bytes, what: str = "RLP list") -> list[RLPItem]:

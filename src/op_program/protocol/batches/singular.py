@@ -8,13 +8,13 @@ after it are ignored.
 
 from dataclasses import dataclass
 
+from op_program.encoding.errors import RLPDecodeError
 from op_program.encoding.rlp import (
-    as_bytes,
     as_fixed,
-    as_list,
     as_uint,
-    rlp_decode,
     rlp_encode,
+    rlp_header,
+    rlp_list_strings,
 )
 from op_program.errors import DecodeError
 from op_program.protocol.batches.errors import BatchDecodeError
@@ -60,16 +60,34 @@ class SingularBatch:
         if not bounds.is_list:
             raise BatchDecodeError("singular batch: expected an RLP list")
         try:
-            fields = as_list(rlp_decode(content[: bounds.end]), "singular batch", 5)
-            txs = as_list(fields[4], "singular batch transactions")
+            # Field by field, not rlp_decode of the whole list: the transaction list is read
+            # as strings only, so hostile nested lists are rejected at their first header.
+            fields: list[tuple[bool, int, int]] = []
+            pos = bounds.payload_start
+            while pos < bounds.end and len(fields) < 5:
+                fields.append(rlp_header(content, pos, bounds.end))
+                pos = fields[-1][2]
+            if pos != bounds.end or len(fields) != 5:
+                raise BatchDecodeError("singular batch: expected 5 fields")
+            if not fields[4][0]:
+                raise BatchDecodeError("singular batch transactions: expected an RLP list")
+            scalars = [_string(content, field, "singular batch field") for field in fields[:4]]
+            txs = rlp_list_strings(content, fields[4][1], fields[4][2], "transaction")
             return cls(
-                parent_hash=as_fixed(fields[0], 32, "parent_hash"),
-                epoch_num=as_uint(fields[1], "epoch_num", 64),
-                epoch_hash=as_fixed(fields[2], 32, "epoch_hash"),
-                timestamp=as_uint(fields[3], "timestamp", 64),
-                transactions=tuple(as_bytes(tx, "transaction") for tx in txs),
+                parent_hash=as_fixed(scalars[0], 32, "parent_hash"),
+                epoch_num=as_uint(scalars[1], "epoch_num", 64),
+                epoch_hash=as_fixed(scalars[2], 32, "epoch_hash"),
+                timestamp=as_uint(scalars[3], "timestamp", 64),
+                transactions=tuple(txs),
             )
         except DecodeError as exc:
             if isinstance(exc, BatchDecodeError):
                 raise
             raise BatchDecodeError(f"singular batch: {exc}") from exc
+
+
+def _string(content: bytes, field: tuple[bool, int, int], what: str) -> bytes:
+    is_list, start, stop = field
+    if is_list:
+        raise RLPDecodeError(f"{what}: expected a byte string, got a list")
+    return content[start:stop]
