@@ -219,7 +219,11 @@ def _check_span_blocks(
     """The per-block rules for the span's blocks after the safe head."""
     origin_index = 0
     origin_advanced = batch.elements[0].epoch_num == parent.l1_origin.number + 1
+    previous_epoch = 0
     for index, element in enumerate(batch.elements):
+        # One pass, the previous block's epoch carried along: span elements are computed when
+        # read, and a span may hold 10M blocks (issue 11).
+        epoch_before, previous_epoch = previous_epoch, element.epoch_num
         if element.timestamp <= safe_head.timestamp:
             continue
         origin: L1BlockRef | None = None
@@ -230,7 +234,7 @@ def _check_span_blocks(
         if origin is None:
             return _drop("span batch block references an unknown L1 origin")
         if index > 0:
-            origin_advanced = element.epoch_num > batch.elements[index - 1].epoch_num
+            origin_advanced = element.epoch_num > epoch_before
         if element.timestamp < origin.timestamp:
             return _drop("span batch block timestamp is before its L1 origin")
         following = l1_blocks[origin_index + 1] if origin_index + 1 < len(l1_blocks) else None

@@ -12,7 +12,7 @@ instead of recursion) and is property-tested equal to ``rlp.decode`` on valid in
 accept/reject decisions on invalid input (tests/unit/encoding/test_rlp_decoder.py).
 """
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import TypeAlias
 
 from op_program.encoding.errors import RLPDecodeError
@@ -109,6 +109,44 @@ def rlp_decode(raw: bytes) -> RLPItem:
             raise RLPDecodeError(f"RLP nesting deeper than {MAX_RLP_DEPTH}")
         stack.append((current, current_end))
         current, current_end, pos = child, stop, start
+
+
+def iter_rlp_items(data: bytes, start: int, stop: int) -> Iterator[tuple[bool, int, int]]:
+    """Yield the header ``(is_list, payload_start, payload_end)`` of each item of a list payload.
+
+    Lets a decoder check a list's shape item by item before (or instead of) building objects.
+
+    Raises:
+        RLPDecodeError: a non-canonical or truncated item header.
+    """
+    pos = start
+    while pos < stop:
+        header = rlp_header(data, pos, stop)
+        yield header
+        pos = header[2]
+
+
+def rlp_fields(data: bytes, count: int, what: str) -> list[tuple[bool, int, int]]:
+    """Read ``data`` as one RLP list of exactly ``count`` items and return their headers.
+
+    Raises:
+        RLPDecodeError: not one canonical list spanning ``data``, or another number of items.
+    """
+    if not data:
+        raise RLPDecodeError(f"{what}: empty input is not an RLP item")
+    is_list, start, stop = rlp_header(data, 0, len(data))
+    if stop != len(data):
+        raise RLPDecodeError(f"{what}: RLP item followed by {len(data) - stop} trailing bytes")
+    if not is_list:
+        raise RLPDecodeError(f"{what}: expected an RLP list, got a byte string")
+    fields: list[tuple[bool, int, int]] = []
+    for header in iter_rlp_items(data, start, stop):
+        if len(fields) == count:
+            raise RLPDecodeError(f"{what}: expected {count} items, got more")
+        fields.append(header)
+    if len(fields) != count:
+        raise RLPDecodeError(f"{what}: expected {count} items, got {len(fields)}")
+    return fields
 
 
 def rlp_list_strings(data: bytes, start: int, stop: int, what: str) -> list[bytes]:

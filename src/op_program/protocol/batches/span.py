@@ -7,11 +7,15 @@ parent_check ++ l1_origin_check`` and ``payload = block_count ++ origin_bits ++ 
 when its bit is set. Spec: https://specs.optimism.io/protocol/delta/span-batches.html
 """
 
-from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Protocol
+from __future__ import annotations
 
-from op_program.protocol.batches.bits import ByteCursor, bit, bits_from_flags, encode_bits
+from array import array
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from itertools import accumulate
+from typing import Protocol, overload
+
+from op_program.protocol.batches.bits import ByteCursor, bit_flags, bits_from_flags, encode_bits
 from op_program.protocol.batches.bits import encode_uvarint as uvarint
 from op_program.protocol.batches.errors import (
     BatchDecodeError,
@@ -64,20 +68,14 @@ class RawSpanBatch:
         same_ts_bits = 0
         if batch_type == SPAN_BATCH_V2_TYPE:
             same_ts_bits = cur.read_bits(block_count, "same timestamp bits")
-        counts = []
-        total = 0
-        for _ in range(block_count):
-            count = cur.read_uvarint("block tx count")
-            if count > MAX_SPAN_BATCH_ELEMENT_COUNT:
-                raise SpanBatchTooBigError("too many transactions in a span batch block")
-            counts.append(count)
-            total += count
+        counts = _read_tx_counts(cur, block_count)
+        total = sum(counts)
         if total > MAX_SPAN_BATCH_ELEMENT_COUNT:
             raise SpanBatchTooBigError("too many transactions in span batch")
         txs = SpanBatchTxs.decode(cur, total)
         return cls(
             rel_timestamp, l1_origin_num, parent_check, l1_origin_check, block_count,
-            origin_bits, tuple(counts), txs, batch_type, same_ts_bits,
+            origin_bits, counts, txs, batch_type, same_ts_bits,
         )
 
     def encode_content(self) -> bytes:
@@ -104,40 +102,74 @@ class RawSpanBatch:
 
     def timestamps(self, block_time: int, genesis_timestamp: int) -> list[int]:
         """Return each block's timestamp (uint64 arithmetic, as op-node)."""
-        first = (genesis_timestamp + self.rel_timestamp) & _U64
-        out = [first]
-        for index in range(1, self.block_count):
-            same = self.batch_type == SPAN_BATCH_V2_TYPE and bit(self.same_ts_bits, index)
-            out.append(out[-1] if same else (out[-1] + block_time) & _U64)
-        return out
+        return list(_iter_timestamps(self, block_time, genesis_timestamp))
 
     def origin_numbers(self) -> list[int]:
         """Return each block's L1 origin number, walking back from ``l1_origin_num``."""
-        numbers = [0] * self.block_count
-        current = self.l1_origin_num
-        for index in range(self.block_count - 1, -1, -1):
-            numbers[index] = current
-            if bit(self.origin_bits, index) and index > 0:
-                current = (current - 1) & _U64
-        return numbers
+        return list(_iter_origins(self))
 
     def derive(self, block_time: int, genesis_timestamp: int, chain_id: int) -> "SpanBatch":
-        """Derive the span's blocks: timestamps, L1 origin numbers and full transactions.
+        """Derive the span: full transactions now, block timestamps and origins when read.
+
+        Transactions are rebuilt here as in op-node's ``DeriveSpanBatch`` (a failure skips the
+        batch in the channel reader); per-block values wait for the validity checks.
 
         Raises:
             SpanBatchDeriveError: a transaction cannot be rebuilt.
         """
         txs = self.txs.full_transactions(chain_id)
-        elements = []
-        start = 0
-        origins = self.origin_numbers()
-        for index, timestamp in enumerate(self.timestamps(block_time, genesis_timestamp)):
-            count = self.block_tx_counts[index]
-            elements.append(
-                SpanBatchElement(origins[index], timestamp, tuple(txs[start : start + count]))
-            )
-            start += count
-        return SpanBatch(self.parent_check, self.l1_origin_check, tuple(elements))
+        elements = SpanElements(self, block_time, genesis_timestamp, txs)
+        return SpanBatch(self.parent_check, self.l1_origin_check, elements)
+
+
+def _first_origin(raw: RawSpanBatch) -> int:
+    # Every set origin bit after block 0 advances the origin by one, ending at l1_origin_num.
+    return (raw.l1_origin_num - (raw.origin_bits >> 1).bit_count()) & _U64
+
+
+def _iter_origins(raw: RawSpanBatch) -> Iterator[int]:
+    """Each block's L1 origin number, in one pass over the origin bits (issue 11: linear)."""
+    flags = bit_flags(raw.origin_bits, raw.block_count)
+    current = _first_origin(raw)
+    yield current
+    for index in range(1, raw.block_count):
+        if flags[index]:
+            current = (current + 1) & _U64
+        yield current
+
+
+def _iter_timestamps(raw: RawSpanBatch, block_time: int, genesis_timestamp: int) -> Iterator[int]:
+    current = (genesis_timestamp + raw.rel_timestamp) & _U64
+    yield current
+    if raw.batch_type != SPAN_BATCH_V2_TYPE:
+        for _ in range(1, raw.block_count):
+            current = (current + block_time) & _U64
+            yield current
+        return
+    same = bit_flags(raw.same_ts_bits, raw.block_count)
+    for index in range(1, raw.block_count):
+        if not same[index]:
+            current = (current + block_time) & _U64
+        yield current
+
+
+def _read_tx_counts(cur: ByteCursor, block_count: int) -> tuple[int, ...]:
+    """Read ``block_tx_counts``: one uvarint per block (up to 10M blocks).
+
+    When every count is below 128 (each one byte, the usual case) the bytes are the counts and
+    are taken in one C-level step; otherwise they are read one by one (still linear).
+    """
+    run = cur.data[cur.pos : cur.pos + block_count]
+    if len(run) == block_count and run.isascii():
+        cur.pos += block_count
+        return tuple(run)
+    counts = []
+    for _ in range(block_count):
+        count = cur.read_uvarint("block tx count")
+        if count > MAX_SPAN_BATCH_ELEMENT_COUNT:
+            raise SpanBatchTooBigError("too many transactions in a span batch block")
+        counts.append(count)
+    return tuple(counts)
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,6 +179,78 @@ class SpanBatchElement:
     epoch_num: int
     timestamp: int
     transactions: tuple[bytes, ...]
+
+
+class SpanElements(Sequence[SpanBatchElement]):
+    """The blocks of a derived span batch, computed when read rather than all up front.
+
+    A span batch may hold up to ``MAX_SPAN_BATCH_ELEMENT_COUNT`` (10M) blocks in a few KB of
+    channel data (delta/span-batches.md, fjord/derivation.md); the validity rules first look only
+    at the first and last block, which cost O(1) here. Iterating walks the bit fields once;
+    indexing elsewhere builds per-block tables once (both linear in the block count).
+    """
+
+    __slots__ = ("_block_time", "_genesis", "_raw", "_tables", "_txs")
+
+    def __init__(self, raw: RawSpanBatch, block_time: int, genesis_timestamp: int,
+                 txs: Sequence[bytes]) -> None:
+        self._raw = raw
+        self._block_time = block_time
+        self._genesis = genesis_timestamp
+        self._txs = txs
+        self._tables: tuple[array[int], array[int], array[int]] | None = None
+
+    def __len__(self) -> int:
+        return self._raw.block_count
+
+    @overload
+    def __getitem__(self, index: int) -> SpanBatchElement: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> "tuple[SpanBatchElement, ...]": ...
+
+    def __getitem__(self, index: int | slice) -> "SpanBatchElement | tuple[SpanBatchElement, ...]":
+        if isinstance(index, slice):
+            return tuple(self[i] for i in range(*index.indices(len(self))))
+        count = len(self)
+        if index < 0:
+            index += count
+        if not 0 <= index < count:
+            raise IndexError("span batch element index out of range")
+        raw = self._raw
+        if index == 0:
+            first = (self._genesis + raw.rel_timestamp) & _U64
+            return self._element(_first_origin(raw), first, 0, raw.block_tx_counts[0])
+        if index == count - 1 and raw.batch_type != SPAN_BATCH_V2_TYPE:
+            last = (self._genesis + raw.rel_timestamp) & _U64
+            last = (last + index * self._block_time) & _U64
+            tx_count = raw.block_tx_counts[index]
+            return self._element(raw.l1_origin_num, last, len(self._txs) - tx_count, tx_count)
+        origins, times, starts = self._per_block()
+        return self._element(origins[index], times[index], starts[index],
+                             raw.block_tx_counts[index])
+
+    def __iter__(self) -> Iterator[SpanBatchElement]:
+        start = 0
+        raw = self._raw
+        for origin, timestamp, count in zip(
+            _iter_origins(raw), _iter_timestamps(raw, self._block_time, self._genesis),
+            raw.block_tx_counts, strict=True,
+        ):
+            yield self._element(origin, timestamp, start, count)
+            start += count
+
+    def _element(self, origin: int, timestamp: int, start: int, count: int) -> SpanBatchElement:
+        return SpanBatchElement(origin, timestamp, tuple(self._txs[start : start + count]))
+
+    def _per_block(self) -> tuple[array[int], array[int], array[int]]:
+        if self._tables is None:
+            raw = self._raw
+            origins = array("Q", _iter_origins(raw))
+            times = array("Q", _iter_timestamps(raw, self._block_time, self._genesis))
+            starts = array("Q", accumulate(raw.block_tx_counts[:-1], initial=0))
+            self._tables = (origins, times, starts)
+        return self._tables
 
 
 class L1OriginRef(Protocol):
@@ -167,7 +271,7 @@ class SpanBatch:
 
     parent_check: bytes
     l1_origin_check: bytes
-    elements: tuple[SpanBatchElement, ...]
+    elements: Sequence[SpanBatchElement]
 
     def singular_batches(
         self, l1_origins: Sequence[L1OriginRef], safe_head_timestamp: int

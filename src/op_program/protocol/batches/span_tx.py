@@ -13,14 +13,16 @@ batch-validity question for the derivation stages.
 
 from dataclasses import dataclass
 
+from op_program.encoding.errors import RLPDecodeError
 from op_program.encoding.rlp import (
     RLPItem,
-    as_bytes,
     as_fixed,
     as_list,
     as_uint,
+    iter_rlp_items,
     rlp_decode,
     rlp_encode,
+    rlp_fields,
 )
 from op_program.errors import DecodeError
 from op_program.protocol.batches.errors import SpanBatchDeriveError
@@ -59,17 +61,54 @@ class SpanTxSignature:
     protected: bool
 
 
-def _check_access_list(item: RLPItem) -> None:
-    for entry in as_list(item, "access list"):
-        address, keys = as_list(entry, "access list entry", 2)
-        as_fixed(address, 20, "access list address")
-        for key in as_list(keys, "storage keys"):
-            as_fixed(key, 32, "storage key")
+Header = tuple[bool, int, int]
 
 
-def _check_authorizations(item: RLPItem) -> None:
-    for auth in as_list(item, "authorization list"):
-        fields = as_list(auth, "authorization", 6)
+def _items(body: bytes, header: Header, what: str, count: int | None = None) -> list[Header]:
+    """The item headers of the list ``header``; with ``count``, exactly that many."""
+    is_list, start, stop = header
+    if not is_list:
+        raise RLPDecodeError(f"{what}: expected an RLP list, got a byte string")
+    out: list[Header] = []
+    for item in iter_rlp_items(body, start, stop):
+        if count is not None and len(out) == count:
+            raise RLPDecodeError(f"{what}: expected {count} items, got more")
+        out.append(item)
+    if count is not None and len(out) != count:
+        raise RLPDecodeError(f"{what}: expected {count} items, got {len(out)}")
+    return out
+
+
+def _string(body: bytes, header: Header, what: str) -> bytes:
+    is_list, start, stop = header
+    if is_list:
+        raise RLPDecodeError(f"{what}: expected a byte string, got a list")
+    return body[start:stop]
+
+
+def _check_access_list(body: bytes, header: Header) -> None:
+    # Streamed over headers, entry by entry, before anything is built (issue 11: a hostile
+    # access list of millions of empty lists stops at its first entry).
+    is_list, start, stop = header
+    if not is_list:
+        raise RLPDecodeError("access list: expected an RLP list, got a byte string")
+    for entry in iter_rlp_items(body, start, stop):
+        address, keys = _items(body, entry, "access list entry", 2)
+        as_fixed(_string(body, address, "access list address"), 20, "access list address")
+        is_keys_list, keys_start, keys_stop = keys
+        if not is_keys_list:
+            raise RLPDecodeError("storage keys: expected an RLP list, got a byte string")
+        for key in iter_rlp_items(body, keys_start, keys_stop):
+            as_fixed(_string(body, key, "storage key"), 32, "storage key")
+
+
+def _check_authorizations(body: bytes, header: Header) -> None:
+    is_list, start, stop = header
+    if not is_list:
+        raise RLPDecodeError("authorization list: expected an RLP list, got a byte string")
+    for auth in iter_rlp_items(body, start, stop):
+        fields = [_string(body, f, "authorization field")
+                  for f in _items(body, auth, "authorization", 6)]
         as_uint(fields[0], "authorization chain id")
         as_fixed(fields[1], 20, "authorization address")
         as_uint(fields[2], "authorization nonce", 64)
@@ -80,6 +119,9 @@ def _check_authorizations(item: RLPItem) -> None:
 
 def tx_data_fields(tx_data: bytes) -> tuple[int, list[RLPItem]]:
     """Decode a ``tx_datas`` entry into its type and checked RLP fields.
+
+    The shape is checked on item headers first and the fields are built only once it is
+    right, so hostile nesting costs no more than reading it (issue 11).
 
     Raises:
         SpanBatchDeriveError: unknown type or malformed fields.
@@ -93,17 +135,19 @@ def tx_data_fields(tx_data: bytes) -> tuple[int, list[RLPItem]]:
     if not body:
         raise SpanBatchDeriveError("typed transaction too short")
     try:
-        fields = as_list(rlp_decode(body), "span batch tx data", _FIELD_COUNT[tx_type])
-        as_uint(fields[0], "value", _BIG)
-        as_uint(fields[1], "gas price", _BIG)
-        if tx_type in (DYNAMIC_FEE_TX_TYPE, SET_CODE_TX_TYPE):
-            as_uint(fields[2], "max fee", _BIG)
+        headers = rlp_fields(body, _FIELD_COUNT[tx_type], "span batch tx data")
         data_index = 2 if tx_type in (LEGACY_TX_TYPE, ACCESS_LIST_TX_TYPE) else 3
-        as_bytes(fields[data_index], "data")
+        for index in range(data_index + 1):
+            _string(body, headers[index], "span batch tx field")
+        as_uint(_string(body, headers[0], "value"), "value", _BIG)
+        as_uint(_string(body, headers[1], "gas price"), "gas price", _BIG)
+        if tx_type in (DYNAMIC_FEE_TX_TYPE, SET_CODE_TX_TYPE):
+            as_uint(_string(body, headers[2], "max fee"), "max fee", _BIG)
         if tx_type != LEGACY_TX_TYPE:
-            _check_access_list(fields[data_index + 1])
+            _check_access_list(body, headers[data_index + 1])
         if tx_type == SET_CODE_TX_TYPE:
-            _check_authorizations(fields[5])
+            _check_authorizations(body, headers[5])
+        fields = as_list(rlp_decode(body), "span batch tx data", _FIELD_COUNT[tx_type])
     except DecodeError as exc:
         if isinstance(exc, SpanBatchDeriveError):
             raise
