@@ -17,3 +17,7 @@ class HexDecodeError(DecodeError):
 
 class BinaryDecodeError(DecodeError):
     """A fixed-width binary read past the end of its input."""
+
+
+class JSONTextError(DecodeError):
+    """Text that is not JSON, or JSON nested deeper than a reader accepts."""

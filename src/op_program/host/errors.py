@@ -39,6 +39,14 @@ class RPCResponseError(RPCError):
         self.code = code
 
 
+class RPCResponseTooLargeError(RPCError):
+    """A reply larger than the configured cap; asking again would fetch it again (no retry)."""
+
+
+class RPCDeadlineError(RPCError):
+    """A request that did not complete within its total deadline (e.g. a trickling node)."""
+
+
 class FetchedDataError(HostError, InvalidPreimageError):
     """Data from a node that does not match the hash or commitment it was requested by."""
 

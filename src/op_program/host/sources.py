@@ -10,7 +10,7 @@ from op_program.host.config import HostConfig
 from op_program.host.hint_handlers import Sources
 from op_program.host.rpc.beacon import BeaconSource
 from op_program.host.rpc.eth import EthSource
-from op_program.host.rpc.jsonrpc import BeaconHttpClient, JsonRpcClient
+from op_program.host.rpc.jsonrpc import BeaconHttpClient, HttpLimits, JsonRpcClient
 from op_program.host.rpc.l2 import L2Source
 from op_program.host.rpc.retry import RetryPolicy
 
@@ -29,14 +29,19 @@ class OpenSources:
 
 
 def open_sources(config: HostConfig, retry: RetryPolicy | None = None,
-                 timeout: float = 30.0) -> OpenSources:
-    """Create the L1, beacon and L2 sources of a fetching host."""
+                 timeout: float = 30.0, limits: HttpLimits | None = None) -> OpenSources:
+    """Create the L1, beacon and L2 sources of a fetching host.
+
+    ``limits`` (per request: deadline, reply size cap) defaults to ``HttpLimits`` with
+    ``timeout`` as the per-read timeout.
+    """
     assert config.l1_url and config.l2_url and config.l1_beacon_url
     policy = retry or RetryPolicy()
-    l1 = JsonRpcClient(config.l1_url, timeout)
-    l2 = JsonRpcClient(config.l2_url, timeout)
-    beacon = BeaconHttpClient(config.l1_beacon_url, timeout)
-    experimental = (JsonRpcClient(config.l2_experimental_url, timeout)
+    limits = limits or HttpLimits(read_timeout=timeout)
+    l1 = JsonRpcClient(config.l1_url, limits=limits)
+    l2 = JsonRpcClient(config.l2_url, limits=limits)
+    beacon = BeaconHttpClient(config.l1_beacon_url, limits=limits)
+    experimental = (JsonRpcClient(config.l2_experimental_url, limits=limits)
                     if config.l2_experimental_url else None)
     sources = Sources(
         l1=EthSource(l1, policy, config.l1_rpc_kind),

@@ -3,32 +3,123 @@
 Spec: Ethereum execution APIs (JSON-RPC 2.0 over HTTP) and the beacon node API. Transport
 failures, timeouts, HTTP errors and malformed JSON become :class:`RPCError`; error objects
 become :class:`RPCResponseError` with their code. Retrying is the caller's policy (retry.py).
+Nodes are untrusted: replies are streamed within ``HttpLimits`` (a total deadline and a size
+cap) and parsed with bounded nesting (``encoding.json_text``), issue 11.
 """
 
 import itertools
-import json
 import logging
+import time
+from dataclasses import dataclass
 from typing import Any
 
 import httpx
 
-from op_program.host.errors import RPCError, RPCResponseError
+from op_program.encoding.errors import JSONTextError
+from op_program.encoding.json_text import loads_bounded
+from op_program.host.errors import (
+    RPCDeadlineError,
+    RPCError,
+    RPCResponseError,
+    RPCResponseTooLargeError,
+)
 
 DEFAULT_TIMEOUT = 30.0
+DEFAULT_DEADLINE = 300.0
+DEFAULT_MAX_RESPONSE_BYTES = 256 * 1024 * 1024
 
 _log = logging.getLogger("op_program.host.rpc")
+_DECODABLE = frozenset(("", "identity", "gzip", "deflate"))
 
 
-def _http_client(timeout: float) -> httpx.Client:
-    return httpx.Client(timeout=httpx.Timeout(timeout), headers={"User-Agent": "op-program-py"})
+@dataclass(frozen=True, slots=True)
+class HttpLimits:
+    """Bounds on one request to a node, which may be slow or hostile (issue 11).
+
+    ``read_timeout`` bounds each wait for bytes; ``deadline`` bounds the whole request, connect
+    to last byte (a node trickling one byte per read timeout would otherwise hold it forever;
+    it is checked as bytes arrive, so a request ends at most ``min(read_timeout, deadline)``
+    after it). ``max_response_bytes`` caps a reply's decoded size: the largest real replies are
+    a full L1 block's receipts as JSON (at 60M gas of minimal logs about 160k logs of ~400 bytes,
+    ~64 MB), an L2 execution witness, and a beacon blob sidecar set (~0.26 MB of hex per blob);
+    256 MiB leaves room for growth while keeping one reply's memory bounded.
+    """
+
+    read_timeout: float = DEFAULT_TIMEOUT
+    deadline: float = DEFAULT_DEADLINE
+    max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES
 
 
-def _decode_json(response: httpx.Response, what: str) -> Any:
-    if response.status_code >= 400:
-        raise RPCError(f"{what}: HTTP {response.status_code} {response.reason_phrase}")
+class _Http:
+    """One httpx client that reads replies as streams, within ``HttpLimits``."""
+
+    __slots__ = ("_client", "limits")
+
+    def __init__(self, limits: HttpLimits) -> None:
+        self.limits = limits
+        timeout = min(limits.read_timeout, limits.deadline)
+        # No brotli/zstd: a compressed reply is decoded as it streams, and gzip's worst ratio
+        # (~1000:1) keeps one decoded chunk bounded.
+        self._client = httpx.Client(
+            timeout=httpx.Timeout(timeout),
+            headers={"User-Agent": "op-program-py", "Accept-Encoding": "gzip, deflate"},
+        )
+
+    def request(self, method: str, url: str, what: str,
+                **kwargs: Any) -> tuple[int, str, bytearray]:
+        """Send one request; return the status, reason and body read within the limits.
+
+        Raises:
+            RPCError: transport failure or a timeout.
+            RPCDeadlineError: the reply was not complete within the deadline.
+            RPCResponseTooLargeError: the reply is larger than ``max_response_bytes``.
+            RPCResponseError: a content encoding this client did not ask for.
+        """
+        limits = self.limits
+        end = time.monotonic() + limits.deadline
+        try:
+            with self._client.stream(method, url, **kwargs) as response:
+                encoding = response.headers.get("Content-Encoding", "").strip().lower()
+                if encoding not in _DECODABLE:
+                    raise RPCResponseError(f"{what}: unsupported content encoding {encoding!r}")
+                declared = response.headers.get("Content-Length", "")
+                if declared.isdigit() and int(declared) > limits.max_response_bytes:
+                    raise _too_large(what, limits)
+                body = bytearray()
+                for chunk in response.iter_bytes():
+                    body += chunk
+                    if len(body) > limits.max_response_bytes:
+                        raise _too_large(what, limits)
+                    if time.monotonic() > end:
+                        raise _late(what, limits)
+                if time.monotonic() > end:
+                    raise _late(what, limits)
+                return response.status_code, response.reason_phrase, body
+        except httpx.HTTPError as exc:
+            if time.monotonic() > end:
+                raise _late(what, limits) from exc
+            raise RPCError(f"{what}: {type(exc).__name__}: {exc}") from exc
+
+    def close(self) -> None:
+        """Close the connection pool."""
+        self._client.close()
+
+
+def _too_large(what: str, limits: HttpLimits) -> RPCResponseTooLargeError:
+    return RPCResponseTooLargeError(
+        f"{what}: reply larger than {limits.max_response_bytes} bytes")
+
+
+def _late(what: str, limits: HttpLimits) -> RPCDeadlineError:
+    return RPCDeadlineError(f"{what}: reply not complete within {limits.deadline:g} s")
+
+
+def _decode_json(status: int, reason: str, body: bytearray, what: str) -> Any:
+    if status >= 400:
+        raise RPCError(f"{what}: HTTP {status} {reason}")
     try:
-        return json.loads(response.content)
-    except (ValueError, UnicodeDecodeError) as exc:
+        return loads_bounded(body)
+    except JSONTextError as exc:
         raise RPCResponseError(f"{what}: malformed JSON response ({exc})") from exc
 
 
@@ -37,9 +128,10 @@ class JsonRpcClient:
 
     __slots__ = ("_http", "_ids", "url")
 
-    def __init__(self, url: str, timeout: float = DEFAULT_TIMEOUT) -> None:
+    def __init__(self, url: str, timeout: float = DEFAULT_TIMEOUT,
+                 limits: HttpLimits | None = None) -> None:
         self.url = url
-        self._http = _http_client(timeout)
+        self._http = _Http(limits or HttpLimits(read_timeout=timeout))
         self._ids = itertools.count(1)
 
     def call(self, method: str, *params: Any) -> Any:
@@ -52,11 +144,7 @@ class JsonRpcClient:
         request_id = next(self._ids)
         body = {"jsonrpc": "2.0", "id": request_id, "method": method, "params": list(params)}
         _log.debug("RPC call method=%s url=%s", method, self.url)
-        try:
-            response = self._http.post(self.url, json=body)
-        except httpx.HTTPError as exc:
-            raise RPCError(f"{method}: {type(exc).__name__}: {exc}") from exc
-        reply = _decode_json(response, method)
+        reply = _decode_json(*self._http.request("POST", self.url, method, json=body), method)
         if not isinstance(reply, dict) or reply.get("id") != request_id:
             raise RPCResponseError(f"{method}: not a JSON-RPC response to request {request_id}")
         error = reply.get("error")
@@ -86,11 +174,8 @@ class JsonRpcClient:
         body = [{"jsonrpc": "2.0", "id": i, "method": method, "params": p}
                 for i, p in zip(ids, params_list, strict=True)]
         _log.debug("RPC batch method=%s calls=%d url=%s", method, len(body), self.url)
-        try:
-            response = self._http.post(self.url, json=body)
-        except httpx.HTTPError as exc:
-            raise RPCError(f"{method} batch: {type(exc).__name__}: {exc}") from exc
-        reply = _decode_json(response, f"{method} batch")
+        what = f"{method} batch"
+        reply = _decode_json(*self._http.request("POST", self.url, what, json=body), what)
         if not isinstance(reply, list):
             raise RPCResponseError(f"{method} batch: reply is not a list", _code_of(reply))
         by_id = {item.get("id"): item for item in reply if isinstance(item, dict)}
@@ -121,9 +206,10 @@ class BeaconHttpClient:
 
     __slots__ = ("_http", "url")
 
-    def __init__(self, url: str, timeout: float = DEFAULT_TIMEOUT) -> None:
+    def __init__(self, url: str, timeout: float = DEFAULT_TIMEOUT,
+                 limits: HttpLimits | None = None) -> None:
         self.url = url.rstrip("/")
-        self._http = _http_client(timeout)
+        self._http = _Http(limits or HttpLimits(read_timeout=timeout))
 
     def get(self, path: str, params: dict[str, str] | None = None) -> Any:
         """GET ``path`` (starting with ``/eth/``) and return the decoded JSON.
@@ -132,13 +218,11 @@ class BeaconHttpClient:
             RPCError: transport or HTTP failure (the status code is in the message).
             RPCResponseError: malformed JSON.
         """
-        try:
-            response = self._http.get(self.url + path, params=params)
-        except httpx.HTTPError as exc:
-            raise RPCError(f"GET {path}: {type(exc).__name__}: {exc}") from exc
-        if response.status_code == 404:
+        what = f"GET {path}"
+        status, reason, body = self._http.request("GET", self.url + path, what, params=params)
+        if status == 404:
             raise BeaconNotFoundError(f"GET {path}: HTTP 404")
-        return _decode_json(response, f"GET {path}")
+        return _decode_json(status, reason, body, what)
 
     def close(self) -> None:
         """Close the HTTP connection pool."""

@@ -11,7 +11,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
-from op_program.host.errors import FetchedDataError, RPCError, RPCResponseError
+from op_program.host.errors import (
+    FetchedDataError,
+    RPCDeadlineError,
+    RPCError,
+    RPCResponseError,
+    RPCResponseTooLargeError,
+)
 
 T = TypeVar("T")
 
@@ -24,6 +30,10 @@ _log = logging.getLogger("op_program.host.rpc")
 def is_retryable(exc: Exception) -> bool:
     """Whether a failed attempt may succeed when repeated."""
     if isinstance(exc, RPCResponseError) and exc.code in NOT_RETRYABLE_CODES:
+        return False
+    if isinstance(exc, RPCResponseTooLargeError | RPCDeadlineError):
+        # The same reply again, as large or as slow: only more memory and time (issue 11).
+        # Stalls shorter than the deadline end as read timeouts, which are retried.
         return False
     return isinstance(exc, RPCError | FetchedDataError)
 
@@ -68,4 +78,6 @@ def _final(what: str, attempts: int, exc: Exception) -> Exception:
         return FetchedDataError(message)
     if isinstance(exc, RPCResponseError):
         return RPCResponseError(message, exc.code)
+    if isinstance(exc, RPCResponseTooLargeError | RPCDeadlineError):
+        return type(exc)(message)
     return RPCError(message)
