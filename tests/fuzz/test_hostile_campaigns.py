@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from op_program.encoding.errors import JSONTextError
 from op_program.encoding.json_text import loads_bounded
-from op_program.encoding.rlp import encode_list_payload, rlp_encode
+from op_program.encoding.rlp import RLPEncodable, encode_list_payload, rlp_encode
 from op_program.errors import DecodeError
 from op_program.protocol.batches import RawSpanBatch, SingularBatch, decode_batch
 from op_program.protocol.batches.bits import bit, encode_uvarint
@@ -27,6 +27,7 @@ from op_program.protocol.batches.span_tx import tx_data_fields
 from op_program.protocol.batches.span_txs import SpanBatchTxs
 from op_program.protocol.channel import read_channel
 from op_program.protocol.receipts import Receipt
+from op_program.protocol.transactions import decode_transaction
 
 FUZZ = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 U64 = (1 << 64) - 1
@@ -98,6 +99,17 @@ def test_span_tx_data_with_a_million_entry_access_list_is_rejected_cheaply() -> 
     peak = _peak(lambda: pytest.raises(DecodeError, tx_data_fields, tx_data))
     # a copy of the input at most; building the 1M lists would take ~60 MB
     assert peak < 3 * len(tx_data)
+
+
+def test_user_transaction_with_a_million_entry_access_list_is_rejected_cheaply() -> None:
+    """User txs of batches reach the executor's decoder: shape is checked before decoding."""
+    fields: list[RLPEncodable] = [10, 1, 2, 3, 21000, b"\x11" * 20, 0, b""]
+    payload = b"".join(rlp_encode(f) for f in fields) + encode_list_payload(b"\xc0" * 1_000_000)
+    raw = b"\x02" + encode_list_payload(payload + rlp_encode(1) + rlp_encode(2) + rlp_encode(3))
+    peak = _peak(lambda: pytest.raises(DecodeError, decode_transaction, raw))
+    assert peak < 3 * len(raw)
+    good = b"\x02" + rlp_encode([*fields, [[b"\x22" * 20, [b"\x33" * 32]]], 1, 2, 3])
+    assert decode_transaction(good).encode() == good
 
 
 # --- finding 2: span-batch bit fields ------------------------------------------------------

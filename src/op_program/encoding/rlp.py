@@ -13,6 +13,7 @@ accept/reject decisions on invalid input (tests/unit/encoding/test_rlp_decoder.p
 """
 
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from typing import TypeAlias
 
 from op_program.encoding.errors import RLPDecodeError
@@ -147,6 +148,58 @@ def rlp_fields(data: bytes, count: int, what: str) -> list[tuple[bool, int, int]
     if len(fields) != count:
         raise RLPDecodeError(f"{what}: expected {count} items, got {len(fields)}")
     return fields
+
+
+@dataclass(frozen=True, slots=True)
+class ListOf:
+    """An RLP shape: a list of any length whose items all have shape ``item``."""
+
+    item: "RLPShape"
+
+
+RLPShape: TypeAlias = "None | ListOf | tuple[RLPShape, ...]"
+"""The shape a decoder expects: ``None`` a byte string, ``ListOf`` a homogeneous list, a tuple a
+list of exactly those items in order."""
+
+
+def check_rlp_shape(data: bytes, shape: RLPShape, what: str) -> None:
+    """Check that ``data`` is one canonical RLP item of ``shape``, reading headers only.
+
+    Decoders of attacker-supplied RLP call this before ``rlp_decode``: a wrong shape is then
+    rejected at its first bad header, before any Python object is built (issue 11: a list of
+    millions of empty lists costs ~60 bytes of memory per input byte once decoded).
+
+    Raises:
+        RLPDecodeError: not one canonical item spanning ``data``, or not of ``shape``.
+    """
+    if not data:
+        raise RLPDecodeError(f"{what}: empty input is not an RLP item")
+    header = rlp_header(data, 0, len(data))
+    if header[2] != len(data):
+        raise RLPDecodeError(f"{what}: RLP item followed by {len(data) - header[2]} trailing bytes")
+    _check_shape(data, header, shape, what)
+
+
+def _check_shape(data: bytes, header: tuple[bool, int, int], shape: RLPShape, what: str) -> None:
+    is_list, start, stop = header
+    if shape is None:
+        if is_list:
+            raise RLPDecodeError(f"{what}: expected a byte string, got a list")
+        return
+    if not is_list:
+        raise RLPDecodeError(f"{what}: expected an RLP list, got a byte string")
+    if isinstance(shape, ListOf):
+        for item in iter_rlp_items(data, start, stop):
+            _check_shape(data, item, shape.item, what)
+        return
+    count = 0
+    for item in iter_rlp_items(data, start, stop):
+        if count == len(shape):
+            raise RLPDecodeError(f"{what}: expected {len(shape)} items, got more")
+        _check_shape(data, item, shape[count], what)
+        count += 1
+    if count != len(shape):
+        raise RLPDecodeError(f"{what}: expected {len(shape)} items, got {count}")
 
 
 def rlp_list_strings(data: bytes, start: int, stop: int, what: str) -> list[bytes]:

@@ -183,3 +183,45 @@ def test_fields_require_the_exact_count() -> None:
         rlp_fields(rlp_encode(b"abc"), 1, "x")
     with pytest.raises(RLPDecodeError):
         rlp_fields(raw + b"\x00", 3, "x")
+
+
+SHAPES = st.recursive(
+    st.none(),
+    lambda children: children.map(our_rlp.ListOf) | st.lists(children, max_size=3).map(tuple),
+    max_leaves=6,
+)
+
+
+def _matches(item: RLPItem, shape: our_rlp.RLPShape) -> bool:
+    if shape is None:
+        return isinstance(item, bytes)
+    if not isinstance(item, list):
+        return False
+    if isinstance(shape, our_rlp.ListOf):
+        return all(_matches(sub, shape.item) for sub in item)
+    return len(item) == len(shape) and all(
+        _matches(sub, s) for sub, s in zip(item, shape, strict=True))
+
+
+@settings(max_examples=500, deadline=None)
+@given(ITEMS, SHAPES)
+def test_shape_check_agrees_with_the_decoded_item(item: RLPItem, shape: our_rlp.RLPShape) -> None:
+    raw = rlp_encode(item)
+    try:
+        our_rlp.check_rlp_shape(raw, shape, "x")
+        accepted = True
+    except RLPDecodeError:
+        accepted = False
+    assert accepted == _matches(item, shape)
+
+
+@settings(max_examples=300, deadline=None)
+@given(corrupted(), SHAPES)
+def test_shape_check_rejects_what_the_decoder_rejects(raw: bytes, shape: our_rlp.RLPShape) -> None:
+    ok, value = _ours(raw)
+    try:
+        our_rlp.check_rlp_shape(raw, shape, "x")
+    except RLPDecodeError:
+        assert not ok or not _matches(value, shape)
+    else:
+        assert ok and _matches(value, shape)

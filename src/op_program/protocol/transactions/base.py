@@ -10,8 +10,13 @@ from enum import IntEnum
 from typing import Any, ClassVar, Self
 
 from op_program.encoding.hashing import keccak256
-from op_program.encoding.rlp import RLPEncodable, RLPItem, rlp_encode
-from op_program.protocol.transactions.fields import FieldSchema, decode_fields, encode_value
+from op_program.encoding.rlp import RLPEncodable, RLPItem, RLPShape, rlp_encode
+from op_program.protocol.transactions.fields import (
+    FieldSchema,
+    decode_fields,
+    encode_value,
+    payload_shape,
+)
 from op_program.protocol.transactions.signature import recover_address
 
 
@@ -58,6 +63,11 @@ class TransactionBase:
     def hash(self) -> bytes:
         """The transaction hash: keccak256 of the EIP-2718 encoding."""
         return keccak256(self.encode())
+
+    @classmethod
+    def shape(cls) -> RLPShape:
+        """The RLP shape of this type's payload (checked before it is decoded)."""
+        return payload_shape([kind for _, kind in cls.FIELDS])
 
     @classmethod
     def from_payload(cls, items: list[RLPItem], raw: bytes) -> Self:

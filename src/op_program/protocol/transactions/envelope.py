@@ -5,7 +5,7 @@ byte. Known types: 0 (legacy), 1, 2, 3, 4 and 0x7E (OP deposit, specs/protocol/d
 """
 
 from op_program.encoding.errors import RLPDecodeError
-from op_program.encoding.rlp import rlp_decode_list
+from op_program.encoding.rlp import check_rlp_shape, rlp_decode_list
 from op_program.protocol.errors import TransactionDecodeError
 from op_program.protocol.transactions.deposit import DepositTransaction
 from op_program.protocol.transactions.legacy import LegacyTransaction
@@ -53,10 +53,14 @@ def decode_transaction(raw: bytes) -> Transaction:
     first = raw[0]
     try:
         if first >= 0xC0:
+            check_rlp_shape(raw, LegacyTransaction.shape(), "legacy tx")
             return LegacyTransaction.from_payload(rlp_decode_list(raw, "legacy tx"), raw)
         cls = _TYPED.get(first)
         if cls is None:
             raise TransactionDecodeError(f"unknown transaction type 0x{first:02x}")
-        return cls.from_payload(rlp_decode_list(raw[1:], cls.__name__), raw)
+        # Shape first, on headers only: user transactions come from batcher data (issue 11).
+        payload = raw[1:]
+        check_rlp_shape(payload, cls.shape(), cls.__name__)
+        return cls.from_payload(rlp_decode_list(payload, cls.__name__), raw)
     except RLPDecodeError as exc:
         raise TransactionDecodeError(f"invalid transaction: {exc}") from exc

@@ -12,8 +12,10 @@ from typing import Any
 
 from op_program.encoding.errors import RLPDecodeError
 from op_program.encoding.rlp import (
+    ListOf,
     RLPEncodable,
     RLPItem,
+    RLPShape,
     as_address_or_none,
     as_bool,
     as_bytes,
@@ -115,6 +117,19 @@ _DECODERS: dict[Kind, Callable[[RLPItem, str], Any]] = {
     Kind.HASH_LIST: _hash_list,
     Kind.AUTH_LIST: lambda item, _: _auth_list(item),
 }
+
+
+_ACCESS_LIST_SHAPE = ListOf((None, ListOf(None)))
+_SHAPES: dict[Kind, RLPShape] = {
+    Kind.ACCESS_LIST: _ACCESS_LIST_SHAPE,
+    Kind.HASH_LIST: ListOf(None),
+    Kind.AUTH_LIST: ListOf((None,) * len(_AUTH_KINDS)),
+}
+
+
+def payload_shape(kinds: Sequence[Kind]) -> RLPShape:
+    """The RLP shape of a payload of ``kinds`` (scalars are byte strings)."""
+    return tuple(_SHAPES.get(kind) for kind in kinds)
 
 
 def decode_fields(items: list[RLPItem], kinds: Sequence[Kind], what: str) -> list[Any]:
