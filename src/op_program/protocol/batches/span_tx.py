@@ -19,10 +19,13 @@ from op_program.encoding.rlp import (
     as_fixed,
     as_list,
     as_uint,
+    encode_bytes_item,
+    encode_list_payload,
     iter_rlp_items,
     rlp_decode,
     rlp_encode,
     rlp_fields,
+    rlp_header,
 )
 from op_program.errors import DecodeError
 from op_program.protocol.batches.errors import SpanBatchDeriveError
@@ -117,11 +120,12 @@ def _check_authorizations(body: bytes, header: Header) -> None:
         as_uint(fields[5], "authorization s")
 
 
-def tx_data_fields(tx_data: bytes) -> tuple[int, list[RLPItem]]:
-    """Decode a ``tx_datas`` entry into its type and checked RLP fields.
+def tx_data_fields(tx_data: bytes) -> tuple[int, list[bytes]]:
+    """Check a ``tx_datas`` entry; return its type and each field's exact RLP encoding.
 
-    The shape is checked on item headers first and the fields are built only once it is
-    right, so hostile nesting costs no more than reading it (issue 11).
+    Checked on item headers only, so hostile nesting costs no more than reading it, and the
+    fields stay encoded: canonical RLP re-encodes to the same bytes, so the full transaction is
+    spliced from them without decoding and re-encoding (issue 11: ~1M txs per channel).
 
     Raises:
         SpanBatchDeriveError: unknown type or malformed fields.
@@ -147,7 +151,8 @@ def tx_data_fields(tx_data: bytes) -> tuple[int, list[RLPItem]]:
             _check_access_list(body, headers[data_index + 1])
         if tx_type == SET_CODE_TX_TYPE:
             _check_authorizations(body, headers[5])
-        fields = as_list(rlp_decode(body), "span batch tx data", _FIELD_COUNT[tx_type])
+        starts = [rlp_header(body, 0, len(body))[1]] + [h[2] for h in headers[:-1]]
+        fields = [body[start : h[2]] for start, h in zip(starts, headers, strict=True)]
     except DecodeError as exc:
         if isinstance(exc, SpanBatchDeriveError):
             raise
@@ -171,22 +176,25 @@ def full_transaction(tx_data: bytes, sig: SpanTxSignature, chain_id: int) -> byt
         SpanBatchDeriveError: malformed tx data, or a contract creation by a type-4 tx.
     """
     tx_type, fields = tx_data_fields(tx_data)
-    to = b"" if sig.to is None else sig.to
+    to = encode_bytes_item(b"" if sig.to is None else sig.to)
     v = recover_v(tx_type, sig, chain_id)
+    nonce, gas = rlp_encode(sig.nonce), rlp_encode(sig.gas)
+    tail = rlp_encode(v) + rlp_encode(sig.r) + rlp_encode(sig.s)
     if tx_type == LEGACY_TX_TYPE:
         value, gas_price, data = fields
-        return rlp_encode([sig.nonce, gas_price, sig.gas, to, value, data, v, sig.r, sig.s])
+        return encode_list_payload(b"".join((nonce, gas_price, gas, to, value, data, tail)))
+    head = rlp_encode(chain_id) + nonce
     if tx_type == ACCESS_LIST_TX_TYPE:
         value, gas_price, data, access_list = fields
-        body = [chain_id, sig.nonce, gas_price, sig.gas, to, value, data, access_list]
+        parts = [head, gas_price, gas, to, value, data, access_list]
     else:
         value, tip, fee_cap, data, access_list = fields[:5]
-        body = [chain_id, sig.nonce, tip, fee_cap, sig.gas, to, value, data, access_list]
+        parts = [head, tip, fee_cap, gas, to, value, data, access_list]
         if tx_type == SET_CODE_TX_TYPE:
             if sig.to is None:
                 raise SpanBatchDeriveError("set code transaction cannot create a contract")
-            body.append(fields[5])
-    return bytes([tx_type]) + rlp_encode([*body, v, sig.r, sig.s])  # type: ignore[list-item]
+            parts.append(fields[5])
+    return bytes([tx_type]) + encode_list_payload(b"".join([*parts, tail]))
 
 
 def _typed_fields(raw_tx: bytes) -> tuple[int, list[RLPItem]]:
