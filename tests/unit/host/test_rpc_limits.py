@@ -226,3 +226,10 @@ def test_loads_bounded() -> None:
     assert loads_bounded(b'["' + b"[" * 100 + b'"]', max_depth=2) == ["[" * 100]
     with pytest.raises(JSONTextError):
         loads_bounded(b'["' + b"]" * 100 + b'",' + b"[" * 30 + b"]" * 31, max_depth=20)
+
+
+def test_node_urls_are_redacted_for_logs() -> None:
+    from op_program.host.rpc.jsonrpc import redact_url
+
+    assert redact_url("https://user:pw@eth.example.com/v2/SECRET?key=K") == "https://eth.example.com"
+    assert redact_url("http://127.0.0.1:8545/") == "http://127.0.0.1:8545"

@@ -105,6 +105,16 @@ class _Http:
         self._client.close()
 
 
+def redact_url(url: str) -> str:
+    """The scheme, host and port of a node URL: paths, queries and user info often hold keys."""
+    try:
+        parsed = httpx.URL(url)
+    except (httpx.InvalidURL, TypeError):
+        return "<invalid url>"
+    port = f":{parsed.port}" if parsed.port is not None else ""
+    return f"{parsed.scheme}://{parsed.host}{port}"
+
+
 def _too_large(what: str, limits: HttpLimits) -> RPCResponseTooLargeError:
     return RPCResponseTooLargeError(
         f"{what}: reply larger than {limits.max_response_bytes} bytes")
@@ -143,7 +153,7 @@ class JsonRpcClient:
         """
         request_id = next(self._ids)
         body = {"jsonrpc": "2.0", "id": request_id, "method": method, "params": list(params)}
-        _log.debug("RPC call method=%s url=%s", method, self.url)
+        _log.debug("RPC call method=%s node=%s", method, redact_url(self.url))
         reply = _decode_json(*self._http.request("POST", self.url, method, json=body), method)
         if not isinstance(reply, dict) or reply.get("id") != request_id:
             raise RPCResponseError(f"{method}: not a JSON-RPC response to request {request_id}")
@@ -173,7 +183,8 @@ class JsonRpcClient:
         ids = [next(self._ids) for _ in params_list]
         body = [{"jsonrpc": "2.0", "id": i, "method": method, "params": p}
                 for i, p in zip(ids, params_list, strict=True)]
-        _log.debug("RPC batch method=%s calls=%d url=%s", method, len(body), self.url)
+        _log.debug("RPC batch method=%s calls=%d node=%s", method, len(body),
+                   redact_url(self.url))
         what = f"{method} batch"
         reply = _decode_json(*self._http.request("POST", self.url, what, json=body), what)
         if not isinstance(reply, list):
