@@ -5,11 +5,12 @@ their meaning and layout are unambiguous. A handler gets the decoded hint payloa
 ``(key, value)`` pairs; it stores nothing itself (the prefetcher re-checks and stores them).
 """
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from op_program.encoding.errors import JSONTextError
 from op_program.encoding.hashing import keccak256
+from op_program.encoding.json_text import loads_bounded
 from op_program.hints import HintType
 from op_program.host.errors import HintError
 from op_program.host.precompiles import run_precompile
@@ -187,15 +188,15 @@ def l2_payload_witness(sources: Sources, payload: bytes) -> Preimages:
     """
     try:
         if payload[:1] == b"{":
-            hint = json.loads(payload)
+            hint = loads_bounded(payload)
             parent = bytes.fromhex(str(hint["parentBlockHash"]).removeprefix("0x"))
             attributes = hint["payloadAttributes"]
             chain_id = hint.get("chainID")
             if chain_id is not None and int(chain_id) != sources.l2_chain_id:
                 raise HintError(f"payload witness hint for chain {chain_id}")
         else:
-            parent, attributes = payload[:32], json.loads(payload[32:])
-    except (ValueError, KeyError, TypeError) as exc:
+            parent, attributes = payload[:32], loads_bounded(payload[32:])
+    except (ValueError, KeyError, TypeError, JSONTextError) as exc:
         raise HintError(f"invalid L2 payload witness hint: {exc!r}") from exc
     if len(parent) != 32:
         raise HintError("invalid L2 payload witness hint: parent hash is not 32 bytes")

@@ -12,6 +12,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from op_program.encoding.errors import JSONTextError
+from op_program.encoding.json_text import loads_bounded
 from op_program.errors import OpProgramError
 from op_program.host.errors import KVStoreError
 from op_program.host.kvstore.base import KV, IterableKV
@@ -57,8 +59,8 @@ def read_witness(path: str | os.PathLike[str]) -> Iterator[tuple[bytes, bytes]]:
         raw = Path(path).read_bytes()
         if raw[:2] == _GZIP_MAGIC:
             raw = gzip.decompress(raw)
-        data = json.loads(raw)
-    except (OSError, EOFError, ValueError, UnicodeDecodeError) as exc:
+        data = loads_bounded(raw)
+    except (OSError, EOFError, ValueError, UnicodeDecodeError, JSONTextError) as exc:
         raise WitnessFileError(f"cannot read witness {path}: {exc}") from exc
     if not isinstance(data, dict):
         raise WitnessFileError(f"witness {path} is not a JSON object")

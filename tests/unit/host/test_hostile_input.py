@@ -66,3 +66,26 @@ def test_receipt_json_only_raises_typed_errors(obj: dict[str, Any]) -> None:
         receipt_from_json(obj)
     except OpProgramError:
         pass
+
+
+def test_deep_json_in_witness_files_and_hints_is_a_typed_error(tmp_path: Path) -> None:
+    """Nesting past the bound is refused before the C JSON decoder recurses (issue 11)."""
+    deep = b"[" * 100_000 + b"]" * 100_000
+    path = tmp_path / "w.json"
+    path.write_bytes(deep)
+    try:
+        list(read_witness(path))
+    except WitnessFileError as exc:
+        assert "nested deeper" in str(exc)
+    else:
+        raise AssertionError("deep witness accepted")
+    l2 = FakeL2()
+    sources = Sources(l1=Refusing(), beacon=Refusing(), l2=l2,  # type: ignore[arg-type]
+                      l2_head=b"\x07" * 32, l2_chain_id=10)
+    for payload in (b'{"parentBlockHash":' + deep + b"}", b"\x01" * 32 + deep):
+        try:
+            HANDLERS["l2-payload-witness"](sources, payload)
+        except OpProgramError as exc:
+            assert "nested deeper" in str(exc)
+        else:
+            raise AssertionError("deep hint accepted")
