@@ -71,7 +71,7 @@ class SpanBatchTxs:
         for _ in range(total):
             raw = cursor.read(64, "tx sig")
             sigs.append((int.from_bytes(raw[:32], "big"), int.from_bytes(raw[32:], "big")))
-        to_count = total - bin(creation_bits).count("1")
+        to_count = total - creation_bits.bit_count()
         tos = tuple(cursor.read(20, "tx to address") for _ in range(to_count))
         datas: list[bytes] = []
         types: list[int] = []
