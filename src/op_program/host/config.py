@@ -17,6 +17,7 @@ from op_program.config.rollup_json import parse_rollup_config
 from op_program.errors import ConfigError
 from op_program.host.errors import HostConfigError
 from op_program.host.kvstore.base import DataFormat
+from op_program.host.rpc.jsonrpc import DEFAULT_DEADLINE, DEFAULT_MAX_RESPONSE_BYTES
 from op_program.local_keys import CUSTOM_CHAIN_ID
 
 
@@ -76,6 +77,10 @@ class HostConfig:
     l2_experimental_url: str | None = None
     exec_cmd: str | None = None
     server_mode: bool = False
+    rpc_deadline: float = DEFAULT_DEADLINE
+    """Seconds one RPC request may take, connect to last byte (``HttpLimits.deadline``)."""
+    rpc_max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES
+    """Largest decoded RPC reply accepted (``HttpLimits.max_response_bytes``)."""
 
     @property
     def fetching_enabled(self) -> bool:
@@ -94,6 +99,8 @@ class HostConfig:
                 raise HostConfigError(f"invalid {name}: must be a non-zero 32-byte hash")
         if len(self.l2_claim) != 32:
             raise HostConfigError("invalid l2.claim: must be a 32-byte hash")
+        if not self.rpc_deadline > 0 or self.rpc_max_response_bytes <= 0:
+            raise HostConfigError("RPC deadline and response size cap must be positive")
         if not 0 < self.l2_claim_block_number < 2**64:
             raise HostConfigError("invalid l2.blocknumber: must be a positive u64")
         if bool(self.l1_url) != bool(self.l2_url):

@@ -32,12 +32,13 @@ def open_sources(config: HostConfig, retry: RetryPolicy | None = None,
                  timeout: float = 30.0, limits: HttpLimits | None = None) -> OpenSources:
     """Create the L1, beacon and L2 sources of a fetching host.
 
-    ``limits`` (per request: deadline, reply size cap) defaults to ``HttpLimits`` with
-    ``timeout`` as the per-read timeout.
+    ``limits`` (per request: deadline, reply size cap) defaults to the config's
+    ``rpc_deadline`` and ``rpc_max_response_bytes`` with ``timeout`` as the per-read timeout.
     """
     assert config.l1_url and config.l2_url and config.l1_beacon_url
     policy = retry or RetryPolicy()
-    limits = limits or HttpLimits(read_timeout=timeout)
+    limits = limits or HttpLimits(read_timeout=timeout, deadline=config.rpc_deadline,
+                                  max_response_bytes=config.rpc_max_response_bytes)
     l1 = JsonRpcClient(config.l1_url, limits=limits)
     l2 = JsonRpcClient(config.l2_url, limits=limits)
     beacon = BeaconHttpClient(config.l1_beacon_url, limits=limits)

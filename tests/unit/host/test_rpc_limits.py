@@ -233,3 +233,28 @@ def test_node_urls_are_redacted_for_logs() -> None:
 
     assert redact_url("https://user:pw@eth.example.com/v2/SECRET?key=K") == "https://eth.example.com"
     assert redact_url("http://127.0.0.1:8545/") == "http://127.0.0.1:8545"
+
+
+def test_host_config_limits_reach_the_clients() -> None:
+    from dataclasses import replace
+
+    from op_program.config.registry import network_by_name, rollup_config_by_chain_id
+    from op_program.host.config import ChainSetup, HostConfig
+    from op_program.host.errors import HostConfigError
+    from op_program.host.sources import open_sources
+
+    chain_id = network_by_name("op-sepolia").chain_id
+    chain = ChainSetup(rollup_config_by_chain_id(chain_id), chain_id)
+    base = HostConfig(chain, b"\x01" * 32, b"\x02" * 32, b"\x03" * 32,
+                      bytes(32), 1, l1_url="http://127.0.0.1:1", l2_url="http://127.0.0.1:1",
+                      l1_beacon_url="http://127.0.0.1:1", rpc_deadline=7.0,
+                      rpc_max_response_bytes=1234)
+    opened = open_sources(base.check())
+    try:
+        for client in opened.clients:
+            assert client._http.limits.deadline == 7.0
+            assert client._http.limits.max_response_bytes == 1234
+    finally:
+        opened.close()
+    with pytest.raises(HostConfigError):
+        replace(base, rpc_deadline=0.0).check()
