@@ -8,7 +8,6 @@ errors exit 2 with a one-line message, never a traceback.
 import argparse
 import importlib
 import logging
-import os
 import sys
 from collections.abc import Sequence
 from typing import NoReturn
@@ -16,7 +15,7 @@ from typing import NoReturn
 from op_program import __version__
 from op_program.cli import configs_cmd, witness_cmd
 from op_program.cli.host_flags import add_host_flags, host_config_from_args
-from op_program.cli.logs import FORMATS, LEVELS, setup_logging
+from op_program.cli.log_flags import add_log_flags, configure_logging
 from op_program.errors import OpProgramError, UsageError
 from op_program.exit_codes import ExitCode
 
@@ -50,13 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
-    logs = parser.add_argument_group("logging")
-    logs.add_argument("--log.level", dest="log_level", default=None, choices=LEVELS,
-                      help="The lowest log level that will be output [$OP_PROGRAM_LOG_LEVEL]")
-    logs.add_argument("--log.format", dest="log_format", default=None, choices=FORMATS,
-                      help="Format the log output [$OP_PROGRAM_LOG_FORMAT]")
-    logs.add_argument("--log.color", dest="log_color", action="store_true",
-                      help="Color the log output if in terminal mode (accepted, ignored)")
+    add_log_flags(parser)
     add_host_flags(parser)
     subparsers = parser.add_subparsers(dest="command", metavar="<subcommand>",
                                        title="tool subcommands")
@@ -95,10 +88,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _usage_error(str(exc))
     except SystemExit as exc:  # --help and --version exit 0
         return int(exc.code) if isinstance(exc.code, int) else int(ExitCode.ERROR)
-    setup_logging(
-        args.log_level or os.environ.get("OP_PROGRAM_LOG_LEVEL", "info"),
-        args.log_format or os.environ.get("OP_PROGRAM_LOG_FORMAT", "text"),
-    )
+    try:
+        configure_logging(args)
+    except UsageError as exc:
+        return _usage_error(str(exc))
     try:
         func = getattr(args, "func", None)
         if func is not None:

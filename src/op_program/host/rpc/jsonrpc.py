@@ -13,6 +13,7 @@ from typing import Any
 import httpx
 
 from op_program.host.errors import RPCError, RPCResponseError
+from op_program.redact import redact_url
 
 DEFAULT_TIMEOUT = 30.0
 
@@ -51,7 +52,7 @@ class JsonRpcClient:
         """
         request_id = next(self._ids)
         body = {"jsonrpc": "2.0", "id": request_id, "method": method, "params": list(params)}
-        _log.debug("RPC call method=%s url=%s", method, self.url)
+        _log.debug("RPC call method=%s url=%s", method, redact_url(self.url))
         try:
             response = self._http.post(self.url, json=body)
         except httpx.HTTPError as exc:
@@ -85,7 +86,7 @@ class JsonRpcClient:
         ids = [next(self._ids) for _ in params_list]
         body = [{"jsonrpc": "2.0", "id": i, "method": method, "params": p}
                 for i, p in zip(ids, params_list, strict=True)]
-        _log.debug("RPC batch method=%s calls=%d url=%s", method, len(body), self.url)
+        _log.debug("RPC batch method=%s calls=%d url=%s", method, len(body), redact_url(self.url))
         try:
             response = self._http.post(self.url, json=body)
         except httpx.HTTPError as exc:
