@@ -38,4 +38,10 @@ def redact_urls_in(text: str) -> str:
     """Replace every ``scheme://…`` run in ``text`` with its :func:`redact_url` form."""
     if "://" not in text:
         return text
-    return _URL_IN_TEXT.sub(lambda m: redact_url(m.group(0)), text)
+    return _URL_IN_TEXT.sub(_redact_match, text)
+
+
+def _redact_match(match: "re.Match[str]") -> str:
+    url = match.group(0)
+    core = url.rstrip(".,;:!?)]}")  # sentence punctuation after a URL is not part of it
+    return redact_url(core) + url[len(core):]

@@ -9,6 +9,7 @@ import itertools
 import json
 import logging
 from typing import Any
+from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
 import httpx
 
@@ -120,10 +121,14 @@ def _code_of(reply: Any) -> int | None:
 class BeaconHttpClient:
     """GETs JSON documents from a beacon node API."""
 
-    __slots__ = ("_http", "url")
+    __slots__ = ("_base", "_http", "_query", "url")
 
     def __init__(self, url: str, timeout: float = DEFAULT_TIMEOUT) -> None:
-        self.url = url.rstrip("/")
+        self.url = url
+        # A gateway's key may sit in the base URL's path or query: keep both on every request.
+        parts = urlsplit(url)
+        self._base = urlunsplit((parts.scheme, parts.netloc, parts.path.rstrip("/"), "", ""))
+        self._query = dict(parse_qsl(parts.query, keep_blank_values=True))
         self._http = _http_client(timeout)
 
     def get(self, path: str, params: dict[str, str] | None = None) -> Any:
@@ -134,7 +139,7 @@ class BeaconHttpClient:
             RPCResponseError: malformed JSON.
         """
         try:
-            response = self._http.get(self.url + path, params=params)
+            response = self._http.get(self._base + path, params={**self._query, **(params or {})})
         except httpx.HTTPError as exc:
             raise RPCError(f"GET {path}: {type(exc).__name__}: {exc}") from exc
         if response.status_code == 404:
