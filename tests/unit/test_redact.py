@@ -35,7 +35,8 @@ def test_redact_urls_in_text() -> None:
 
 
 @pytest.mark.parametrize("fmt", oplog.FORMATS)
-def test_every_format_redacts_and_quietens_httpx(fmt: str, capsys: pytest.CaptureFixture[str]) -> None:
+def test_every_format_redacts_and_quietens_httpx(
+        fmt: str, capsys: pytest.CaptureFixture[str]) -> None:
     oplog.setup_logging("trace", fmt)
     logging.getLogger("op_program.t").debug("RPC call url=%s", "https://h/v2/MY-SECRET")
     logging.getLogger("op_program.t").log(oplog.TRACE, "err=%s", "GET https://u:MY-SECRET@h/")
