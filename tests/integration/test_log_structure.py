@@ -24,7 +24,8 @@ from tests.fixture_paths import fixtures_path
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 TIMEOUT = 1800
 LOGFMT_TOKEN = re.compile(r'([A-Za-z_][\w.]*)=("(?:[^"\\]|\\.)*"|[^\s"=]+)(?: |$)')
-TEXT_LINE = re.compile(r"(TRACE|DEBUG|INFO |WARN |ERROR|CRIT ) \[\d\d-\d\d\|\d\d:\d\d:\d\d\.\d{3}\] \S")
+TEXT_LINE = re.compile(
+    r"(TRACE|DEBUG|INFO |WARN |ERROR|CRIT ) \[\d\d-\d\d\|\d\d:\d\d:\d\d\.\d{3}\] \S")
 FOLDED = re.compile(r"\b[a-z_]+=\S")
 """A ``key=value`` inside a message: the value should have been its own field."""
 
