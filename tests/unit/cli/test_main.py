@@ -68,7 +68,7 @@ def test_env_vars_fill_flags(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) ->
      "exec command must not be set when in server mode"),
     (["--network", "op-sepolia", "--l1", "http://a"], "l1 and l2 options"),
     (["--network", "op-sepolia", "--datadir", "d", "--data.format", "pebble"],
-     "invalid data format"),
+     "invalid data.format"),
     (["--network", "op-sepolia", "--datadir", "d", "--l1.rpckind", "x"], "unknown rpc kind"),
 ])
 def test_validation_rules(extra: list[str], message: str) -> None:
