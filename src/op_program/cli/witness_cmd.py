@@ -5,22 +5,18 @@ and never stores one that fails; ``verify`` re-hashes a whole datadir (exit 0 al
 entries bad, 2 error); ``export`` writes a datadir as JSON (gzip when the name ends in .gz).
 """
 
+from __future__ import annotations
+
 import argparse
 import logging
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from op_program.exit_codes import ExitCode
 from op_program.host.kvstore.base import DataFormat
-from op_program.host.kvstore.disk import open_disk_kv, read_format
-from op_program.host.witness import (
-    WitnessFileError,
-    WitnessReport,
-    export_witness,
-    import_witness,
-    read_witness,
-    verify_store,
-)
+
+if TYPE_CHECKING:
+    from op_program.host.witness import WitnessReport
 
 _log = logging.getLogger("op_program.cli.witness")
 
@@ -57,6 +53,15 @@ def _print_report(what: str, report: WitnessReport) -> int:
 
 def run(args: argparse.Namespace) -> int:
     """Run the chosen witness action; return its exit code."""
+    from op_program.host.kvstore.disk import open_disk_kv, read_format
+    from op_program.host.witness import (
+        WitnessFileError,
+        export_witness,
+        import_witness,
+        read_witness,
+        verify_store,
+    )
+
     action = args.witness_action
     if action == "import":
         store = open_disk_kv(args.datadir, DataFormat(args.data_format))
