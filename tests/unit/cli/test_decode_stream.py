@@ -42,7 +42,7 @@ def decode_peak_kb(channel: Path) -> tuple[int, int, dict[str, object]]:
     child = subprocess.Popen([sys.executable, "-c", PEAK, str(channel)], stdout=subprocess.PIPE,
                              stderr=subprocess.PIPE, text=True)
     assert child.stdout is not None and child.stderr is not None
-    lines, head, tail = 0, [], []
+    lines, head, tail = 0, [], list[str]()
     for line in child.stdout:
         lines += 1
         if lines <= 4:
