@@ -81,7 +81,8 @@ def refusing_node() -> Iterator[str]:
         def do_POST(self) -> None:  # noqa: N802
             body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
             request_id = body[0]["id"] if isinstance(body, list) else body["id"]
-            echoed = f"http://127.0.0.1:{self.server.server_address[1]}{self.path}"
+            port = self.server.server_address[1]  # type: ignore[index]
+            echoed = f"http://127.0.0.1:{port}{self.path}"
             data = json.dumps({"jsonrpc": "2.0", "id": request_id, "error": {
                 "code": -32601, "message": f"method not allowed at {echoed}"}}).encode()
             self.send_response(200)
@@ -113,3 +114,20 @@ def test_failing_node_is_named_without_its_key(scenario: Scenario, tmp_path: Pat
     assert done.returncode == 2
     assert_no_key(done.stderr + done.stdout)
     assert f"L1 {l1}: header 0x" in done.stderr
+
+
+def test_proof_on_a_terminal_shows_progress_without_keys(scenario: Scenario,
+                                                         tmp_path: Path) -> None:
+    """In-process proof at a terminal: a live 'proving' line that follows the logs, no key."""
+    from tests.terminal import run_on_terminal
+
+    devnet = scenario.devnet
+    inputs = devnet.proof_inputs(scenario.agreed, scenario.claimed, None, scenario.l1_head)
+    with serve_devnet(devnet.l1, devnet.sequencer, devnet.rollup.l2_chain_id) as endpoints:
+        secret = Endpoints(keyed(endpoints.l1), keyed(endpoints.l2), keyed(endpoints.beacon))
+        argv = host_argv(inputs, tmp_path, tmp_path / "datadir", secret, None)
+        code, out = run_on_terminal([sys.executable, "-m", "op_program.cli.main", *argv,
+                                     "--log.level", "debug"])
+    assert code == 0, out[-2000:]
+    assert "proving" in out and "Claim successfully verified" in out
+    assert_no_key(out)

@@ -20,6 +20,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 
+from op_program.cli.progress import progress, stderr_is_terminal
 from op_program.errors import UsageError
 
 if TYPE_CHECKING:
@@ -92,12 +93,13 @@ def _claim(text: str | None) -> bytes | None:
 
 @contextmanager
 def _step(out: TextIO, label: str) -> Iterator[None]:
-    out.write(f"  {label} ...")
-    out.flush()
+    """A live line while the step runs and a summary after it, on a terminal; else quiet."""
     started = time.monotonic()
-    yield
-    out.write(f" done ({time.monotonic() - started:.1f}s)\n")
-    out.flush()
+    with progress(label) as tracker:
+        yield
+    if tracker.shown:
+        out.write(f"  {label}: done ({time.monotonic() - started:.1f}s)\n")
+        out.flush()
 
 
 def _timed(out: TextIO, label: str, fn: Callable[[], T]) -> T:
@@ -172,7 +174,8 @@ def _demo(args: argparse.Namespace, options: DemoOptions, claim: bytes | None,
 
     out = sys.stderr
     started = time.monotonic()
-    out.write("op-program demo: building and proving a local devnet\n")
+    if stderr_is_terminal():
+        out.write("op-program demo: building and proving a local devnet\n")
     chain = _timed(out, "building L1, L2 genesis, sequencing and batching",
                    lambda: build_demo(options))
     devnet = chain.devnet

@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from op_program.cli.progress import progress
 from op_program.encoding.hex import bytes_to_hex
 from op_program.errors import OpProgramError
 from op_program.exit_codes import ExitCode
@@ -95,8 +96,12 @@ def report(fixture: BlockFixture, result: BlockResult, seconds: float) -> dict[s
 def run(args: argparse.Namespace) -> int:
     """Execute the fixture; print the JSON report; return the exit code."""
     try:
-        fixture = load_fixture_dir(Path(args.fixture_dir))
-        result, seconds = execute_fixture(fixture)
+        with progress("execute-block") as tracker:
+            tracker.status("reading the fixture")
+            fixture = load_fixture_dir(Path(args.fixture_dir))
+            tracker.status(f"building block with {len(fixture.attributes.transactions)} "
+                           "transactions")
+            result, seconds = execute_fixture(fixture)
     except OpProgramError as exc:
         print(f"op-program: execute-block: {type(exc).__name__}: {exc}", file=sys.stderr)
         return int(ExitCode.ERROR)

@@ -16,6 +16,7 @@ from op_program import __version__
 from op_program.cli import configs_cmd, witness_cmd
 from op_program.cli.host_flags import add_host_flags, host_config_from_args
 from op_program.cli.log_flags import add_log_flags, configure_logging
+from op_program.cli.progress import progress
 from op_program.errors import OpProgramError, UsageError
 from op_program.exit_codes import ExitCode
 from op_program.redact import redact_urls_in
@@ -114,7 +115,10 @@ def _run_host(args: argparse.Namespace) -> int:
     from op_program.host.runner import run_host  # the heavy host stack only when hosting
 
     config = host_config_from_args(args)
-    return run_host(config)
+    if config.exec_cmd or config.server_mode:  # another process shares (or owns) the terminal
+        return run_host(config)
+    with progress("proving", follow_logs=True):
+        return run_host(config)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
