@@ -57,12 +57,20 @@ def _from_env(name: str, flag: str) -> str | None:
     return value
 
 
+_GO_BOOLS = ("1", "t", "T", "TRUE", "true", "True", "0", "f", "F", "FALSE", "false", "False")
+
+
 def configure_logging(args: argparse.Namespace) -> None:
     """Set up this process's logs from the flags, else ``OP_PROGRAM_LOG_*``, else defaults.
 
     Raises:
         UsageError: an environment value that the flag would refuse.
     """
+    for name, flag in (("OP_PROGRAM_LOG_COLOR", "log.color"), ("OP_PROGRAM_LOG_PID", "log.pid")):
+        value = os.environ.get(name)
+        if value and value not in _GO_BOOLS:
+            raise UsageError(f"could not parse {value!r} as bool value from environment "
+                             f"variable {name} for flag {flag}")
     level = args.log_level or _from_env(oplog.LEVEL_ENV, "log.level")
     fmt = args.log_format or _from_env(oplog.FORMAT_ENV, "log.format")
     oplog.setup_logging(level or oplog.DEFAULT_LEVEL, fmt or oplog.DEFAULT_FORMAT)

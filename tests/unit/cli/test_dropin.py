@@ -63,6 +63,17 @@ def test_env_values_are_checked_like_their_flags(
     assert KEY not in message
 
 
+@pytest.mark.parametrize(("name", "value"), [("OP_PROGRAM_LOG_COLOR", "yes"),
+                                           ("OP_PROGRAM_LOG_PID", "2")])
+def test_log_bool_variables_are_checked(monkeypatch: pytest.MonkeyPatch,
+                                        capsys: pytest.CaptureFixture[str],
+                                        name: str, value: str) -> None:
+    monkeypatch.setenv(name, value)
+    assert name in usage_error(["configs"], capsys)
+    monkeypatch.setenv(name, "TRUE")
+    assert main(["configs"]) == 0
+
+
 def test_env_values_that_flags_accept_are_accepted(monkeypatch: pytest.MonkeyPatch) -> None:
     from op_program.cli.host_flags import host_config_from_args
     from op_program.cli.main import build_parser
