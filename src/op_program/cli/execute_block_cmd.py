@@ -10,7 +10,6 @@ command line starts fast.
 from __future__ import annotations
 
 import argparse
-import gzip
 import json
 import sys
 import time
@@ -47,6 +46,8 @@ def load_fixture_dir(path: Path) -> BlockFixture:
     Raises:
         FixtureError: a file is missing, unreadable or malformed.
     """
+    import gzip
+
     from op_program.executor.fixture import FixtureError, parse_fixture
 
     try:

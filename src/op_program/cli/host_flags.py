@@ -6,21 +6,28 @@ exactly one of ``--network``/``--rollup.config``; ``--l2.genesis`` with (and onl
 chain; the boot inputs are required; ``--datadir`` offline; ``--exec``/``--server`` exclusive.
 """
 
+from __future__ import annotations
+
 import argparse
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from op_program.config.registry import network_by_chain_id, network_by_name
 from op_program.errors import ConfigError
-from op_program.host.config import ChainSetup, HostConfig, RPCKind, load_custom_chain
 from op_program.host.errors import HostConfigError
 from op_program.host.kvstore.base import DataFormat
 from op_program.redact import redact_url
 
+if TYPE_CHECKING:
+    from op_program.host.config import ChainSetup, HostConfig, RPCKind
+
 ENV_PREFIX = "OP_PROGRAM_"
+RPC_KINDS = ("alchemy", "quicknode", "infura", "parity", "nethermind", "debug_geth", "erigon",
+             "basic", "any", "standard")
+"""host.config.RPCKind values (a test keeps them equal): the chain configs load only when used."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +68,7 @@ FLAGS = (
          "bool"),
     Flag("l1.rpckind", "L1_RPC_KIND", "The kind of RPC provider, used to inform optimal "
          "transactions receipts fetching. Valid options: "
-         + ", ".join(k.value for k in RPCKind)),
+         + ", ".join(RPC_KINDS)),
     Flag("l2", "L2_RPC", "Address of L2 JSON-RPC endpoint to use (eth and debug namespace "
          "required)"),
     Flag("l2.experimental", "L2_RPC_EXPERIMENTAL_RPC", "Address of L2 JSON-RPC endpoint to use "
@@ -194,6 +201,9 @@ def check_env(args: argparse.Namespace) -> None:
 
 
 def _chain(args: argparse.Namespace) -> ChainSetup:
+    from op_program.config.registry import network_by_chain_id, network_by_name
+    from op_program.host.config import ChainSetup, load_custom_chain
+
     network = _value(args, "network")
     rollup_path = _value(args, "rollup.config")
     genesis_path = _value(args, "l2.genesis")
@@ -232,6 +242,8 @@ def _data_format(args: argparse.Namespace, _: str = "data.format") -> DataFormat
 
 
 def _rpc_kind(args: argparse.Namespace, _: str = "l1.rpckind") -> RPCKind:
+    from op_program.host.config import RPCKind
+
     text = _value(args, "l1.rpckind") or RPCKind.STANDARD.value
     try:
         return RPCKind(text)
@@ -245,6 +257,8 @@ def host_config_from_args(args: argparse.Namespace) -> HostConfig:
     Raises:
         HostConfigError: a usage error, with a one-line message.
     """
+    from op_program.host.config import HostConfig
+
     check_env(args)
     urls = {name: _url(args, name) for name in URL_FLAGS}
     chain = _chain(args)

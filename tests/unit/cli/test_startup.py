@@ -60,3 +60,10 @@ def test_demo_choices_match_the_devnet() -> None:
     assert demo_cmd.BATCH_TYPES == tuple(t.value for t in BatchType)
     assert demo_cmd.COMPRESSIONS == tuple(c.value for c in CompressionAlgo)
     assert demo_cmd.OFFSET_FORKS == FORKS[3:]
+
+
+def test_rpc_kinds_match_the_host() -> None:
+    from op_program.cli.host_flags import RPC_KINDS
+    from op_program.host.config import RPCKind
+
+    assert RPC_KINDS == tuple(k.value for k in RPCKind)
