@@ -241,6 +241,7 @@ class ChannelStream:
             self.count += 1
             yield item
             self._next_item = self._decode_next()
+        self._payloads = iter(())  # done: let the decompressed data go
 
     def document(self) -> dict[str, Any]:
         """The channel's JSON object; count and stop reason are filled in after the batches."""
@@ -253,13 +254,45 @@ class ChannelStream:
         }
 
 
+class _LazyChannel:
+    """A channel inside a batcher transaction, decompressed when its turn to be written comes.
+
+    One channel's data is in memory at a time. Never an error: the problem is in ``stopped``.
+    """
+
+    def __init__(self, data: bytes, args: argparse.Namespace, chain: _Chain) -> None:
+        self._data, self._args, self._chain = data, args, chain
+        self._stream: ChannelStream | None = None
+        self._error: str | None = None
+
+    def _open(self) -> ChannelStream | None:
+        if self._stream is None and self._error is None:
+            try:
+                self._stream = ChannelStream(self._data, self._args, self._chain)
+            except DecodeError as exc:
+                self._error = str(exc)
+        return self._stream
+
+    def compression(self) -> str | None:
+        stream = self._open()
+        return stream.algo.value if stream is not None and stream.algo else None
+
+    def batches(self) -> Iterator[dict[str, Any]]:
+        stream = self._open()
+        return stream.batches() if stream is not None else iter(())
+
+    def batch_count(self) -> int:
+        return self._stream.count if self._stream is not None else 0
+
+    def stopped(self) -> str | None:
+        return self._stream.stopped if self._stream is not None else self._error
+
+
 def channel_json(data: bytes, args: argparse.Namespace, chain: _Chain) -> dict[str, Any]:
-    """A channel inside a batcher transaction: never an error, the problem is in ``stopped``."""
-    try:
-        return ChannelStream(data, args, chain).document()
-    except DecodeError as exc:
-        return {"compression": None, "compressed_length": len(data), "batches": [],
-                "batch_count": 0, "stopped": str(exc)}
+    """The JSON of a channel inside a batcher transaction (values filled in as written)."""
+    lazy = _LazyChannel(data, args, chain)
+    return {"compression": lazy.compression, "compressed_length": len(data),
+            "batches": lazy.batches, "batch_count": lazy.batch_count, "stopped": lazy.stopped}
 
 
 def _channels(frames: list[Frame], args: argparse.Namespace, chain: _Chain) -> list[Any]:
