@@ -87,3 +87,28 @@ def test_write_json_matches_json_dumps_and_streams_iterators() -> None:
     out = io.StringIO()
     write_json({"items": items(), "count": lambda: len(produced)}, out)
     assert json.loads(out.getvalue()) == {"items": [{"i": 0}, {"i": 1}, {"i": 2}], "count": 3}
+
+
+def test_batcher_tx_of_many_channel_bombs_holds_one_at_a_time(tmp_path: Path) -> None:
+    """Forty channels of ~100 bytes, each decompressing to 4 MB: memory grows by one, not 40."""
+    from op_program.protocol.frames import Frame, encode_frames
+
+    size = 4_000_000
+    bomb = compress_channel(b"\xba" + size.to_bytes(3, "big") + bytes(size),
+                            CompressionAlgo.BROTLI)
+    frames = [Frame(i.to_bytes(16, "big"), 0, bomb, True) for i in range(40)]
+    calldata = tmp_path / "calldata.bin"
+    calldata.write_bytes(encode_frames(frames))
+    one = tmp_path / "one.bin"
+    one.write_bytes(encode_frames(frames[:1]))
+    peaks = []
+    for path in (one, calldata):
+        code = PEAK.replace('"channel"', '"batcher-tx"')
+        done = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True,
+                              text=True, timeout=300)
+        assert done.returncode == 0, done.stderr
+        channels = json.loads(done.stdout)["channels"]
+        assert all(c["complete"] and c["batch_count"] == 0 and c["stopped"] for c in channels)
+        peaks.append(int(done.stderr.split()[-1]))
+    assert len(channels) == 40
+    assert peaks[1] - peaks[0] < 40_000, peaks  # all forty at once would be 160 MB more
