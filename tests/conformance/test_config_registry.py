@@ -27,8 +27,47 @@ def _word(text: str) -> bytes:
     return int(text, 16).to_bytes(32, "big")
 
 
+def _all_chains() -> dict[str, Any]:
+    """Every chain of the registry snapshot, by its Go op-program name ``<chain>-<superchain>``."""
+    data = json.loads(fixtures_path("chains", "rollup_configs_all.json").read_text())
+    return {f"{c['source_path'].rsplit('/', 1)[1].removesuffix('.toml')}-{c['superchain']}": c
+            for c in data["chains"].values()}
+
+
+GO_OP_PROGRAM_NETWORKS = (
+    "base-mainnet", "base-sepolia", "lyra-mainnet", "metal-mainnet", "metal-sepolia",
+    "mode-mainnet", "mode-sepolia", "op-mainnet", "op-sepolia", "orderly-mainnet",
+    "race-mainnet", "race-sepolia", "tbn-mainnet", "zora-mainnet", "zora-sepolia",
+)
+"""``op-program --help`` of the Go reference (v0.10.14-dev) lists these networks (and two
+devnets, base-devnet-0-sepolia-dev-0 and oplabs-devnet-0-sepolia-dev-0, that the registry
+snapshot does not hold)."""
+
+
 def test_every_fixture_chain_is_known() -> None:
-    assert sorted(n.name for n in networks()) == sorted(_chains())
+    names = {n.name for n in networks()}
+    assert set(_chains()) <= names
+    assert len(networks()) == len(_all_chains()) == 54
+
+
+@pytest.mark.parametrize("name", sorted(_all_chains()))
+def test_every_registry_chain_is_known_by_its_go_name(name: str) -> None:
+    chain = _all_chains()[name]
+    net = network_by_name(name)
+    assert network_by_name(name.upper()) is net
+    assert network_by_chain_id(chain["l2_chain_id"]) is net
+    check_fields(chain, net)
+
+
+@pytest.mark.parametrize("name", [*GO_OP_PROGRAM_NETWORKS, "mainnet", "sepolia",
+                                  "worldchain-mainnet", "lisk-mainnet", "unichain-mainnet"])
+def test_go_op_program_network_names(name: str) -> None:
+    expected = {"mainnet": 10, "sepolia": 11155420}.get(name)
+    net = network_by_name(name)
+    if expected is not None:
+        assert net.chain_id == expected
+    else:
+        assert net.chain_id == _all_chains()[name]["l2_chain_id"]
 
 
 @pytest.mark.parametrize(
@@ -53,6 +92,12 @@ def test_network_matches_registry(name: str) -> None:
     chain = _chains()[name]
     net = network_by_name(name)
     assert network_by_chain_id(chain["l2_chain_id"]) is net
+    check_fields(chain, net)
+    assert chain["alt_da"] is None and not net.rollup.is_alt_da_enabled()
+
+
+def check_fields(chain: dict[str, Any], net: Any) -> None:
+    """Every field of the network's rollup config equals the registry's."""
     rc = net.rollup
     assert net.display_name == chain["name"]
     assert rc.l1_chain_id == chain["l1_chain_id"]
@@ -86,7 +131,10 @@ def test_network_matches_registry(name: str) -> None:
     assert rc.base_fee.eip1559_elasticity == eip["eip1559_elasticity"]
     assert rc.base_fee.eip1559_denominator == eip["eip1559_denominator"]
     assert rc.base_fee.eip1559_denominator_canyon == eip["eip1559_denominator_canyon"]
-    assert chain["alt_da"] is None and not rc.is_alt_da_enabled()
+    alt_da = chain.get("alt_da") or {}
+    assert rc.da_challenge_address == (_addr(alt_da["da_challenge_contract_address"])
+                                       if "da_challenge_contract_address" in alt_da else None)
+    assert net.alt_da == (chain.get("data_availability_type") == "alt-da")
 
 
 def test_parsing_the_registry_entry_directly_gives_the_same_config() -> None:

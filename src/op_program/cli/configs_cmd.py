@@ -8,8 +8,6 @@ import argparse
 import json
 from typing import Any
 
-from op_program.config.registry import networks
-
 
 def register(subparsers: Any) -> None:
     """Add the ``configs`` subcommand."""
@@ -21,6 +19,8 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Print the known networks; return 0."""
+    from op_program.config.registry import networks
+
     rows = [
         {"name": n.name, "display_name": n.display_name, "l2_chain_id": n.chain_id,
          "l1_chain_id": n.rollup.l1_chain_id, "superchain": n.superchain,

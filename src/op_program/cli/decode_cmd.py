@@ -4,50 +4,80 @@ Spec: derivation.md (frames, channels, batches), delta/span-batches.md, ecotone/
 (blob encoding). ``decode frames|channel|batch|batcher-tx INPUT`` where INPUT is ``0x`` hex, a
 file (raw bytes or hex text) or ``-`` for stdin. Span batches get block timestamps and L1 origin
 numbers when the chain is known (``--network`` or ``--genesis-time/--block-time/--chain-id``).
+
+One convention for every kind: JSON on stdout only on success (exit 0); input that does not
+decode is one line on stderr and exit 2. A channel whose reading stops after some batches is a
+success that says why in ``stopped`` (derivation keeps those batches too); one that yields no
+batch is an error. Batches are written as they are decoded (cli/json_stream.py), so a small
+channel that decompresses to millions of batches streams instead of filling memory. The decoders
+are imported when a decode runs, keeping ``op-program --help`` fast.
 """
 
+from __future__ import annotations
+
 import argparse
-import json
 import string
 import sys
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from op_program.errors import DecodeError, UsageError
-from op_program.protocol.batches import Batch, RawSpanBatch, SingularBatch, decode_batch
-from op_program.protocol.batches.rlp_stream import item_bounds
-from op_program.protocol.blob import decode_blob
-from op_program.protocol.channel import read_channel
-from op_program.protocol.compression import (
-    MAX_RLP_BYTES_PER_CHANNEL_BEDROCK,
-    MAX_RLP_BYTES_PER_CHANNEL_FJORD,
-)
-from op_program.protocol.frames import Frame, parse_frames
-from op_program.protocol.transactions import decode_transaction
+from op_program.cli.json_stream import write_json
+from op_program.errors import ConfigError, DecodeError, UsageError
+
+if TYPE_CHECKING:
+    from op_program.protocol.batches import Batch, RawSpanBatch
+    from op_program.protocol.frames import Frame
 
 _HEX = frozenset(string.hexdigits)
+_INPUT = ("INPUT is 0x-prefixed hex, a file holding raw bytes or hex text, or - for stdin.")
+KINDS = {
+    "frames": "Decode batcher frames: the derivation version byte 0x00 followed by frames "
+              "(channel id, frame number, data, is_last), as in a batcher transaction's calldata "
+              "or a blob's data. Prints one JSON object per frame.",
+    "channel": "Decode a complete channel: the concatenated data of its frames, compressed "
+               "with zlib or (from Fjord, version byte 0x01) brotli, holding RLP-wrapped "
+               "batches. Prints the compression, every batch (streamed as decoded), the count "
+               "and why reading stopped early, if it did.",
+    "batch": "Decode one batch: its type byte and body (0x00 singular, 0x01 span), or the RLP "
+             "string wrapping it as found inside a channel.",
+    "batcher-tx": "Decode a batcher transaction: a signed EIP-2718 transaction (its calldata "
+                  "frames) or bare calldata starting with 0x00; a blob transaction's data is "
+                  "in its blobs, given with --blob. Prints the frames and every channel they "
+                  "complete.",
+}
 
 
 def register(subparsers: Any) -> None:
-    """Add the ``decode`` subcommand."""
+    """Add the ``decode`` subcommand with one sub-parser (and ``--help``) per kind."""
     parser = subparsers.add_parser(
         "decode",
         help="decode frames, channels, batches or batcher transactions to JSON",
-        description="Decode OP Stack batcher data and print JSON.",
+        description="Decode OP Stack batcher data and print JSON (exit 0); input that does "
+                    "not decode is one line on stderr (exit 2). 'decode KIND --help' tells "
+                    "what each kind takes.",
     )
-    parser.add_argument("kind", choices=("frames", "channel", "batch", "batcher-tx"))
-    parser.add_argument("input", help="0x-hex, a file (raw or hex text), or - for stdin")
-    parser.add_argument("--network", help="known network name: span batch timestamps, chain id")
-    parser.add_argument("--genesis-time", type=int, help="L2 genesis timestamp")
-    parser.add_argument("--block-time", type=int, help="L2 block time in seconds")
-    parser.add_argument("--chain-id", type=int, help="L2 chain id (rebuilds span batch txs)")
-    parser.add_argument("--pre-fjord", action="store_true",
-                        help="channel rules before Fjord (zlib only, 10 MB limit)")
-    parser.add_argument("--allow-v2", action="store_true",
-                        help="accept experimental span batch v2 (type 0x02)")
-    parser.add_argument("--blob", action="append", default=[],
-                        help="batcher-tx: a blob of the transaction (file or hex), repeatable")
-    parser.set_defaults(func=run)
+    kinds = parser.add_subparsers(dest="kind", metavar="KIND", required=True)
+    chain = argparse.ArgumentParser(add_help=False)
+    chain.add_argument("--network", help="known network name: span batch timestamps, chain id")
+    chain.add_argument("--genesis-time", type=int, help="L2 genesis timestamp")
+    chain.add_argument("--block-time", type=int, help="L2 block time in seconds")
+    chain.add_argument("--chain-id", type=int, help="L2 chain id (rebuilds span batch txs)")
+    chain.add_argument("--allow-v2", action="store_true",
+                       help="accept experimental span batch v2 (type 0x02)")
+    channel = argparse.ArgumentParser(add_help=False)
+    channel.add_argument("--pre-fjord", action="store_true",
+                         help="channel rules before Fjord (zlib only, 10 MB limit)")
+    parents = {"frames": [], "channel": [chain, channel], "batch": [chain],
+               "batcher-tx": [chain, channel]}
+    for kind, text in KINDS.items():
+        sub = kinds.add_parser(kind, parents=parents[kind], help=text.split(":")[0],
+                               description=f"{text} {_INPUT}")
+        sub.add_argument("input", metavar="INPUT", help="0x-hex, a file (raw or hex), or -")
+        if kind == "batcher-tx":
+            sub.add_argument("--blob", action="append", default=[],
+                             help="a blob of the transaction (file or hex), repeatable")
+        sub.set_defaults(func=run)
 
 
 def read_input(value: str) -> bytes:
@@ -82,10 +112,10 @@ class _Chain:
     """What span-batch derivation needs to know about the L2 chain (all optional)."""
 
     def __init__(self, args: argparse.Namespace) -> None:
-        self.genesis_time: int | None = args.genesis_time
-        self.block_time: int | None = args.block_time
-        self.chain_id: int | None = args.chain_id
-        if args.network:
+        self.genesis_time: int | None = getattr(args, "genesis_time", None)
+        self.block_time: int | None = getattr(args, "block_time", None)
+        self.chain_id: int | None = getattr(args, "chain_id", None)
+        if getattr(args, "network", None):
             from op_program.config.registry import network_by_name
 
             rollup = network_by_name(args.network).rollup
@@ -136,6 +166,8 @@ def _span_json(batch: RawSpanBatch, chain: _Chain) -> dict[str, Any]:
 
 def batch_json(batch: Batch, chain: _Chain) -> dict[str, Any]:
     """Summarize one decoded batch."""
+    from op_program.protocol.batches import SingularBatch
+
     if isinstance(batch, SingularBatch):
         return {
             "type": "singular",
@@ -148,18 +180,119 @@ def batch_json(batch: Batch, chain: _Chain) -> dict[str, Any]:
     return _span_json(batch, chain)
 
 
+class ChannelStream:
+    """A channel's batches as JSON, decoded one at a time while they are written.
+
+    Decompression (bounded by the channel size limit) happens here; the first batch is decoded
+    at once so that a channel yielding nothing is known before any output is written.
+
+    Raises:
+        ProtocolDecodeError: unknown compression (from the constructor).
+    """
+
+    def __init__(self, data: bytes, args: argparse.Namespace, chain: _Chain) -> None:
+        from op_program.protocol.channel import iter_batch_payloads
+        from op_program.protocol.compression import (
+            MAX_RLP_BYTES_PER_CHANNEL_BEDROCK,
+            MAX_RLP_BYTES_PER_CHANNEL_FJORD,
+            decompress_channel,
+        )
+
+        fjord = not getattr(args, "pre_fjord", False)
+        limit = MAX_RLP_BYTES_PER_CHANNEL_FJORD if fjord else MAX_RLP_BYTES_PER_CHANNEL_BEDROCK
+        decompressed = decompress_channel(data, limit, fjord)
+        self.algo = decompressed.algo
+        self.compressed_length = len(data)
+        self.count = 0
+        self.stopped: str | None = None
+        self._allow_v2 = bool(getattr(args, "allow_v2", False))
+        self._chain = chain
+        self._payloads = iter_batch_payloads(decompressed)
+        self._next_item = self._decode_next()
+
+    def _decode_next(self) -> dict[str, Any] | None:
+        from op_program.protocol.batches import decode_batch
+        from op_program.protocol.batches.errors import BatchDecodeError
+
+        try:
+            payload = next(self._payloads)
+        except StopIteration:
+            return None
+        except DecodeError as exc:
+            self.stopped = str(exc)
+            return None
+        try:
+            return batch_json(decode_batch(payload, self._allow_v2), self._chain)
+        except BatchDecodeError as exc:
+            self.stopped = f"invalid batch: {exc}"
+        except DecodeError as exc:
+            self.stopped = str(exc)
+        return None
+
+    @property
+    def empty(self) -> bool:
+        """No batch at all (before streaming starts)."""
+        return self.count == 0 and self._next_item is None
+
+    def batches(self) -> Iterator[dict[str, Any]]:
+        """Yield each batch's JSON as it is decoded; counts them and records why it stopped."""
+        while self._next_item is not None:
+            item, self._next_item = self._next_item, None
+            self.count += 1
+            yield item
+            self._next_item = self._decode_next()
+        self._payloads = iter(())  # done: let the decompressed data go
+
+    def document(self) -> dict[str, Any]:
+        """The channel's JSON object; count and stop reason are filled in after the batches."""
+        return {
+            "compression": self.algo.value if self.algo else None,
+            "compressed_length": self.compressed_length,
+            "batches": self.batches(),
+            "batch_count": lambda: self.count,
+            "stopped": lambda: self.stopped,
+        }
+
+
+class _LazyChannel:
+    """A channel inside a batcher transaction, decompressed when its turn to be written comes.
+
+    One channel's data is in memory at a time. Never an error: the problem is in ``stopped``.
+    """
+
+    def __init__(self, data: bytes, args: argparse.Namespace, chain: _Chain) -> None:
+        self._data, self._args, self._chain = data, args, chain
+        self._stream: ChannelStream | None = None
+        self._error: str | None = None
+
+    def _open(self) -> ChannelStream | None:
+        if self._stream is None and self._error is None:
+            try:
+                self._stream = ChannelStream(self._data, self._args, self._chain)
+            except DecodeError as exc:
+                self._error = str(exc)
+        return self._stream
+
+    def compression(self) -> str | None:
+        stream = self._open()
+        return stream.algo.value if stream is not None and stream.algo else None
+
+    def batches(self) -> Iterator[dict[str, Any]]:
+        stream = self._open()
+        return stream.batches() if stream is not None else iter(())
+
+    def batch_count(self) -> int:
+        return self._stream.count if self._stream is not None else 0
+
+    def stopped(self) -> str | None:
+        return self._stream.stopped if self._stream is not None else self._error
+
+
 def channel_json(data: bytes, args: argparse.Namespace, chain: _Chain) -> dict[str, Any]:
-    """Decompress and decode a channel's batches."""
-    fjord = not args.pre_fjord
-    limit = MAX_RLP_BYTES_PER_CHANNEL_FJORD if fjord else MAX_RLP_BYTES_PER_CHANNEL_BEDROCK
-    result = read_channel(data, limit, fjord, args.allow_v2)
-    return {
-        "compression": result.algo.value if result.algo else None,
-        "compressed_length": len(data),
-        "batch_count": len(result.batches),
-        "batches": [batch_json(b, chain) for b in result.batches],
-        "stopped": result.error,
-    }
+    """The JSON of a channel inside a batcher transaction (values filled in as written)."""
+    lazy = _LazyChannel(data, args, chain)
+    return {"compression": lazy.compression, "compressed_length": len(data),
+            "batches": lazy.batches, "batch_count": lazy.batch_count, "stopped": lazy.stopped}
 
 
 def _channels(frames: list[Frame], args: argparse.Namespace, chain: _Chain) -> list[Any]:
@@ -181,6 +314,10 @@ def _channels(frames: list[Frame], args: argparse.Namespace, chain: _Chain) -> l
 
 
 def _batcher_tx(raw: bytes, args: argparse.Namespace, chain: _Chain) -> dict[str, Any]:
+    from op_program.protocol.blob import decode_blob
+    from op_program.protocol.frames import parse_frames
+    from op_program.protocol.transactions import decode_transaction
+
     out: dict[str, Any] = {}
     payloads: list[bytes] = []
     if raw[:1] == b"\x00":
@@ -204,13 +341,25 @@ def _batcher_tx(raw: bytes, args: argparse.Namespace, chain: _Chain) -> dict[str
 
 
 def decode(kind: str, raw: bytes, args: argparse.Namespace) -> Any:
-    """Decode ``raw`` as ``kind`` and return a JSON-ready value."""
+    """Decode ``raw`` as ``kind``; return a JSON-ready value (iterators stream when written).
+
+    Raises:
+        DecodeError: the input does not decode as ``kind`` (nothing has been written yet).
+    """
     chain = _Chain(args)
     if kind == "frames":
+        from op_program.protocol.frames import parse_frames
+
         return [frame_json(f) for f in parse_frames(raw)]
     if kind == "channel":
-        return channel_json(raw, args, chain)
+        stream = ChannelStream(raw, args, chain)
+        if stream.empty and stream.stopped is not None:
+            raise DecodeError(f"no batch in the channel: {stream.stopped}")
+        return stream.document()
     if kind == "batch":
+        from op_program.protocol.batches import decode_batch
+        from op_program.protocol.batches.rlp_stream import item_bounds
+
         if raw and raw[0] >= 0x80:  # an RLP string as found in a channel: unwrap it
             bounds = item_bounds(raw, 0)
             raw = raw[bounds.payload_start : bounds.end]
@@ -219,12 +368,14 @@ def decode(kind: str, raw: bytes, args: argparse.Namespace) -> Any:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Decode and print JSON; exit 0, or 2 with a message when the input does not decode."""
-    raw = read_input(args.input)
+    """Decode and write JSON (exit 0); one line on stderr and exit 2 when it does not decode."""
     try:
+        raw = read_input(args.input)
         result = decode(args.kind, raw, args)
-    except DecodeError as exc:
-        print(json.dumps({"error": str(exc), "error_type": type(exc).__name__}))
+    except (DecodeError, ConfigError, UsageError) as exc:
+        print(f"op-program: error: decode {args.kind}: {exc}", file=sys.stderr)
         return 2
-    print(json.dumps(result, indent=2))
+    write_json(result, sys.stdout)
+    sys.stdout.write("\n")
+    sys.stdout.flush()
     return 0

@@ -3,7 +3,11 @@
 Spec: fault-proof/index.md (host and client; exit 0 valid claim, 1 invalid, 2 error); DESIGN
 §8 (the ``demo`` subcommand). The devnet's L1, L2 and beacon nodes are served on loopback; the
 host fetches every preimage from them into a fresh datadir, then the client judges the claim.
+The devnet (and py-evm behind it) is imported only when the demo runs, so ``--help`` is fast;
+the choices below are checked against the devnet's own lists by tests/unit/cli/test_startup.py.
 """
+
+from __future__ import annotations
 
 import argparse
 import logging
@@ -14,19 +18,22 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TextIO, TypeVar
+from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 
-from op_program.devnet.batcher import BatchType
-from op_program.devnet.demo import DemoChain, DemoOptions, build_demo
-from op_program.devnet.genesis import FORKS
-from op_program.devnet.host_run import HostRun, run_host
-from op_program.devnet.rpc_server import serve_devnet
-from op_program.encoding.errors import HexDecodeError
-from op_program.encoding.hex import hex_to_bytes
+from op_program.cli.progress import progress, stderr_is_terminal
 from op_program.errors import UsageError
-from op_program.protocol.compression import CompressionAlgo
+
+if TYPE_CHECKING:
+    from op_program.devnet.demo import DemoChain, DemoOptions
+    from op_program.devnet.host_run import HostRun
 
 T = TypeVar("T")
+BATCH_TYPES = ("singular", "span")
+"""devnet.batcher.BatchType values."""
+COMPRESSIONS = ("zlib", "brotli")
+"""protocol.compression.CompressionAlgo values."""
+OFFSET_FORKS = ("ecotone", "fjord", "granite", "holocene", "isthmus", "jovian")
+"""devnet.genesis.FORKS after Delta: the forks ``--forks`` can schedule."""
 
 
 def register(subparsers: Any) -> None:
@@ -43,13 +50,13 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--anvil", action="store_true",
                         help="run the L1 on anvil (npm @foundry-rs/anvil) instead of in-process; "
                         "the host then fetches L1 data from anvil itself (calldata only)")
-    parser.add_argument("--batch", choices=[t.value for t in BatchType], default="span",
+    parser.add_argument("--batch", choices=BATCH_TYPES, default="span",
                         help="batch type (default span)")
-    parser.add_argument("--compression", choices=[c.value for c in CompressionAlgo],
+    parser.add_argument("--compression", choices=COMPRESSIONS,
                         default="brotli", help="channel compression (default brotli)")
     parser.add_argument("--forks", default="",
                         help="fork activation offsets in seconds after genesis, e.g. "
-                        f"'isthmus=8,jovian=16' (forks: {', '.join(FORKS[3:])}; "
+                        f"'isthmus=8,jovian=16' (forks: {', '.join(OFFSET_FORKS)}; "
                         "Delta and earlier are active at genesis)")
     parser.add_argument("--child", dest="exec_client", action="store_true",
                         help="run the client as a child process on pipes (default in-process)")
@@ -75,6 +82,9 @@ def _fork_offsets(text: str) -> dict[str, int | None]:
 def _claim(text: str | None) -> bytes | None:
     if text is None:
         return None
+    from op_program.encoding.errors import HexDecodeError
+    from op_program.encoding.hex import hex_to_bytes
+
     try:
         return hex_to_bytes(text, 32)
     except HexDecodeError as exc:
@@ -83,12 +93,13 @@ def _claim(text: str | None) -> bytes | None:
 
 @contextmanager
 def _step(out: TextIO, label: str) -> Iterator[None]:
-    out.write(f"  {label} ...")
-    out.flush()
+    """A live line while the step runs and a summary after it, on a terminal; else quiet."""
     started = time.monotonic()
-    yield
-    out.write(f" done ({time.monotonic() - started:.1f}s)\n")
-    out.flush()
+    with progress(label) as tracker:
+        yield
+    if tracker.shown:
+        out.write(f"  {label}: done ({time.monotonic() - started:.1f}s)\n")
+        out.flush()
 
 
 def _timed(out: TextIO, label: str, fn: Callable[[], T]) -> T:
@@ -124,6 +135,10 @@ def _report(chain: DemoChain, run: HostRun, claim: bytes, total: float) -> str:
 
 def run(args: argparse.Namespace) -> int:
     """Build the devnet, prove the claim with the online host, print the report."""
+    from op_program.devnet.batcher import BatchType
+    from op_program.devnet.demo import DemoOptions
+    from op_program.protocol.compression import CompressionAlgo
+
     options = DemoOptions(use_blobs=args.blobs, batch_type=BatchType(args.batch),
                           compression=CompressionAlgo(args.compression),
                           fork_offsets=_fork_offsets(args.forks),
@@ -153,9 +168,14 @@ def _quiet_logs(quiet: bool) -> Iterator[None]:
 
 def _demo(args: argparse.Namespace, options: DemoOptions, claim: bytes | None,
           quiet: bool) -> int:  # fmt: skip
+    from op_program.devnet.demo import build_demo
+    from op_program.devnet.host_run import run_host
+    from op_program.devnet.rpc_server import serve_devnet
+
     out = sys.stderr
     started = time.monotonic()
-    out.write("op-program demo: building and proving a local devnet\n")
+    if stderr_is_terminal():
+        out.write("op-program demo: building and proving a local devnet\n")
     chain = _timed(out, "building L1, L2 genesis, sequencing and batching",
                    lambda: build_demo(options))
     devnet = chain.devnet

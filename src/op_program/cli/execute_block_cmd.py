@@ -3,23 +3,27 @@
 Spec: DESIGN §8 (exit 0 match, 1 mismatch, 2 error) over the ``tests/fixtures/executor``
 format (fixtures/README.md). Prints one JSON object: ``block_hash``, ``expected_block_hash``,
 ``match``, ``gas_used``, ``transactions``, ``seconds``, plus ``output_root`` when the state it
-needs is at hand.
+needs is at hand. The executor (py-evm) is imported only when a block is built, so the
+command line starts fast.
 """
 
+from __future__ import annotations
+
 import argparse
-import gzip
 import json
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from op_program.cli.progress import progress
 from op_program.encoding.hex import bytes_to_hex
 from op_program.errors import OpProgramError
-from op_program.executor.builder import BlockResult, build_block
-from op_program.executor.fixture import BlockFixture, FixtureError, parse_fixture
-from op_program.executor.source import MappingStateSource
 from op_program.exit_codes import ExitCode
+
+if TYPE_CHECKING:
+    from op_program.executor.builder import BlockResult
+    from op_program.executor.fixture import BlockFixture
 
 
 def register(subparsers: Any) -> None:
@@ -42,6 +46,10 @@ def load_fixture_dir(path: Path) -> BlockFixture:
     Raises:
         FixtureError: a file is missing, unreadable or malformed.
     """
+    import gzip
+
+    from op_program.executor.fixture import FixtureError, parse_fixture
+
     try:
         fixture = json.loads((path / "fixture.json").read_text())
         with gzip.open(path / "preimages.json.gz", "rt") as fh:
@@ -55,6 +63,9 @@ def load_fixture_dir(path: Path) -> BlockFixture:
 
 def execute_fixture(fixture: BlockFixture) -> tuple[BlockResult, float]:
     """Build the fixture's block; return it with the seconds the build took."""
+    from op_program.executor.builder import build_block
+    from op_program.executor.source import MappingStateSource
+
     source = MappingStateSource(fixture.preimages)
     start = time.perf_counter()
     result = build_block(fixture.config, fixture.parent, fixture.attributes, source)
@@ -63,6 +74,8 @@ def execute_fixture(fixture: BlockFixture) -> tuple[BlockResult, float]:
 
 def report(fixture: BlockFixture, result: BlockResult, seconds: float) -> dict[str, Any]:
     """The JSON report of one execution."""
+    from op_program.executor.source import MappingStateSource
+
     out: dict[str, Any] = {
         "block_number": result.header.number,
         "block_hash": bytes_to_hex(result.block_hash),
@@ -84,8 +97,12 @@ def report(fixture: BlockFixture, result: BlockResult, seconds: float) -> dict[s
 def run(args: argparse.Namespace) -> int:
     """Execute the fixture; print the JSON report; return the exit code."""
     try:
-        fixture = load_fixture_dir(Path(args.fixture_dir))
-        result, seconds = execute_fixture(fixture)
+        with progress("execute-block") as tracker:
+            tracker.status("reading the fixture")
+            fixture = load_fixture_dir(Path(args.fixture_dir))
+            tracker.status(f"building block with {len(fixture.attributes.transactions)} "
+                           "transactions")
+            result, seconds = execute_fixture(fixture)
     except OpProgramError as exc:
         print(f"op-program: execute-block: {type(exc).__name__}: {exc}", file=sys.stderr)
         return int(ExitCode.ERROR)

@@ -6,18 +6,28 @@ exactly one of ``--network``/``--rollup.config``; ``--l2.genesis`` with (and onl
 chain; the boot inputs are required; ``--datadir`` offline; ``--exec``/``--server`` exclusive.
 """
 
+from __future__ import annotations
+
 import argparse
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
-from op_program.config.registry import network_by_chain_id, network_by_name
 from op_program.errors import ConfigError
-from op_program.host.config import ChainSetup, HostConfig, RPCKind, load_custom_chain
 from op_program.host.errors import HostConfigError
 from op_program.host.kvstore.base import DataFormat
+from op_program.redact import redact_url
+
+if TYPE_CHECKING:
+    from op_program.host.config import ChainSetup, HostConfig, RPCKind
 
 ENV_PREFIX = "OP_PROGRAM_"
+RPC_KINDS = ("alchemy", "quicknode", "infura", "parity", "nethermind", "debug_geth", "erigon",
+             "basic", "any", "standard")
+"""host.config.RPCKind values (a test keeps them equal): the chain configs load only when used."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +68,7 @@ FLAGS = (
          "bool"),
     Flag("l1.rpckind", "L1_RPC_KIND", "The kind of RPC provider, used to inform optimal "
          "transactions receipts fetching. Valid options: "
-         + ", ".join(k.value for k in RPCKind)),
+         + ", ".join(RPC_KINDS)),
     Flag("l2", "L2_RPC", "Address of L2 JSON-RPC endpoint to use (eth and debug namespace "
          "required)"),
     Flag("l2.experimental", "L2_RPC_EXPERIMENTAL_RPC", "Address of L2 JSON-RPC endpoint to use "
@@ -90,23 +100,40 @@ def add_host_flags(parser: argparse.ArgumentParser) -> None:
                                help=f"{flag.help} [${env}]")
 
 
+_TRUE = ("1", "t", "T", "TRUE", "true", "True")
+_FALSE = ("0", "f", "F", "FALSE", "false", "False")
+"""The spellings Go's strconv.ParseBool accepts (the reference reads boolean variables so)."""
+URL_FLAGS = ("l1", "l1.beacon", "l2", "l2.experimental")
+
+
+def _env_name(name: str) -> str:
+    return ENV_PREFIX + next(f for f in FLAGS if f.name == name).env
+
+
 def _value(args: argparse.Namespace, name: str) -> str | None:
     value = getattr(args, dest_of(name), None)
     if value is None:
-        flag = next(f for f in FLAGS if f.name == name)
-        value = os.environ.get(ENV_PREFIX + flag.env)
+        value = os.environ.get(_env_name(name))
     return value or None
+
+
+def _invalid(args: argparse.Namespace, name: str, problem: str) -> HostConfigError:
+    """A usage error naming where the bad value came from: the flag or its variable."""
+    if getattr(args, dest_of(name), None) is None:
+        return HostConfigError(f"invalid value from environment variable {_env_name(name)} "
+                               f"for flag {name}: {problem}")
+    return HostConfigError(f"invalid {name}: {problem}")
 
 
 def _bool(args: argparse.Namespace, name: str) -> bool:
     value = _value(args, name)
     if value is None:
         return False
-    if value.lower() in ("1", "true", "yes"):
+    if value in _TRUE:
         return True
-    if value.lower() in ("0", "false", "no"):
+    if value in _FALSE:
         return False
-    raise HostConfigError(f"invalid boolean for --{name}: {value!r}")
+    raise _invalid(args, name, f"{value!r} is not a boolean")
 
 
 def _hash(args: argparse.Namespace, name: str) -> bytes:
@@ -117,7 +144,7 @@ def _hash(args: argparse.Namespace, name: str) -> bytes:
     except ValueError:
         value = b""
     if len(value) != 32 or len(body) != 64:
-        raise HostConfigError(f"invalid {name}: {text!r} is not a 32-byte hex hash")
+        raise _invalid(args, name, f"{text!r} is not a 32-byte hex hash")
     return value
 
 
@@ -126,13 +153,57 @@ def _u64(args: argparse.Namespace, name: str) -> int:
     try:
         value = int(text, 0) if text.lower().startswith("0x") else int(text, 10)
     except ValueError:
-        raise HostConfigError(f"invalid {name}: {text!r} is not a number") from None
+        raise _invalid(args, name, f"{text!r} is not a number") from None
     if not 0 <= value < 2**64:
-        raise HostConfigError(f"invalid {name}: {text!r} is out of the u64 range")
+        raise _invalid(args, name, f"{text!r} is out of the u64 range")
     return value
 
 
+def _url(args: argparse.Namespace, name: str) -> str | None:
+    """An RPC URL, refused before any work unless it is ``http(s)://host…`` (shown redacted)."""
+    text = _value(args, name)
+    if text is None:
+        return None
+    try:
+        parts = urlsplit(text)
+        ok = parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
+        ok = ok and (parts.port is None or parts.port > 0)
+    except ValueError:  # a bad port or IPv6 literal
+        ok = False
+    if not ok:
+        raise _invalid(args, name, f"{redact_url(text)} is not an http:// or https:// URL "
+                                   "with a host")
+    return text
+
+
+def check_env(args: argparse.Namespace) -> None:
+    """Check every set ``OP_PROGRAM_*`` host variable the way its flag is checked.
+
+    The reference parses every variable before its flags override them, so a bad one is
+    refused even when a flag or nothing at all uses it.
+
+    Raises:
+        HostConfigError: the first variable whose value its flag would refuse.
+    """
+    checks: dict[str, Callable[[argparse.Namespace, str], object]] = {
+        "data.format": _data_format, "l1.rpckind": _rpc_kind,
+              **{name: _url for name in URL_FLAGS}, **{name: _hash for name in REQUIRED}}
+    for flag in FLAGS:
+        if not os.environ.get(ENV_PREFIX + flag.env):
+            continue
+        env_only = argparse.Namespace(**{**vars(args), dest_of(flag.name): None})
+        if flag.kind == "bool":
+            _bool(env_only, flag.name)
+        elif flag.kind == "u64":
+            _u64(env_only, flag.name)
+        elif flag.name in checks:
+            checks[flag.name](env_only, flag.name)
+
+
 def _chain(args: argparse.Namespace) -> ChainSetup:
+    from op_program.config.registry import network_by_chain_id, network_by_name
+    from op_program.host.config import ChainSetup, load_custom_chain
+
     network = _value(args, "network")
     rollup_path = _value(args, "rollup.config")
     genesis_path = _value(args, "l2.genesis")
@@ -150,6 +221,9 @@ def _chain(args: argparse.Namespace) -> ChainSetup:
                      else network_by_name(network))
         except ConfigError as exc:
             raise HostConfigError(f"invalid network: {exc}") from exc
+        if known.alt_da or known.rollup.is_alt_da_enabled():
+            raise HostConfigError(f"network {known.name} uses alt-DA, which this program does "
+                                  "not support (its batcher data would not derive)")
         return ChainSetup(rollup=known.rollup, l2_chain_id=known.chain_id)
     assert rollup_path is not None and genesis_path is not None
     l1_path = _value(args, "l1.chainconfig")
@@ -157,21 +231,24 @@ def _chain(args: argparse.Namespace) -> ChainSetup:
                              Path(l1_path) if l1_path else None)
 
 
-def _data_format(args: argparse.Namespace) -> DataFormat:
+def _data_format(args: argparse.Namespace, _: str = "data.format") -> DataFormat:
     text = _value(args, "data.format") or DataFormat.DIRECTORY.value
     try:
         return DataFormat(text)
     except ValueError:
         supported = ", ".join(f.value for f in DataFormat)
-        raise HostConfigError(f"invalid data format: {text!r} (supported: {supported})") from None
+        raise _invalid(args, "data.format",
+                       f"{text!r} is not a data format (supported: {supported})") from None
 
 
-def _rpc_kind(args: argparse.Namespace) -> RPCKind:
+def _rpc_kind(args: argparse.Namespace, _: str = "l1.rpckind") -> RPCKind:
+    from op_program.host.config import RPCKind
+
     text = _value(args, "l1.rpckind") or RPCKind.STANDARD.value
     try:
         return RPCKind(text)
     except ValueError:
-        raise HostConfigError(f"unknown rpc kind: {text!r}") from None
+        raise _invalid(args, "l1.rpckind", f"unknown rpc kind: {text!r}") from None
 
 
 def host_config_from_args(args: argparse.Namespace) -> HostConfig:
@@ -180,6 +257,10 @@ def host_config_from_args(args: argparse.Namespace) -> HostConfig:
     Raises:
         HostConfigError: a usage error, with a one-line message.
     """
+    from op_program.host.config import HostConfig
+
+    check_env(args)
+    urls = {name: _url(args, name) for name in URL_FLAGS}
     chain = _chain(args)
     for name in REQUIRED:
         if _value(args, name) is None:
@@ -195,12 +276,12 @@ def host_config_from_args(args: argparse.Namespace) -> HostConfig:
         l2_claim_block_number=_u64(args, "l2.blocknumber"),
         datadir=Path(datadir) if datadir else None,
         data_format=_data_format(args),
-        l1_url=_value(args, "l1"),
-        l1_beacon_url=_value(args, "l1.beacon"),
+        l1_url=urls["l1"],
+        l1_beacon_url=urls["l1.beacon"],
         l1_trust_rpc=_bool(args, "l1.trustrpc"),
         l1_rpc_kind=_rpc_kind(args),
-        l2_url=_value(args, "l2"),
-        l2_experimental_url=_value(args, "l2.experimental"),
+        l2_url=urls["l2"],
+        l2_experimental_url=urls["l2.experimental"],
         exec_cmd=_value(args, "exec"),
         server_mode=_bool(args, "server"),
     ).check()

@@ -8,17 +8,18 @@ errors exit 2 with a one-line message, never a traceback.
 import argparse
 import importlib
 import logging
-import os
 import sys
 from collections.abc import Sequence
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from op_program import __version__
 from op_program.cli import configs_cmd, witness_cmd
 from op_program.cli.host_flags import add_host_flags, host_config_from_args
-from op_program.cli.logs import FORMATS, LEVELS, setup_logging
+from op_program.cli.log_flags import add_log_flags, configure_logging
+from op_program.cli.progress import progress
 from op_program.errors import OpProgramError, UsageError
 from op_program.exit_codes import ExitCode
+from op_program.redact import redact_urls_in
 
 PROG = "op-program"
 OPTIONAL_SUBCOMMANDS = ("decode_cmd", "execute_block_cmd", "demo_cmd")
@@ -32,10 +33,47 @@ class _UsageExit(Exception):
 
 
 class _Parser(argparse.ArgumentParser):
-    """An ArgumentParser whose usage errors become one line on stderr and exit 2."""
+    """An ArgumentParser whose usage errors become one line on stderr and exit 2.
+
+    Like the reference's flag parser it takes no abbreviated flags, and an unknown flag is
+    reported as ``unknown flag --x``.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("allow_abbrev", False)
+        super().__init__(*args, **kwargs)
+
+    def parse_known_args(self, args: Any = None, namespace: Any = None) -> Any:
+        """Remember the arguments, to name an unknown flag in :meth:`error`."""
+        self._seen = list(sys.argv[1:] if args is None else args)
+        return super().parse_known_args(args, namespace)
+
+    def _unknown_flag(self) -> str | None:
+        """The first flag before the subcommand that this parser does not define."""
+        commands: set[str] = set()
+        for action in self._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                commands.update(action.choices)
+        seen: list[str] = getattr(self, "_seen", [])
+        for token in seen:
+            if token == "--" or token in commands:
+                break
+            name = token.split("=")[0]
+            if name.startswith("-") and name not in self._option_string_actions:
+                return name
+        return None
 
     def error(self, message: str) -> NoReturn:
-        """Raise a usage error carrying argparse's message."""
+        """Raise a usage error carrying argparse's message (an unknown flag is named alone)."""
+        unknown = self._unknown_flag()
+        if unknown is not None:
+            raise _UsageExit(f"unknown flag {unknown}")
+        prefix = "unrecognized arguments: "
+        if message.startswith(prefix):
+            first = message[len(prefix):].split(" ")[0]
+            if first.startswith("-"):
+                raise _UsageExit(f"unknown flag {first.split('=')[0]}")
+            raise _UsageExit(f"unexpected argument {first!r}")
         raise _UsageExit(message)
 
 
@@ -50,13 +88,7 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
-    logs = parser.add_argument_group("logging")
-    logs.add_argument("--log.level", dest="log_level", default=None, choices=LEVELS,
-                      help="The lowest log level that will be output [$OP_PROGRAM_LOG_LEVEL]")
-    logs.add_argument("--log.format", dest="log_format", default=None, choices=FORMATS,
-                      help="Format the log output [$OP_PROGRAM_LOG_FORMAT]")
-    logs.add_argument("--log.color", dest="log_color", action="store_true",
-                      help="Color the log output if in terminal mode (accepted, ignored)")
+    add_log_flags(parser)
     add_host_flags(parser)
     subparsers = parser.add_subparsers(dest="command", metavar="<subcommand>",
                                        title="tool subcommands")
@@ -75,7 +107,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _usage_error(message: str) -> int:
-    print(f"{PROG}: error: {message}", file=sys.stderr)
+    print(f"{PROG}: error: {redact_urls_in(message)}", file=sys.stderr)
     return int(ExitCode.ERROR)
 
 
@@ -83,7 +115,10 @@ def _run_host(args: argparse.Namespace) -> int:
     from op_program.host.runner import run_host  # the heavy host stack only when hosting
 
     config = host_config_from_args(args)
-    return run_host(config)
+    if config.exec_cmd or config.server_mode:  # another process shares (or owns) the terminal
+        return run_host(config)
+    with progress("proving", follow_logs=True):
+        return run_host(config)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -95,10 +130,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _usage_error(str(exc))
     except SystemExit as exc:  # --help and --version exit 0
         return int(exc.code) if isinstance(exc.code, int) else int(ExitCode.ERROR)
-    setup_logging(
-        args.log_level or os.environ.get("OP_PROGRAM_LOG_LEVEL", "info"),
-        args.log_format or os.environ.get("OP_PROGRAM_LOG_FORMAT", "text"),
-    )
+    try:
+        configure_logging(args)
+    except UsageError as exc:
+        return _usage_error(str(exc))
     try:
         func = getattr(args, "func", None)
         if func is not None:

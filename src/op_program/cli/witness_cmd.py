@@ -5,22 +5,21 @@ and never stores one that fails; ``verify`` re-hashes a whole datadir (exit 0 al
 entries bad, 2 error); ``export`` writes a datadir as JSON (gzip when the name ends in .gz).
 """
 
+from __future__ import annotations
+
 import argparse
 import logging
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from op_program.cli.progress import Tracker, progress
 from op_program.exit_codes import ExitCode
 from op_program.host.kvstore.base import DataFormat
-from op_program.host.kvstore.disk import open_disk_kv, read_format
-from op_program.host.witness import (
-    WitnessFileError,
-    WitnessReport,
-    export_witness,
-    import_witness,
-    read_witness,
-    verify_store,
-)
+
+if TYPE_CHECKING:
+    from op_program.host.kvstore.base import IterableKV
+    from op_program.host.witness import WitnessReport
 
 _log = logging.getLogger("op_program.cli.witness")
 
@@ -57,11 +56,21 @@ def _print_report(what: str, report: WitnessReport) -> int:
 
 def run(args: argparse.Namespace) -> int:
     """Run the chosen witness action; return its exit code."""
+    from op_program.host.kvstore.disk import open_disk_kv, read_format
+    from op_program.host.witness import (
+        WitnessFileError,
+        export_witness,
+        import_witness,
+        read_witness,
+        verify_store,
+    )
+
     action = args.witness_action
     if action == "import":
         store = open_disk_kv(args.datadir, DataFormat(args.data_format))
         try:
-            report = import_witness(read_witness(args.file), store)
+            with progress("importing witness", "entries") as tracker:
+                report = import_witness(tracker.count(read_witness(args.file)), store)
         finally:
             store.close()
         return _print_report("imported", report)
@@ -70,9 +79,41 @@ def run(args: argparse.Namespace) -> int:
     store = open_disk_kv(args.datadir)
     try:
         if action == "export":
-            count = export_witness(store, args.file)
+            with progress("exporting witness", "entries") as tracker:
+                count = export_witness(_Counted(store, tracker), args.file)
             print(f"exported {count} entries to {args.file}")
             return int(ExitCode.VALID)
-        return _print_report("verified", verify_store(store))
+        with progress("verifying datadir", "entries") as tracker:
+            report = verify_store(_Counted(store, tracker))
+        return _print_report("verified", report)
     finally:
         store.close()
+
+
+class _Counted:
+    """A read-only view of a store that advances the progress line once per value read."""
+
+    def __init__(self, store: IterableKV, tracker: Tracker) -> None:
+        self._store = store
+        self._tracker = tracker
+
+    def keys(self) -> Iterator[bytes]:
+        """The store's keys."""
+        return iter(self._store.keys())
+
+    def get(self, key: bytes) -> bytes | None:
+        """The store's value, counted."""
+        self._tracker.advance()
+        return self._store.get(key)
+
+    def put(self, key: bytes, value: bytes) -> None:
+        """Delegated (the witness actions that use this view only read)."""
+        self._store.put(key, value)
+
+    def put_many(self, items: Iterable[tuple[bytes, bytes]]) -> None:
+        """Delegated."""
+        self._store.put_many(items)
+
+    def close(self) -> None:
+        """Delegated."""
+        self._store.close()

@@ -82,6 +82,9 @@ class Network:
     superchain: str
     aliases: tuple[str, ...]
     rollup: RollupConfig
+    alt_da: bool = False
+    """The registry marks the chain ``data_availability_type = "alt-da"``: its batcher data are
+    commitments this program cannot read, so the host refuses it (derivation would differ)."""
 
     @property
     def chain_id(self) -> int:
@@ -109,6 +112,7 @@ def networks() -> tuple[Network, ...]:
                 superchain=str(obj["superchain"]),
                 aliases=tuple(str(a) for a in obj["aliases"]),
                 rollup=parse_rollup_config(obj["rollup"]),
+                alt_da=obj.get("data_availability_type") == "alt-da",
             )
         )
     return tuple(result)

@@ -80,7 +80,9 @@ def _handler_class(rpc: Mapping[str, JsonHandler] | None, get: GetHandler | None
 
         def do_GET(self) -> None:  # noqa: N802 - stdlib name
             parts = urlsplit(self.path)
-            document = get(parts.path, dict(parse_qsl(parts.query))) if get else None
+            # Behind a keyed gateway the API sits under a prefix (``/KEY/eth/v1/…``): drop it.
+            path = parts.path[parts.path.find("/eth/"):] if "/eth/" in parts.path else parts.path
+            document = get(path, dict(parse_qsl(parts.query))) if get else None
             if document is None:
                 self._send(404, {"code": 404, "message": "not found"})
             else:

@@ -23,6 +23,7 @@ from op_program.host.kvstore.memory import MemoryKV
 from op_program.host.kvstore.split import SplitKV
 from op_program.host.prefetcher import Prefetcher
 from op_program.host.sources import OpenSources, open_sources
+from op_program.oplog import child_env
 from op_program.preimage.errors import ChannelClosedError
 from op_program.preimage.process import (
     ChannelPair,
@@ -98,7 +99,8 @@ def run_child(prefetcher: Prefetcher, argv: list[str]) -> int:
     """Spawn the client ``argv`` on fds 3-6, serve it, and return its verdict."""
     cpu = shared_cpu()
     with _pinned(cpu):
-        child = spawn_client(argv, cpu=cpu)
+        # The child logs at the host's level and in its format (oplog.child_env).
+        child = spawn_client(argv, env={**os.environ, **child_env()}, cpu=cpu)
         _log.info("Started client process pid=%d cmd=%s", child.pid, shlex.join(argv))
         served = serve_channels(child.channels, prefetcher)
         code = child.wait()

@@ -77,11 +77,40 @@ def test_decode_batcher_tx_from_calldata_and_signed_tx(
     assert out["tx"]["type"] == 2 and out["channels"][0]["batch_count"] == 1
 
 
-def test_undecodable_input_prints_error_json_and_exits_2(
+@pytest.mark.parametrize(("kind", "data"), [
+    ("frames", "0x01"), ("channel", "0x00"), ("channel", "0x78"), ("batch", "0x05"),
+    ("batch", "0x00c0"), ("batcher-tx", "0x02"), ("batcher-tx", "0x01ff"),
+])
+def test_undecodable_input_is_one_line_on_stderr_and_exit_2(
+    capsys: pytest.CaptureFixture[str], kind: str, data: str,
+) -> None:
+    assert main(["decode", kind, data]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.startswith(f"op-program: error: decode {kind}: ") and err.count("\n") == 1, err
+
+
+def test_channel_that_stops_after_batches_is_a_success_saying_why(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    code, out = _run(capsys, "frames", "0x01")
-    assert code == 2 and isinstance(out, dict) and out["error_type"] == "FrameDecodeError"
+    good = _rlp_string(BATCH.encode())
+    channel = compress_channel(good + good + b"\x85\x09\x01\x02\x03\x04", CompressionAlgo.ZLIB)
+    code, out = _run(capsys, "channel", "0x" + channel.hex())
+    assert code == 0 and isinstance(out, dict)
+    assert out["batch_count"] == 2 and len(out["batches"]) == 2
+    assert out["stopped"] and "invalid batch" in out["stopped"]
+
+
+@pytest.mark.parametrize(("kind", "says"), [
+    ("frames", "version byte 0x00"), ("channel", "compressed"), ("batch", "type byte"),
+    ("batcher-tx", "--blob"),
+])
+def test_each_kind_help_says_what_input_it_takes(
+    capsys: pytest.CaptureFixture[str], kind: str, says: str,
+) -> None:
+    assert main(["decode", kind, "--help"]) == 0
+    text = " ".join(capsys.readouterr().out.split())
+    assert says in text and "INPUT is 0x-prefixed hex, a file" in text
 
 
 def test_missing_file_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:

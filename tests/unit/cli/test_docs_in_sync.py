@@ -8,8 +8,9 @@ import re
 from pathlib import Path
 
 from op_program.cli.host_flags import ENV_PREFIX, FLAGS
-from op_program.cli.logs import FORMATS, LEVELS
 from op_program.host.kvstore.base import DataFormat
+from op_program.oplog import FORMATS
+from op_program.oplog import LEVEL_NAMES as LEVELS
 
 ROOT = Path(__file__).resolve().parents[3]
 OPERATORS = ROOT / "docs" / "operators.md"
@@ -31,7 +32,7 @@ def test_every_host_flag_is_documented_with_its_variable() -> None:
 
 
 def test_no_documented_flag_is_invented() -> None:
-    known = {flag.name for flag in FLAGS} | {"log.level", "log.format"}
+    known = {flag.name for flag in FLAGS} | {"log.level", "log.format", "log.color", "log.pid"}
     assert set(_flag_rows()) == known
 
 

@@ -229,7 +229,7 @@ def test_loads_bounded() -> None:
 
 
 def test_node_urls_are_redacted_for_logs() -> None:
-    from op_program.host.rpc.jsonrpc import redact_url
+    from op_program.redact import redact_url
 
     assert redact_url("https://user:pw@eth.example.com/v2/SECRET?key=K") == "https://eth.example.com"
     assert redact_url("http://127.0.0.1:8545/") == "http://127.0.0.1:8545"

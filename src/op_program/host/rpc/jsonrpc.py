@@ -12,6 +12,7 @@ import logging
 import time
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
 import httpx
 
@@ -23,6 +24,7 @@ from op_program.host.errors import (
     RPCResponseError,
     RPCResponseTooLargeError,
 )
+from op_program.redact import redact_url
 
 DEFAULT_TIMEOUT = 30.0
 DEFAULT_DEADLINE = 300.0
@@ -104,15 +106,6 @@ class _Http:
         """Close the connection pool."""
         self._client.close()
 
-
-def redact_url(url: str) -> str:
-    """The scheme, host and port of a node URL: paths, queries and user info often hold keys."""
-    try:
-        parsed = httpx.URL(url)
-    except (httpx.InvalidURL, TypeError):
-        return "<invalid url>"
-    port = f":{parsed.port}" if parsed.port is not None else ""
-    return f"{parsed.scheme}://{parsed.host}{port}"
 
 
 def _too_large(what: str, limits: HttpLimits) -> RPCResponseTooLargeError:
@@ -215,11 +208,15 @@ def _code_of(reply: Any) -> int | None:
 class BeaconHttpClient:
     """GETs JSON documents from a beacon node API."""
 
-    __slots__ = ("_http", "url")
+    __slots__ = ("_base", "_http", "_query", "url")
 
     def __init__(self, url: str, timeout: float = DEFAULT_TIMEOUT,
                  limits: HttpLimits | None = None) -> None:
-        self.url = url.rstrip("/")
+        self.url = url
+        # A gateway's key may sit in the base URL's path or query: keep both on every request.
+        parts = urlsplit(url)
+        self._base = urlunsplit((parts.scheme, parts.netloc, parts.path.rstrip("/"), "", ""))
+        self._query = dict(parse_qsl(parts.query, keep_blank_values=True))
         self._http = _Http(limits or HttpLimits(read_timeout=timeout))
 
     def get(self, path: str, params: dict[str, str] | None = None) -> Any:
@@ -230,7 +227,8 @@ class BeaconHttpClient:
             RPCResponseError: malformed JSON.
         """
         what = f"GET {path}"
-        status, reason, body = self._http.request("GET", self.url + path, what, params=params)
+        status, reason, body = self._http.request(
+            "GET", self._base + path, what, params={**self._query, **(params or {})})
         if status == 404:
             raise BeaconNotFoundError(f"GET {path}: HTTP 404")
         return _decode_json(status, reason, body, what)

@@ -2,7 +2,9 @@
 
 Spec: fault-proof/index.md, "Host" (the host fetches on demand). Unlike the reference, which
 retries forever, attempts are bounded so a dead or lying node ends in a clear error. Every
-failed attempt is logged at warn level with the delay before the next one.
+failed attempt is logged at warn level with the delay before the next one. Each source has its
+own policy whose ``endpoint`` names it (``L1 https://host``, scheme and host only, see
+op_program.redact), so a failure says which node failed without showing its key.
 """
 
 import logging
@@ -18,6 +20,7 @@ from op_program.host.errors import (
     RPCResponseError,
     RPCResponseTooLargeError,
 )
+from op_program.redact import redact_urls_in
 
 T = TypeVar("T")
 
@@ -46,6 +49,8 @@ class RetryPolicy:
     base_delay: float = 0.1
     max_delay: float = 10.0
     sleep: Callable[[float], None] = time.sleep
+    endpoint: str = ""
+    """Which node this policy fetches from, already redacted (e.g. ``L1 https://host``)."""
 
     def delay(self, attempt: int) -> float:
         """Seconds to wait after failed attempt number ``attempt`` (1-based)."""
@@ -65,15 +70,17 @@ class RetryPolicy:
                 return fn()
             except (RPCError, FetchedDataError) as exc:
                 if not is_retryable(exc) or attempt >= self.max_attempts:
-                    raise _final(what, attempt, exc) from exc
+                    raise _final(self.endpoint, what, attempt, exc) from exc
                 wait = self.delay(attempt)
-                _log.warning("Fetch failed, retrying what=%s attempt=%d/%d delay=%.2fs err=%s",
-                             what, attempt, self.max_attempts, wait, exc)
+                _log.warning("Fetch failed, retrying endpoint=%s what=%s attempt=%d/%d "
+                             "delay=%.2fs err=%s", self.endpoint or "-", what, attempt,
+                             self.max_attempts, wait, redact_urls_in(str(exc)))
                 self.sleep(wait)
 
 
-def _final(what: str, attempts: int, exc: Exception) -> Exception:
-    message = f"{what} failed after {attempts} attempt(s): {exc}"
+def _final(endpoint: str, what: str, attempts: int, exc: Exception) -> Exception:
+    where = f"{endpoint}: " if endpoint else ""
+    message = f"{where}{what} failed after {attempts} attempt(s): {redact_urls_in(str(exc))}"
     if isinstance(exc, FetchedDataError):
         return FetchedDataError(message)
     if isinstance(exc, RPCResponseError):
