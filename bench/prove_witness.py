@@ -62,7 +62,7 @@ SPLIT = {
     # name in the JSON: (file suffix, function) whose cumulative time is reported
     "derivation": ("derive/pipeline.py", "next_attributes"),
     "blobs_incl_kzg": ("client/blobs.py", "get_blobs"),
-    "kzg_trusted_setup_load": ("client/blobs.py", "trusted_setup"),
+    "kzg_setup_load": ("protocol/kzg.py", "lagrange_points"),
     "execution": ("client/execution.py", "build"),
     "oracle_get_and_verify": ("client/oracle.py", "get_uncached"),
     "hints": ("client/oracle.py", "hint"),
