@@ -1,14 +1,15 @@
-"""RLP (Recursive Length Prefix) through the ``rlp`` package, with typed errors.
+"""RLP (Recursive Length Prefix) codec with typed errors.
 
 Spec: Ethereum yellow paper, appendix B. Decoding is strict and canonical (no trailing bytes, no
-non-minimal length prefixes, no leading zeros in integers), so a decoded value re-encodes to the
-exact input bytes. The ``rlp`` package's exceptions are translated here, once.
+non-minimal length prefixes, no leading zeros in lengths, single bytes below 0x80 as
+themselves), so a decoded value re-encodes to the exact input bytes. Both directions are written
+out here rather than calling the ``rlp`` package: a proof decodes ~35k items (trie nodes,
+receipts, transactions) and the package's generic decoder measured ~3x slower; both are
+property-tested equal to the package (same value, or both reject).
 """
 
 from collections.abc import Sequence
 from typing import TypeAlias
-
-import rlp as _rlp
 
 from op_program.encoding.errors import RLPDecodeError
 
@@ -18,7 +19,9 @@ RLPItem: TypeAlias = "bytes | list[RLPItem]"
 RLPEncodable: TypeAlias = "bytes | int | Sequence[RLPEncodable]"
 """A value ``rlp_encode`` accepts: bytes, a non-negative int, or a sequence of those."""
 
-_FOREIGN_ERRORS = (_rlp.exceptions.RLPException, IndexError, ValueError, TypeError)
+MAX_DEPTH = 256
+"""Deepest list nesting accepted. No Ethereum or OP structure nests beyond a handful of levels;
+the bound keeps hostile input from exhausting the interpreter's stack (a typed error instead)."""
 
 
 def rlp_decode(raw: bytes) -> RLPItem:
@@ -29,13 +32,65 @@ def rlp_decode(raw: bytes) -> RLPItem:
     """
     if not raw:
         raise RLPDecodeError("empty input is not an RLP item")
-    try:
-        item: RLPItem = _rlp.decode(raw, strict=True)
-    except RecursionError as exc:
-        raise RLPDecodeError("RLP nesting too deep") from exc
-    except _FOREIGN_ERRORS as exc:
-        raise RLPDecodeError(f"invalid RLP: {exc}") from exc
-    return item
+    data = raw if type(raw) is bytes else bytes(raw)
+    items = _decode_items(data, 0, len(data), 0)
+    if len(items) != 1:
+        raise RLPDecodeError("invalid RLP: trailing bytes after the item")
+    return items[0]
+
+
+def _long_length(data: bytes, pos: int, size_of_size: int, end: int) -> tuple[int, int]:
+    """Return (payload start, payload length) of a long-form prefix at ``pos``."""
+    start = pos + 1 + size_of_size
+    if start > end:
+        raise RLPDecodeError("invalid RLP: truncated length prefix")
+    if data[pos + 1] == 0:
+        raise RLPDecodeError("invalid RLP: length with leading zero bytes")
+    size = int.from_bytes(data[pos + 1 : start], "big")
+    if size < 56:
+        raise RLPDecodeError("invalid RLP: long form for a short payload")
+    return start, size
+
+
+def _decode_items(data: bytes, pos: int, end: int, depth: int) -> list[RLPItem]:
+    """Decode the consecutive items in ``data[pos:end]`` (a list's payload, or the input)."""
+    if depth > MAX_DEPTH:
+        raise RLPDecodeError(f"invalid RLP: lists nested deeper than {MAX_DEPTH}")
+    out: list[RLPItem] = []
+    append = out.append
+    while pos < end:
+        first = data[pos]
+        if first < 0x80:
+            append(data[pos : pos + 1])
+            pos += 1
+            continue
+        if first < 0xB8:
+            start = pos + 1
+            pos = start + first - 0x80
+            if pos > end:
+                raise RLPDecodeError("invalid RLP: string longer than its input")
+            if first == 0x81 and data[start] < 0x80:
+                raise RLPDecodeError("invalid RLP: single byte below 0x80 with a prefix")
+            append(data[start:pos])
+        elif first < 0xC0:
+            start, size = _long_length(data, pos, first - 0xB7, end)
+            pos = start + size
+            if pos > end:
+                raise RLPDecodeError("invalid RLP: string longer than its input")
+            append(data[start:pos])
+        elif first < 0xF8:
+            start = pos + 1
+            pos = start + first - 0xC0
+            if pos > end:
+                raise RLPDecodeError("invalid RLP: list longer than its input")
+            append(_decode_items(data, start, pos, depth + 1))
+        else:
+            start, size = _long_length(data, pos, first - 0xF7, end)
+            pos = start + size
+            if pos > end:
+                raise RLPDecodeError("invalid RLP: list longer than its input")
+            append(_decode_items(data, start, pos, depth + 1))
+    return out
 
 
 def rlp_decode_list(raw: bytes, what: str = "RLP list") -> list[RLPItem]:
