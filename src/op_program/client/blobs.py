@@ -20,6 +20,7 @@ from op_program.protocol.kzg import (
     COMMITMENT_SIZE,
     KZGError,
     blob_to_commitment,
+    blobs_match_commitments,
 )
 
 __all__ = ["BLOB_SIZE", "OracleBlobSource", "kzg_to_versioned_hash", "verify_blob"]
@@ -57,23 +58,46 @@ class OracleBlobSource:
         Raises:
             PreimageMismatchError: wrong versioned hash version, commitment or blob.
         """
+        blob, commitment = self._fetch(versioned_hash, index, l1_timestamp)
+        verify_blob(blob, commitment)
+        self.blobs_read += 1
+        return blob
+
+    def get_blobs(self, l1_timestamp: int, hashes: Sequence[tuple[int, bytes]]) -> list[bytes]:
+        """Return the blobs for ``(index, versioned hash)`` pairs of one L1 block, in order.
+
+        The blobs are checked together (``blobs_match_commitments``: one MSM instead of one per
+        blob); if that check fails, each is checked alone to name the bad one.
+
+        Raises:
+            PreimageMismatchError: wrong versioned hash version, commitment or blob.
+        """
+        fetched = [self._fetch(vhash, index, l1_timestamp) for index, vhash in hashes]
+        blobs = [blob for blob, _ in fetched]
+        try:
+            valid = blobs_match_commitments(blobs, [commitment for _, commitment in fetched])
+        except KZGError:
+            valid = False
+        if not valid:
+            for blob, commitment in fetched:
+                verify_blob(blob, commitment)
+            raise PreimageMismatchError("blobs do not match their KZG commitments")
+        self.blobs_read += len(blobs)
+        return blobs
+
+    def _fetch(self, versioned_hash: bytes, index: int, l1_timestamp: int) -> tuple[bytes, bytes]:
+        """Return the (unchecked) blob and commitment for one versioned hash."""
         if len(versioned_hash) != 32 or versioned_hash[0] != VERSIONED_HASH_VERSION_KZG:
             raise PreimageMismatchError(f"unsupported blob versioned hash 0x{versioned_hash.hex()}")
         payload = versioned_hash + index.to_bytes(8, "big") + l1_timestamp.to_bytes(8, "big")
         commitment = self._oracle.fetch(sha256_key(versioned_hash), HintType.L1_BLOB, payload)
         if len(commitment) != COMMITMENT_SIZE:
             raise PreimageMismatchError(f"blob commitment has {len(commitment)} bytes, want 48")
+        fetch = self._oracle.fetch
         parts = []
         for z in blob_evaluation_points():
-            element = self._oracle.fetch(blob_key(commitment, z))
+            element = fetch(blob_key(commitment, z))
             if len(element) != BYTES_PER_FIELD_ELEMENT:
                 raise PreimageMismatchError(f"blob field element has {len(element)} bytes")
             parts.append(element)
-        blob = b"".join(parts)
-        verify_blob(blob, commitment)
-        self.blobs_read += 1
-        return blob
-
-    def get_blobs(self, l1_timestamp: int, hashes: Sequence[tuple[int, bytes]]) -> list[bytes]:
-        """Return the blobs for ``(index, versioned hash)`` pairs of one L1 block, in order."""
-        return [self.get_blob(vhash, index, l1_timestamp) for index, vhash in hashes]
+        return b"".join(parts), commitment

@@ -66,3 +66,21 @@ def test_non_canonical_field_element_is_rejected() -> None:
     raw = DictOracle(table, overlay={key: b"\xff" * 32})
     with pytest.raises(PreimageMismatchError, match="modulus"):
         OracleBlobSource(ClientOracle(raw, raw)).get_blob(vhash, 0, 0)
+
+
+def test_blobs_of_one_block_are_checked_together_and_a_bad_one_is_named() -> None:
+    table, _ = witness()
+    hashes = _versioned_hashes(table)[:3]
+    pairs = list(enumerate(hashes))
+    raw = DictOracle(table)
+    source = OracleBlobSource(ClientOracle(raw, raw))
+    blobs = source.get_blobs(1_700_000_000, pairs)
+    assert [len(b) for b in blobs] == [131072] * 3 and source.blobs_read == 3
+    assert blobs[1] == OracleBlobSource(ClientOracle(raw, raw)).get_blob(hashes[1], 1, 0)
+    commitment = table[b"\x04" + hashes[2][1:]]
+    key = blob_key(commitment, blob_evaluation_points()[4095])
+    element = bytearray(table[key])
+    element[31] ^= 2
+    bad = DictOracle(table, overlay={key: bytes(element)})
+    with pytest.raises(PreimageMismatchError, match=commitment.hex()):
+        OracleBlobSource(ClientOracle(bad, bad)).get_blobs(0, pairs)

@@ -16,6 +16,7 @@ from tests.unit.client.witness import witness
 P = 0x1A0111EA397FE69A4B1BA7B6434BACD764774B84F38512BF6730D2A0F6B0F6241EABFFFEB153FFFFB9FEFFFFAAAB
 INFINITY = kzg.G1_INFINITY
 ZERO = bytes(32)
+BLOB_SIZE = kzg.BLOB_SIZE
 
 
 def _real_blobs() -> list[tuple[bytes, bytes]]:
@@ -135,3 +136,31 @@ def test_a_setup_file_without_its_hash_is_refused(monkeypatch: pytest.MonkeyPatc
             kzg.lagrange_points()
     finally:
         kzg.lagrange_points.cache_clear()
+
+
+def test_batch_check_agrees_with_one_by_one() -> None:
+    blobs, commitments = zip(*_real_blobs(), strict=True)
+    assert kzg.blobs_match_commitments(list(blobs), list(commitments))
+    assert kzg.blobs_match_commitments(list(blobs[:1]), list(commitments[:1]))
+    assert kzg.blobs_match_commitments([], [])
+    swapped = [commitments[1], commitments[0], *commitments[2:]]
+    assert not kzg.blobs_match_commitments(list(blobs), swapped)
+    tampered = bytearray(blobs[4])
+    tampered[32 * 4095 + 31] ^= 0x10
+    assert not kzg.blobs_match_commitments([*blobs[:4], bytes(tampered), blobs[5]], commitments)
+    # Element 0 of blob 0 up by one and of blob 1 down by one: the sum of the two blobs (and so
+    # of their commitments) is unchanged, the challenge powers still catch it.
+    first, second = (int.from_bytes(b[:32], "big") for b in blobs[:2])
+    assert 0 < second and first + 1 < BLS_MODULUS
+    moved = [(first + 1).to_bytes(32, "big") + blobs[0][32:],
+             (second - 1).to_bytes(32, "big") + blobs[1][32:]]
+    assert not kzg.blobs_match_commitments(moved, commitments[:2])
+    garbage_infinity = b"\xc0" + bytes(46) + b"\x01"
+    assert not kzg.blobs_match_commitments([blobs[0], bytes(BLOB_SIZE)],
+                                           [commitments[0], garbage_infinity])
+    assert kzg.blobs_match_commitments([blobs[0], bytes(BLOB_SIZE)],
+                                       [commitments[0], INFINITY])
+    with pytest.raises(kzg.KZGError):
+        kzg.blobs_match_commitments([blobs[0], b"\xff" * BLOB_SIZE], commitments[:2])
+    with pytest.raises(ValueError):
+        kzg.blobs_match_commitments(list(blobs[:2]), list(commitments[:1]))
