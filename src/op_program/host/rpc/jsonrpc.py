@@ -3,14 +3,17 @@
 Spec: Ethereum execution APIs (JSON-RPC 2.0 over HTTP) and the beacon node API. Transport
 failures, timeouts, HTTP errors and malformed JSON become :class:`RPCError`; error objects
 become :class:`RPCResponseError` with their code. Retrying is the caller's policy (retry.py).
+httpx is imported when a client is made (~0.12 s): an offline host, the common case of a proof
+from a datadir, never pays for it.
 """
 
 import itertools
 import json
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import httpx
+if TYPE_CHECKING:
+    import httpx
 
 from op_program.host.errors import RPCError, RPCResponseError
 
@@ -19,11 +22,13 @@ DEFAULT_TIMEOUT = 30.0
 _log = logging.getLogger("op_program.host.rpc")
 
 
-def _http_client(timeout: float) -> httpx.Client:
+def _http_client(timeout: float) -> "httpx.Client":
+    import httpx
+
     return httpx.Client(timeout=httpx.Timeout(timeout), headers={"User-Agent": "op-program-py"})
 
 
-def _decode_json(response: httpx.Response, what: str) -> Any:
+def _decode_json(response: "httpx.Response", what: str) -> Any:
     if response.status_code >= 400:
         raise RPCError(f"{what}: HTTP {response.status_code} {response.reason_phrase}")
     try:
@@ -52,6 +57,8 @@ class JsonRpcClient:
         request_id = next(self._ids)
         body = {"jsonrpc": "2.0", "id": request_id, "method": method, "params": list(params)}
         _log.debug("RPC call method=%s url=%s", method, self.url)
+        import httpx
+
         try:
             response = self._http.post(self.url, json=body)
         except httpx.HTTPError as exc:
@@ -86,6 +93,8 @@ class JsonRpcClient:
         body = [{"jsonrpc": "2.0", "id": i, "method": method, "params": p}
                 for i, p in zip(ids, params_list, strict=True)]
         _log.debug("RPC batch method=%s calls=%d url=%s", method, len(body), self.url)
+        import httpx
+
         try:
             response = self._http.post(self.url, json=body)
         except httpx.HTTPError as exc:
@@ -132,6 +141,8 @@ class BeaconHttpClient:
             RPCError: transport or HTTP failure (the status code is in the message).
             RPCResponseError: malformed JSON.
         """
+        import httpx
+
         try:
             response = self._http.get(self.url + path, params=params)
         except httpx.HTTPError as exc:
