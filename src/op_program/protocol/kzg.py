@@ -151,13 +151,11 @@ def blobs_match_commitments(blobs: Sequence[bytes], commitments: Sequence[bytes]
         digest.update(blob)
     challenge = int.from_bytes(digest.digest(), "big") % BLS_MODULUS
     powers = [pow(challenge, j, BLS_MODULUS) for j in range(len(blobs))]
-    combined = [
-        sum(power * value for power, value in zip(powers, row, strict=True)) % BLS_MODULUS
-        for row in zip(*columns, strict=True)
-    ]
-    left = G1Point.multiexp_unchecked(
-        list(lagrange_points()), [Scalar.from_be_bytes(v.to_bytes(32, "big")) for v in combined]
-    )
+    combined = columns[0]  # power 0 is 1
+    for power, column in zip(powers[1:], columns[1:], strict=True):
+        combined = [total + power * value for total, value in zip(combined, column, strict=True)]
+    scalars = [Scalar.from_be_bytes((v % BLS_MODULUS).to_bytes(32, "big")) for v in combined]
+    left = G1Point.multiexp_unchecked(list(lagrange_points()), scalars)
     right = G1Point.multiexp_unchecked(
         [p for p in points if p is not None],
         [Scalar.from_be_bytes(power.to_bytes(32, "big")) for power in powers],
