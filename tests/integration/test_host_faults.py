@@ -18,8 +18,9 @@ from typing import Any
 import ckzg
 import pytest
 
-from op_program.client.blobs import kzg_to_versioned_hash, trusted_setup
+from op_program.client.blobs import kzg_to_versioned_hash
 from op_program.client.oracle import ClientOracle
+from op_program.devnet.ckzg_setup import ckzg_trusted_setup
 from op_program.encoding.hashing import keccak256
 from op_program.host.errors import FetchedDataError, RPCError
 from op_program.host.hint_handlers import Sources
@@ -138,7 +139,7 @@ def test_code_prefix_fallback(node: StubNode) -> None:
 
 def _blob() -> tuple[bytes, bytes]:
     blob = b"".join(b"\x00" + keccak256(i.to_bytes(4, "big"))[:31] for i in range(4096))
-    return blob, bytes(ckzg.blob_to_kzg_commitment(blob, trusted_setup()))
+    return blob, bytes(ckzg.blob_to_kzg_commitment(blob, ckzg_trusted_setup()))
 
 
 def _beacon(node: StubNode, blob: bytes, commitment: bytes, sidecars: bool = True) -> None:

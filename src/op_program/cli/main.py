@@ -13,7 +13,6 @@ from collections.abc import Sequence
 from typing import Any, NoReturn
 
 from op_program import __version__
-from op_program.cli import configs_cmd, witness_cmd
 from op_program.cli.host_flags import add_host_flags, host_config_from_args
 from op_program.cli.log_flags import add_log_flags, configure_logging
 from op_program.cli.progress import progress
@@ -22,8 +21,16 @@ from op_program.exit_codes import ExitCode
 from op_program.redact import redact_urls_in
 
 PROG = "op-program"
-OPTIONAL_SUBCOMMANDS = ("decode_cmd", "execute_block_cmd", "demo_cmd")
-"""Subcommand modules other engineers own; each is wired in when it exists."""
+SUBCOMMANDS = {
+    "witness": "witness_cmd",
+    "configs": "configs_cmd",
+    "decode": "decode_cmd",
+    "execute-block": "execute_block_cmd",
+    "demo": "demo_cmd",
+}
+"""Tool subcommand name -> module of ``op_program.cli``; a module that does not exist (yet) is
+left out. The modules import their own stacks (the devnet's alone costs ~0.4 s), so a host run
+whose arguments name no subcommand and ask no help does not import them (see build_parser)."""
 
 _log = logging.getLogger("op_program.cli")
 
@@ -77,8 +84,18 @@ class _Parser(argparse.ArgumentParser):
         raise _UsageExit(message)
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """Return the full parser: host flags plus every available subcommand."""
+def _names_a_tool(argv: Sequence[str]) -> bool:
+    """Return whether ``argv`` may select a subcommand or ask for help (then all are needed)."""
+    return any(token in SUBCOMMANDS or token in ("-h", "--help") for token in argv)
+
+
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """Return the parser: host flags plus every available subcommand.
+
+    Given the ``argv`` to parse, the subcommands are left out when no token of it is a
+    subcommand name or a help flag: a host run (the common, timed case) then skips importing
+    them. A usage error of such a parser is re-checked with the full one (see ``main``).
+    """
     parser = _Parser(
         prog=PROG,
         description=(
@@ -92,9 +109,9 @@ def build_parser() -> argparse.ArgumentParser:
     add_host_flags(parser)
     subparsers = parser.add_subparsers(dest="command", metavar="<subcommand>",
                                        title="tool subcommands")
-    witness_cmd.register(subparsers)
-    configs_cmd.register(subparsers)
-    for name in OPTIONAL_SUBCOMMANDS:
+    if argv is not None and not _names_a_tool(argv):
+        return parser
+    for name in SUBCOMMANDS.values():
         module_name = f"op_program.cli.{name}"
         try:
             module = importlib.import_module(module_name)
@@ -123,9 +140,12 @@ def _run_host(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line and return the process exit code."""
-    parser = build_parser()
+    arguments = sys.argv[1:] if argv is None else list(argv)
     try:
-        args = parser.parse_args(argv)
+        try:
+            args = build_parser(arguments).parse_args(arguments)
+        except _UsageExit:
+            args = build_parser().parse_args(arguments)  # the full parser's verdict and message
     except _UsageExit as exc:
         return _usage_error(str(exc))
     except SystemExit as exc:  # --help and --version exit 0

@@ -6,45 +6,26 @@ bit-reversal permutation). Field element i is keyed by ``keccak256(commitment โ€
 is the i-th bit-reversal-permuted 4096th root of unity of the BLS12-381 scalar field.
 """
 
-import importlib.util
 from collections.abc import Sequence
-from functools import lru_cache
-from pathlib import Path
-from typing import Any
-
-import ckzg
 
 from op_program.client.errors import PreimageMismatchError
 from op_program.client.oracle import ClientOracle
 from op_program.encoding.hashing import sha256
 from op_program.hints import HintType
-from op_program.preimage.blob_roots import FIELD_ELEMENTS_PER_BLOB, blob_evaluation_points
+from op_program.preimage.blob_roots import blob_evaluation_points
 from op_program.preimage.keys import blob_key, sha256_key
+from op_program.protocol.kzg import (
+    BLOB_SIZE,
+    BYTES_PER_FIELD_ELEMENT,
+    COMMITMENT_SIZE,
+    KZGError,
+    blob_to_commitment,
+    blobs_match_commitments,
+)
 
-BYTES_PER_FIELD_ELEMENT = 32
-BLOB_SIZE = FIELD_ELEMENTS_PER_BLOB * BYTES_PER_FIELD_ELEMENT
+__all__ = ["BLOB_SIZE", "OracleBlobSource", "kzg_to_versioned_hash", "verify_blob"]
+
 VERSIONED_HASH_VERSION_KZG = 0x01
-COMMITMENT_SIZE = 48
-
-
-def _trusted_setup_path() -> Path:
-    # The mainnet KZG trusted setup is package data of py-evm (DESIGN ยง9); locate the file
-    # without importing the package (only executor/evm_backend.py may import it).
-    spec = importlib.util.find_spec("eth")
-    if spec is None or not spec.submodule_search_locations:
-        raise PreimageMismatchError("KZG trusted setup not found (py-evm is not installed)")
-    return Path(next(iter(spec.submodule_search_locations))) / "_utils" / "kzg_trusted_setup.txt"
-
-
-@lru_cache(maxsize=1)
-def trusted_setup() -> Any:
-    """Return the loaded KZG trusted setup (loaded once, on first use)."""
-    # precompute=0: measured with ckzg 2.1.8, the load costs ~2.0 s for precompute 0-4 and
-    # 2.7 s at 8, while blob_to_kzg_commitment costs ~52 ms a blob at every setting (the tables
-    # only speed up EIP-7594 cell proofs, never computed here). ckzg holds the GIL while loading,
-    # so a background load would not overlap other work; callers load it only to check a blob
-    # or a point evaluation.
-    return ckzg.load_trusted_setup(str(_trusted_setup_path()), 0)
 
 
 def kzg_to_versioned_hash(commitment: bytes) -> bytes:
@@ -55,8 +36,8 @@ def kzg_to_versioned_hash(commitment: bytes) -> bytes:
 def verify_blob(blob: bytes, commitment: bytes) -> None:
     """Raise PreimageMismatchError unless ``blob`` commits to ``commitment``."""
     try:
-        computed = bytes(ckzg.blob_to_kzg_commitment(blob, trusted_setup()))
-    except (RuntimeError, ValueError) as exc:  # ckzg rejects non-canonical field elements
+        computed = blob_to_commitment(blob)
+    except KZGError as exc:  # a non-canonical field element
         raise PreimageMismatchError(f"blob rejected by KZG: {exc}") from exc
     if computed != commitment:
         raise PreimageMismatchError(f"blob does not match its KZG commitment 0x{commitment.hex()}")
@@ -77,23 +58,46 @@ class OracleBlobSource:
         Raises:
             PreimageMismatchError: wrong versioned hash version, commitment or blob.
         """
+        blob, commitment = self._fetch(versioned_hash, index, l1_timestamp)
+        verify_blob(blob, commitment)
+        self.blobs_read += 1
+        return blob
+
+    def get_blobs(self, l1_timestamp: int, hashes: Sequence[tuple[int, bytes]]) -> list[bytes]:
+        """Return the blobs for ``(index, versioned hash)`` pairs of one L1 block, in order.
+
+        The blobs are checked together (``blobs_match_commitments``: one MSM instead of one per
+        blob); if that check fails, each is checked alone to name the bad one.
+
+        Raises:
+            PreimageMismatchError: wrong versioned hash version, commitment or blob.
+        """
+        fetched = [self._fetch(vhash, index, l1_timestamp) for index, vhash in hashes]
+        blobs = [blob for blob, _ in fetched]
+        try:
+            valid = blobs_match_commitments(blobs, [commitment for _, commitment in fetched])
+        except KZGError:
+            valid = False
+        if not valid:
+            for blob, commitment in fetched:
+                verify_blob(blob, commitment)
+            raise PreimageMismatchError("blobs do not match their KZG commitments")
+        self.blobs_read += len(blobs)
+        return blobs
+
+    def _fetch(self, versioned_hash: bytes, index: int, l1_timestamp: int) -> tuple[bytes, bytes]:
+        """Return the (unchecked) blob and commitment for one versioned hash."""
         if len(versioned_hash) != 32 or versioned_hash[0] != VERSIONED_HASH_VERSION_KZG:
             raise PreimageMismatchError(f"unsupported blob versioned hash 0x{versioned_hash.hex()}")
         payload = versioned_hash + index.to_bytes(8, "big") + l1_timestamp.to_bytes(8, "big")
         commitment = self._oracle.fetch(sha256_key(versioned_hash), HintType.L1_BLOB, payload)
         if len(commitment) != COMMITMENT_SIZE:
             raise PreimageMismatchError(f"blob commitment has {len(commitment)} bytes, want 48")
+        fetch = self._oracle.fetch
         parts = []
         for z in blob_evaluation_points():
-            element = self._oracle.fetch(blob_key(commitment, z))
+            element = fetch(blob_key(commitment, z))
             if len(element) != BYTES_PER_FIELD_ELEMENT:
                 raise PreimageMismatchError(f"blob field element has {len(element)} bytes")
             parts.append(element)
-        blob = b"".join(parts)
-        verify_blob(blob, commitment)
-        self.blobs_read += 1
-        return blob
-
-    def get_blobs(self, l1_timestamp: int, hashes: Sequence[tuple[int, bytes]]) -> list[bytes]:
-        """Return the blobs for ``(index, versioned hash)`` pairs of one L1 block, in order."""
-        return [self.get_blob(vhash, index, l1_timestamp) for index, vhash in hashes]
+        return b"".join(parts), commitment

@@ -3,15 +3,15 @@
 Spec: fault-proof/index.md, "Precompile Accelerators" (results must equal the EVM's). Type-6
 preimages cannot be re-hashed like keccak/sha256 ones, so an altered ecrecover or KZG point
 evaluation result would silently change the verdict. These two are cheap to recompute
-(coincurve, ckzg), so the client recomputes them and treats a disagreement as a bad preimage
-(exit 2, DESIGN §5). The bn256 pairing and BLS12-381 results are trusted as in the reference
-client (the on-chain preimage oracle guarantees them in a dispute).
+(coincurve; arkworks through protocol.kzg, which needs no full KZG setup), so the client
+recomputes them and treats a disagreement as a bad preimage (exit 2, DESIGN §5). The bn256
+pairing and BLS12-381 results are trusted as in the reference client (the on-chain preimage
+oracle guarantees them in a dispute).
 """
 
-import ckzg
 from coincurve import PublicKey
 
-from op_program.client.blobs import trusted_setup
+from op_program.protocol.kzg import verify_proof
 from op_program.protocol.transactions.signature import public_key_address
 
 
@@ -32,7 +32,4 @@ def ecrecover_output(data: bytes) -> bytes:
 def kzg_proof_valid(data: bytes) -> bool:
     """Return whether a 192-byte point evaluation input carries a valid KZG proof."""
     commitment, z, y, proof = data[96:144], data[32:64], data[64:96], data[144:192]
-    try:
-        return bool(ckzg.verify_kzg_proof(commitment, z, y, proof, trusted_setup()))
-    except (RuntimeError, ValueError):  # ckzg rejects non-canonical points and scalars
-        return False
+    return verify_proof(commitment, z, y, proof)

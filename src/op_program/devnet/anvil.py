@@ -20,7 +20,7 @@ from typing import Any
 
 import ckzg
 
-from op_program.client.blobs import trusted_setup
+from op_program.devnet.ckzg_setup import ckzg_trusted_setup
 from op_program.devnet.errors import DevnetError
 from op_program.devnet.l1 import L1Block, L1Chain, L1Tx
 from op_program.devnet.l1_txs import log_emitter_code
@@ -67,7 +67,8 @@ def network_form(raw: bytes, blobs: tuple[tuple[bytes, bytes], ...]) -> bytes:
     tx = decode_transaction(raw)
     if not isinstance(tx, BlobTransaction):
         return raw
-    proofs = [bytes(ckzg.compute_blob_kzg_proof(blob, c, trusted_setup())) for c, blob in blobs]
+    setup = ckzg_trusted_setup()
+    proofs = [bytes(ckzg.compute_blob_kzg_proof(blob, c, setup)) for c, blob in blobs]
     body = rlp_encode([tx.payload(), [b for _, b in blobs], [c for c, _ in blobs], proofs])
     return b"\x03" + body
 

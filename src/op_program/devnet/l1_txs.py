@@ -9,12 +9,11 @@ their receipts carry the logs the contracts would emit.
 
 from collections.abc import Sequence
 
-import ckzg
-
-from op_program.client.blobs import kzg_to_versioned_hash, trusted_setup
+from op_program.client.blobs import kzg_to_versioned_hash
 from op_program.devnet.keys import DevAccount
 from op_program.devnet.l1 import L1Chain, L1Tx
 from op_program.protocol.deposits import encode_deposit_log_data
+from op_program.protocol.kzg import blob_to_commitment
 from op_program.protocol.receipts import Log
 from op_program.protocol.system_config import CONFIG_UPDATE_TOPIC, CONFIG_UPDATE_VERSION_0
 from op_program.protocol.transactions import (
@@ -61,7 +60,7 @@ def calldata_tx(l1: L1Chain, sender: DevAccount, to: bytes, data: bytes, value: 
 
 def blob_tx(l1: L1Chain, sender: DevAccount, to: bytes, blobs: Sequence[bytes]) -> L1Tx:
     """A signed type-3 transaction carrying ``blobs`` with their KZG commitments."""
-    commitments = [bytes(ckzg.blob_to_kzg_commitment(blob, trusted_setup())) for blob in blobs]
+    commitments = [blob_to_commitment(blob) for blob in blobs]
     tx = BlobTransaction(
         chain_id=l1.chain_id, nonce=l1.next_nonce(sender.address),
         max_priority_fee_per_gas=PRIORITY_FEE, max_fee_per_gas=MAX_FEE, gas=21_000, to=to,

@@ -76,40 +76,64 @@ def _long_form(data: bytes, pos: int, end: int, size_of_size: int) -> tuple[int,
 def rlp_decode(raw: bytes) -> RLPItem:
     """Decode one canonical RLP item that spans all of ``raw``, in time linear in its length.
 
+    The loop reads headers inline rather than through ``rlp_header`` (a proof decodes ~35k
+    items: trie nodes, receipts, transactions; the inline loop is ~2x faster); both apply the
+    same canonical rules and are property-tested against the ``rlp`` package.
+
     Raises:
         RLPDecodeError: the bytes are not exactly one canonical RLP item, or nest deeper than
             ``MAX_RLP_DEPTH``.
     """
-    data = bytes(raw)
-    end = len(data)
-    if not end:
+    if not raw:
         raise RLPDecodeError("empty input is not an RLP item")
-    is_list, start, stop = rlp_header(data, 0, end)
-    if stop != end:
-        raise RLPDecodeError(f"RLP item followed by {end - stop} trailing bytes")
-    if not is_list:
-        return data[start:stop]
-    root: list[RLPItem] = []
-    # Each open list with where it ends; items are appended to the innermost one.
-    stack: list[tuple[list[RLPItem], int]] = []
-    current, current_end, pos = root, stop, start
-    while True:
-        if pos == current_end:
-            if not stack:
-                return root
-            current, current_end = stack.pop()
+    data = raw if type(raw) is bytes else bytes(raw)
+    items = _decode_items(data, 0, len(data), 0)
+    if len(items) != 1:
+        raise RLPDecodeError("RLP item followed by trailing bytes")
+    return items[0]
+
+
+def _decode_items(data: bytes, pos: int, end: int, depth: int) -> list[RLPItem]:
+    """Decode the consecutive items in ``data[pos:end]`` (a list's payload, or the input).
+
+    Recursion is bounded by ``MAX_RLP_DEPTH``, far below any interpreter limit.
+    """
+    if depth > MAX_RLP_DEPTH:
+        raise RLPDecodeError(f"RLP nesting deeper than {MAX_RLP_DEPTH}")
+    out: list[RLPItem] = []
+    append = out.append
+    while pos < end:
+        first = data[pos]
+        if first < 0x80:
+            append(data[pos : pos + 1])
+            pos += 1
             continue
-        is_list, start, stop = rlp_header(data, pos, current_end)
-        if not is_list:
-            current.append(data[start:stop])
-            pos = stop
-            continue
-        child: list[RLPItem] = []
-        current.append(child)
-        if len(stack) >= MAX_RLP_DEPTH:
-            raise RLPDecodeError(f"RLP nesting deeper than {MAX_RLP_DEPTH}")
-        stack.append((current, current_end))
-        current, current_end, pos = child, stop, start
+        if first < 0xB8:
+            start = pos + 1
+            pos = start + first - 0x80
+            if pos > end:
+                raise RLPDecodeError("RLP item truncated (or longer than its enclosing list)")
+            if first == 0x81 and data[start] < 0x80:
+                raise RLPDecodeError(
+                    "non-canonical RLP: single byte below 0x80 in a string header")
+            append(data[start:pos])
+        elif first < 0xC0:
+            start, size = _long_form(data, pos, end, first - 0xB7)
+            pos = start + size
+            if pos > end:
+                raise RLPDecodeError("RLP item truncated (or longer than its enclosing list)")
+            append(data[start:pos])
+        else:
+            if first < 0xF8:
+                start = pos + 1
+                pos = start + first - 0xC0
+            else:
+                start, size = _long_form(data, pos, end, first - 0xF7)
+                pos = start + size
+            if pos > end:
+                raise RLPDecodeError("RLP item truncated (or longer than its enclosing list)")
+            append(_decode_items(data, start, pos, depth + 1))
+    return out
 
 
 def iter_rlp_items(data: bytes, start: int, stop: int) -> Iterator[tuple[bool, int, int]]:

@@ -193,3 +193,28 @@ def test_custom_chain_l1_config_served_as_key_9(tmp_path: Path) -> None:
     cfg = config([*BOOT, "--rollup.config", str(rollup), "--l2.genesis", str(genesis),
                   "--l1.chainconfig", str(l1), "--datadir", str(tmp_path)])
     assert json.loads(local_preimages(cfg)[local_key(9)]) == {"chainId": 900, "cancunTime": 0}
+
+
+def test_a_host_run_does_not_import_the_tool_subcommands() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from op_program.cli.main import build_parser\n"
+        f"build_parser({[*BOOT, '--network', 'op-sepolia']!r}).parse_args({BOOT!r})\n"
+        "print(sorted(m for m in sys.modules if m.startswith(('op_program.cli.', "
+        "'op_program.devnet'))))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout
+    assert "demo_cmd" not in out and "op_program.devnet" not in out
+    assert "op_program.cli.host_flags" in out
+
+
+def test_unknown_subcommand_gets_the_full_parsers_message(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["nope"]) == 2
+    err = capsys.readouterr().err
+    assert "invalid choice: 'nope'" in err and "'witness'" in err and "'demo'" in err
+    assert main(["--datadir", "demo", "--help"]) == 0  # a flag value equal to a command name

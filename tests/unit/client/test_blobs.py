@@ -1,10 +1,11 @@
 import pytest
 
-from op_program.client.blobs import OracleBlobSource, kzg_to_versioned_hash, trusted_setup
+from op_program.client.blobs import OracleBlobSource, kzg_to_versioned_hash
 from op_program.client.errors import PreimageMismatchError
 from op_program.client.oracle import ClientOracle
 from op_program.preimage.blob_roots import blob_evaluation_points
 from op_program.preimage.keys import blob_key
+from op_program.protocol.kzg import lagrange_points
 from tests.unit.client.witness import DictOracle, witness
 
 
@@ -43,15 +44,43 @@ def test_wrong_version_byte_is_rejected() -> None:
         OracleBlobSource(ClientOracle(raw, raw)).get_blob(b"\x02" + bytes(31), 0, 0)
 
 
-def test_trusted_setup_is_loaded_once_and_only_to_check_a_blob() -> None:
-    trusted_setup.cache_clear()
+def test_setup_points_are_loaded_once_and_only_to_check_a_blob() -> None:
+    lagrange_points.cache_clear()
     table, _ = witness()
     hashes = _versioned_hashes(table)
     raw = DictOracle(table)
     source = OracleBlobSource(ClientOracle(raw, raw))
     with pytest.raises(PreimageMismatchError):
         source.get_blob(b"\x02" + hashes[0][1:], 0, 0)
-    assert trusted_setup.cache_info().currsize == 0
+    assert lagrange_points.cache_info().currsize == 0
     source.get_blob(hashes[0], 0, 0)
     source.get_blob(hashes[1], 1, 0)
-    assert (trusted_setup.cache_info().misses, source.blobs_read) == (1, 2)
+    assert (lagrange_points.cache_info().misses, source.blobs_read) == (1, 2)
+
+
+def test_non_canonical_field_element_is_rejected() -> None:
+    table, _ = witness()
+    vhash = _versioned_hashes(table)[2]
+    commitment = table[b"\x04" + vhash[1:]]
+    key = blob_key(commitment, blob_evaluation_points()[100])
+    raw = DictOracle(table, overlay={key: b"\xff" * 32})
+    with pytest.raises(PreimageMismatchError, match="modulus"):
+        OracleBlobSource(ClientOracle(raw, raw)).get_blob(vhash, 0, 0)
+
+
+def test_blobs_of_one_block_are_checked_together_and_a_bad_one_is_named() -> None:
+    table, _ = witness()
+    hashes = _versioned_hashes(table)[:3]
+    pairs = list(enumerate(hashes))
+    raw = DictOracle(table)
+    source = OracleBlobSource(ClientOracle(raw, raw))
+    blobs = source.get_blobs(1_700_000_000, pairs)
+    assert [len(b) for b in blobs] == [131072] * 3 and source.blobs_read == 3
+    assert blobs[1] == OracleBlobSource(ClientOracle(raw, raw)).get_blob(hashes[1], 1, 0)
+    commitment = table[b"\x04" + hashes[2][1:]]
+    key = blob_key(commitment, blob_evaluation_points()[4095])
+    element = bytearray(table[key])
+    element[31] ^= 2
+    bad = DictOracle(table, overlay={key: bytes(element)})
+    with pytest.raises(PreimageMismatchError, match=commitment.hex()):
+        OracleBlobSource(ClientOracle(bad, bad)).get_blobs(0, pairs)

@@ -86,12 +86,13 @@ def test_altered_ecrecover_answer_is_a_mismatch() -> None:
 def _kzg_input() -> bytes:
     import ckzg
 
-    from op_program.client.blobs import kzg_to_versioned_hash, trusted_setup
+    from op_program.client.blobs import kzg_to_versioned_hash
+    from op_program.devnet.ckzg_setup import ckzg_trusted_setup
 
     blob = b"".join((i + 1).to_bytes(32, "big") for i in range(4096))
-    commitment = bytes(ckzg.blob_to_kzg_commitment(blob, trusted_setup()))
+    commitment = bytes(ckzg.blob_to_kzg_commitment(blob, ckzg_trusted_setup()))
     z = (12345).to_bytes(32, "big")
-    proof, y = ckzg.compute_kzg_proof(blob, z, trusted_setup())
+    proof, y = ckzg.compute_kzg_proof(blob, z, ckzg_trusted_setup())
     return kzg_to_versioned_hash(commitment) + z + bytes(y) + commitment + bytes(proof)
 
 

@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from op_program.encoding.errors import RLPDecodeError
 from op_program.encoding.rlp import (
+    MAX_RLP_DEPTH,
     as_address_or_none,
     as_bool,
     as_fixed,
@@ -95,6 +96,18 @@ def test_deep_nesting_is_a_decode_error() -> None:
         rlp_decode(raw)
 
 
+def test_nesting_up_to_max_depth_decodes() -> None:
+    raw = b""
+    for _ in range(MAX_RLP_DEPTH):
+        raw = encode_list_payload(raw)
+    item: Any = rlp_decode(raw)
+    for _ in range(MAX_RLP_DEPTH - 1):
+        item = item[0]
+    assert item == []
+    with pytest.raises(RLPDecodeError):
+        rlp_decode(encode_list_payload(raw))
+
+
 def test_encode_rejects_what_rlp_cannot_hold() -> None:
     with pytest.raises(ValueError):
         rlp_encode(-1)
@@ -114,3 +127,36 @@ encodable: Any = st.recursive(
 @given(encodable)
 def test_encode_matches_the_rlp_package(value: Any) -> None:
     assert rlp_encode(value) == rlp.encode(value)
+
+
+def _package_decode(raw: bytes) -> Any:
+    try:
+        return rlp.decode(raw, strict=True)
+    except (rlp.exceptions.RLPException, IndexError, ValueError, TypeError):
+        return "rejected"
+
+
+def _our_decode(raw: bytes) -> Any:
+    try:
+        return rlp_decode(raw)
+    except RLPDecodeError:
+        return "rejected"
+
+
+@settings(max_examples=400, deadline=None)
+@given(encodable, st.data())
+def test_decode_matches_the_rlp_package(value: Any, data: st.DataObject) -> None:
+    raw = rlp.encode(value)
+    assert _our_decode(raw) == _package_decode(raw) != "rejected"
+    position = data.draw(st.integers(min_value=0, max_value=len(raw) - 1))
+    mutated = bytearray(raw)
+    mutated[position] = data.draw(st.integers(min_value=0, max_value=255))
+    for hostile in (bytes(mutated), raw[:position], raw + b"\x00", bytes(mutated[position:])):
+        if hostile:
+            assert _our_decode(hostile) == _package_decode(hostile)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.binary(min_size=1, max_size=64))
+def test_decode_of_random_bytes_matches_the_rlp_package(raw: bytes) -> None:
+    assert _our_decode(raw) == _package_decode(raw)

@@ -134,21 +134,22 @@ def test_nesting_is_bounded_and_typed() -> None:
 
 
 def test_a_million_item_list_is_decoded_in_one_pass(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The attack of finding 1 (1M empty lists): one header read per item, no more."""
+    """The attack of finding 1 (1M empty lists): each list's payload is walked once, no more."""
     count = 1_000_000
     raw = encode_list_payload(b"\xc0" * count)
     calls = 0
-    real = our_rlp.rlp_header
+    real = our_rlp._decode_items
 
-    def counting(data: bytes, pos: int, end: int) -> tuple[bool, int, int]:
+    def counting(data: bytes, pos: int, end: int, depth: int) -> list[Any]:
         nonlocal calls
         calls += 1
-        return real(data, pos, end)
+        return real(data, pos, end, depth)
 
-    monkeypatch.setattr(our_rlp, "rlp_header", counting)
+    monkeypatch.setattr(our_rlp, "_decode_items", counting)
     decoded = rlp_decode(raw)
     assert isinstance(decoded, list) and len(decoded) == count
-    assert calls == count + 1
+    # the input, the outer list and each empty list: one walk each
+    assert calls == count + 2
 
 
 def test_list_of_strings_stops_at_the_first_list() -> None:

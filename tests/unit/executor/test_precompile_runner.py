@@ -4,7 +4,7 @@ import ckzg
 import coincurve
 import pytest
 
-from op_program.client.blobs import trusted_setup
+from op_program.devnet.ckzg_setup import ckzg_trusted_setup
 from op_program.encoding.hashing import keccak256, sha256
 from op_program.executor.evm_backend.precompile_runner import (
     PrecompileResult,
@@ -148,9 +148,9 @@ def test_ecrecover_and_bad_signature_is_empty_success() -> None:
 def kzg_input() -> bytes:
     """A valid point-evaluation input: versioned hash ‖ z ‖ y ‖ commitment ‖ proof."""
     blob = b"".join(b"\x00" + keccak256(i.to_bytes(2, "big"))[:31] for i in range(4096))
-    commitment = bytes(ckzg.blob_to_kzg_commitment(blob, trusted_setup()))
+    commitment = bytes(ckzg.blob_to_kzg_commitment(blob, ckzg_trusted_setup()))
     z = b"\x00" + b"\x05" * 31
-    proof, y = ckzg.compute_kzg_proof(blob, z, trusted_setup())
+    proof, y = ckzg.compute_kzg_proof(blob, z, ckzg_trusted_setup())
     return b"\x01" + sha256(commitment)[1:] + z + bytes(y) + commitment + bytes(proof)
 
 

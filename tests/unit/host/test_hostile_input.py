@@ -47,6 +47,7 @@ def test_handlers_reject_bad_payloads_with_typed_errors(name: str, payload: byte
     assert all(len(k) == 32 for k, _ in pairs)
 
 
+@settings(deadline=None)  # file I/O: a loaded machine can exceed the default deadline
 @given(st.binary(max_size=300))
 def test_witness_reader_only_raises_witness_errors(tmp_path_factory: Any, data: bytes) -> None:
     path = Path(tmp_path_factory.mktemp("w")) / "w.json"

@@ -63,6 +63,22 @@ def test_leftover_temp_files_are_ignored(tmp_path: Path) -> None:
     assert list(store.keys()) == [KEY]
 
 
+@pytest.mark.parametrize("flat", [False, True])
+def test_values_longer_than_one_read_chunk(tmp_path: Path, flat: bool) -> None:
+    store = HexFileKV(tmp_path, flat=flat)
+    for size in (32767, 32768, 32769, 100_000):  # hex text of 64 KiB - 2 .. 200,000 bytes
+        value = bytes(i % 251 for i in range(size))
+        store.put(KEY, value)
+        assert store.get(KEY) == value
+
+
+def test_directory_in_place_of_a_value_file_is_a_typed_error(tmp_path: Path) -> None:
+    store = HexFileKV(tmp_path)
+    store.path_of(KEY).mkdir(parents=True)
+    with pytest.raises(KVStoreError):
+        store.get(KEY)
+
+
 def test_corrupt_file_is_a_typed_error(tmp_path: Path) -> None:
     store = HexFileKV(tmp_path)
     store.put(KEY, VALUE)

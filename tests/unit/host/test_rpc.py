@@ -190,3 +190,14 @@ def test_trie_of_bad_values_is_bad_data_not_a_crash() -> None:
         _trie_nodes([*TXS, b""], root, "txs")
     with pytest.raises(FetchedDataError, match="do not match its root"):
         _trie_nodes(TXS[:2], root, "txs")
+
+
+def test_an_offline_host_does_not_import_httpx() -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys, op_program.host.runner, op_program.host.rpc.beacon\n"
+            "print('httpx' in sys.modules)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout
+    assert out.strip() == "False"

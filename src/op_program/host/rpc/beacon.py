@@ -18,6 +18,7 @@ from op_program.errors import InvalidPreimageError
 from op_program.host.errors import FetchedDataError, RPCError, RPCResponseError
 from op_program.host.rpc.jsonrpc import BeaconHttpClient, BeaconNotFoundError
 from op_program.host.rpc.retry import RetryPolicy
+from op_program.protocol.kzg import KZGError, blob_to_commitment
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,11 +119,7 @@ def _from_blobs(blobs: Any) -> tuple[bytes | None, bytes]:
 
 
 def _commit(data: bytes) -> bytes:
-    import ckzg
-
-    from op_program.client.blobs import trusted_setup
-
     try:
-        return bytes(ckzg.blob_to_kzg_commitment(data, trusted_setup()))
-    except (RuntimeError, ValueError) as exc:
+        return blob_to_commitment(data)
+    except KZGError as exc:
         raise FetchedDataError(f"blob rejected by KZG: {exc}") from exc
