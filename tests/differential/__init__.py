@@ -1,0 +1,1 @@
+"""Random-program differential testing: our executor against anvil (revm, op-revm)."""
