@@ -25,6 +25,8 @@ import json
 import random
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -168,7 +170,8 @@ class Campaign:
         self.snapshot = must(url, "evm_snapshot")
         self.clock = T_START + 100
 
-    def _restore(self) -> None:
+    def restore(self) -> None:
+        """Back to the snapshot (genesis plus empty ancestors), with an empty pool."""
         assert must(self.url, "evm_revert", self.snapshot)
         self.snapshot = must(self.url, "evm_snapshot")
         must(self.url, "anvil_dropAllTransactions")
@@ -203,33 +206,58 @@ class Campaign:
             if rng.random() < 0.3:
                 must(url, "anvil_setBalance", "0x" + vault.hex(), hex(rng.randrange(1, 10**9)))
 
+    def mine_parent(
+        self, base_fee: int
+    ) -> tuple[Header, dict[str, Any], dict[bytes, bytes]] | None:
+        """Mine the empty parent P; return its header, anvil's dump and our pre-state nodes.
+
+        None when the dump does not reproduce P's state root under Ethereum's rules.
+        """
+        url = self.url
+        self.clock += 24
+        must(url, "anvil_setNextBlockBaseFeePerGas", hex(base_fee))
+        must(url, "evm_setNextBlockTimestamp", self.clock)
+        must(url, "evm_mine")
+        parent_rpc = must(url, "eth_getBlockByNumber", "latest", False)
+        accounts = anvil_state(url)
+        root, nodes = pre_state(accounts)
+        if "0x" + root.hex() != parent_rpc["stateRoot"]:
+            return None
+        return Header.from_rpc(parent_rpc), accounts, nodes
+
+    def base_fee(self, parent: Header) -> tuple[Any, int]:
+        """Our rollup config for B (Holocene and Isthmus at B) and B's base fee."""
+        timestamp = self.clock + 2
+        cfg = h.config(holocene_time=timestamp, isthmus_time=timestamp)
+        probe = PayloadAttributes(timestamp, bytes(32), COINBASE, bytes(32), GAS_LIMIT, (),
+                                  eip1559_params=bytes(8))
+        return cfg, header_fields(cfg, parent, probe, block_rules(cfg, timestamp)).base_fee
+
+    def mine_block(self, base_fee: int) -> dict[str, Any]:
+        """Mine B with the pending transactions at ``base_fee``; return it (JSON-RPC)."""
+        must(self.url, "anvil_setNextBlockBaseFeePerGas", hex(base_fee))
+        must(self.url, "evm_setNextBlockTimestamp", self.clock + 2)
+        must(self.url, "evm_mine")
+        block: dict[str, Any] = must(self.url, "eth_getBlockByNumber", "latest", False)
+        return block
+
     def run_block(self, seed: int) -> None:
         """Generate, run and compare one random block; update ``counts``."""
         rng = random.Random(seed)
         url = self.url
-        self._restore()
+        self.restore()
         targets = Targets(contracts=CONTRACTS + tuple(k.address for k in AUTHORITIES),
                           accounts=tuple(k.address for k in (*SENDERS, POOR, *AUTHORITIES))
                           + (COINBASE,), empty=EMPTY)  # fmt: skip
         programs = Generator(rng, targets)
         self._randomise(rng, programs)
-        self.clock += 24
-        must(url, "anvil_setNextBlockBaseFeePerGas", hex(rng.choice(
-            (1, 7, rng.randrange(1_000, 5 * 10**9)))))
-        must(url, "evm_setNextBlockTimestamp", self.clock)
-        must(url, "evm_mine")
-        parent_rpc = must(url, "eth_getBlockByNumber", "latest", False)
-        parent = Header.from_rpc(parent_rpc)
-        accounts = anvil_state(url)
-        root, nodes = pre_state(accounts)
-        if "0x" + root.hex() != parent_rpc["stateRoot"]:
+        parent_base_fee = rng.choice((1, 7, rng.randrange(1_000, 5 * 10**9)))
+        mined = self.mine_parent(parent_base_fee)
+        if mined is None:
             self.counts.skipped_blocks.append({"seed": seed, "why": "pre-state root differs"})
             return
-        timestamp = self.clock + 2
-        cfg = h.config(holocene_time=timestamp, isthmus_time=timestamp)
-        probe = PayloadAttributes(timestamp, bytes(32), COINBASE, bytes(32), GAS_LIMIT, (),
-                                  eip1559_params=bytes(8))
-        base_fee = header_fields(cfg, parent, probe, block_rules(cfg, timestamp)).base_fee
+        parent, accounts, nodes = mined
+        cfg, base_fee = self.base_fee(parent)
         nonces = {bytes.fromhex(a[2:]): int(acc["nonce"]) for a, acc in accounts.items()}
         txgen = TxGenerator(rng, programs, CHAIN_ID, base_fee, SENDERS + (POOR,), AUTHORITIES,
                             nonces)  # fmt: skip
@@ -243,10 +271,7 @@ class Campaign:
                     self.counts.rejected_on_submit.get(reason, 0) + 1
                 continue
             submitted.append((raw, kind))
-        must(url, "anvil_setNextBlockBaseFeePerGas", hex(base_fee))
-        must(url, "evm_setNextBlockTimestamp", timestamp)
-        must(url, "evm_mine")
-        block = must(url, "eth_getBlockByNumber", "latest", False)
+        block = self.mine_block(base_fee)
         self._compare(seed, cfg, parent, nodes, block, submitted)
 
     def _compare(self, seed: int, cfg: Any, parent: Header, nodes: dict[bytes, bytes],
@@ -328,12 +353,21 @@ def _account_diff(result: BlockResult, preimages: dict[bytes, bytes],
         ours = None if raw is None else Account.decode(raw)
         theirs = None if is_empty(account) else account_leaf(account, True)
         if ours != theirs:
-            diffs.append({"address": address_hex, "ours": repr(ours), "anvil": repr(theirs)})
+            diffs.append({"address": address_hex, "ours": _account_json(ours),
+                          "anvil": _account_json(theirs)})
     return diffs[:10]
 
 
-def run_campaign(seed: int, blocks: int | None = None, seconds: float | None = None) -> Counts:
-    """Run blocks ``seed``, ``seed + 1``, … until ``blocks`` are done or ``seconds`` pass."""
+def _account_json(account: Account | None) -> dict[str, Any] | None:
+    if account is None:
+        return None
+    return {"nonce": account.nonce, "balance": account.balance,
+            "storage_root": account.storage_root.hex(), "code_hash": account.code_hash.hex()}
+
+
+@contextmanager
+def open_campaign() -> Iterator[Campaign]:
+    """Start anvil (optimism, Isthmus) on the campaign genesis; yield its ``Campaign``."""
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "genesis.json"
         path.write_text(json.dumps(genesis_json()))
@@ -341,11 +375,16 @@ def run_campaign(seed: int, blocks: int | None = None, seconds: float | None = N
             "--init", str(path), "--accounts", "0", "--network", "optimism", "--hardfork",
             "isthmus", "--no-mining", "--chain-id", str(CHAIN_ID), "--order", "fifo",
         ) as url:  # fmt: skip
-            campaign = Campaign(url)
-            start = time.monotonic()
-            index = 0
-            while (blocks is None or index < blocks) and (
-                    seconds is None or time.monotonic() - start < seconds):
-                campaign.run_block(seed + index)
-                index += 1
-            return campaign.counts
+            yield Campaign(url)
+
+
+def run_campaign(seed: int, blocks: int | None = None, seconds: float | None = None) -> Counts:
+    """Run blocks ``seed``, ``seed + 1``, … until ``blocks`` are done or ``seconds`` pass."""
+    with open_campaign() as campaign:
+        start = time.monotonic()
+        index = 0
+        while (blocks is None or index < blocks) and (
+                seconds is None or time.monotonic() - start < seconds):
+            campaign.run_block(seed + index)
+            index += 1
+        return campaign.counts

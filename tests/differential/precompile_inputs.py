@@ -6,15 +6,19 @@ EIP-198/2565/7823-free MODEXP, EIP-4844 point evaluation, EIP-2537 (BLS12-381), 
 """
 
 import functools
+import importlib
 import random
 from collections.abc import Callable
+from typing import Any
 
 from coincurve import PrivateKey
 from Crypto.Hash import SHA256
 from Crypto.PublicKey import ECC
 from Crypto.Signature import DSS
-from py_ecc import bn128
-from py_ecc import optimized_bls12_381 as bls
+
+# py_ecc (a py-evm dependency) does not re-export its curve functions for type checkers.
+bn128: Any = importlib.import_module("py_ecc.bn128")
+bls: Any = importlib.import_module("py_ecc.optimized_bls12_381")
 
 BLS_P = bls.field_modulus
 BN_P = bn128.field_modulus
@@ -208,7 +212,8 @@ def bls_pairing(rng: random.Random) -> bytes:
 
 
 def bls_map_fp(rng: random.Random) -> bytes:
-    return _fp(rng.choice((0, 1, BLS_P - 1, BLS_P, rng.randrange(BLS_P))))[: rng.choice((64, 64, 63))]
+    value = _fp(rng.choice((0, 1, BLS_P - 1, BLS_P, rng.randrange(BLS_P))))
+    return value[: rng.choice((64, 64, 63))]
 
 
 def bls_map_fp2(rng: random.Random) -> bytes:

@@ -8,7 +8,6 @@ SELFDESTRUCT (EIP-6780), CREATE/CREATE2, reverts, logs. The post-state root and 
 """
 
 import dataclasses
-import gzip
 import json
 from collections.abc import Iterator
 from typing import Any
@@ -17,15 +16,11 @@ import pytest
 from coincurve import PrivateKey
 
 from op_program.encoding.hashing import keccak256
-from op_program.encoding.rlp import rlp_encode
-from op_program.executor.evm_backend import EvmBackend
-from op_program.executor.evm_types import EMPTY_ROOT
-from op_program.mpt.account import Account
-from op_program.mpt.builder import trie_root
 from op_program.protocol.header import Header
 from op_program.protocol.predeploys import HISTORY_STORAGE
 from op_program.protocol.transactions import Authorization, SetCodeTransaction
 from op_program.protocol.transactions.set_code import authorization_signing_hash
+from tests.differential.anvil_state import anvil_state, dump_root, pre_state
 from tests.integration.anvil_node import rpc, running_anvil
 from tests.unit.executor import harness as h
 
@@ -101,12 +96,6 @@ def anvil(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield url
 
 
-def anvil_state(url: str) -> dict[str, Any]:
-    dump = rpc(url, "anvil_dumpState")
-    accounts: dict[str, Any] = json.loads(gzip.decompress(bytes.fromhex(dump[2:])))["accounts"]
-    return accounts
-
-
 def set_code_tx(nonce: int) -> bytes:
     unsigned = Authorization(h.CHAIN_ID, C_T, 0, 0, 0, 0)
     sig = AUTHORITY_KEY.sign_recoverable(authorization_signing_hash(unsigned), hasher=None)
@@ -145,40 +134,6 @@ def transactions() -> list[bytes]:
         tx(10, None, data=bytes.fromhex(INIT)),       # CREATE
         set_code_tx(11),                           # EIP-7702
     ]
-
-
-def pre_state(accounts: dict[str, Any]) -> tuple[bytes, dict[bytes, bytes]]:
-    def setup(backend: EvmBackend) -> None:
-        for address_hex, account in accounts.items():
-            address = bytes.fromhex(address_hex[2:])
-            backend.add_balance(address, int(account["balance"], 16))
-            for _ in range(int(account["nonce"])):
-                backend.increment_nonce(address)
-            code = bytes.fromhex(account["code"][2:])
-            if code:
-                backend.set_code(address, code)
-            storage = account["storage"]
-            slots = json.loads(storage) if isinstance(storage, str) else storage
-            for slot, value in slots.items():
-                backend.set_storage(address, int(slot, 16), int(value, 16))
-    return h.make_state(setup)
-
-
-def dump_root(accounts: dict[str, Any], ethereum_rules: bool) -> bytes:
-    """The state root of an anvil state dump, with or without anvil's extra entries."""
-    items = []
-    for address_hex, account in accounts.items():
-        storage = account["storage"]
-        slots = json.loads(storage) if isinstance(storage, str) else storage
-        entries = [(keccak256(bytes.fromhex(k[2:])), rlp_encode(int(v, 16)))
-                   for k, v in slots.items() if int(v, 16) or not ethereum_rules]
-        code = bytes.fromhex(account["code"][2:])
-        state = Account(int(account["nonce"]), int(account["balance"], 16),
-                        trie_root(entries) if entries else EMPTY_ROOT, keccak256(code))
-        if ethereum_rules and (state.nonce, state.balance, code) == (0, 0, b""):
-            continue
-        items.append((keccak256(bytes.fromhex(address_hex[2:])), state.encode()))
-    return trie_root(items)
 
 
 def test_executor_matches_anvil(anvil: str) -> None:

@@ -128,7 +128,16 @@ def fjord_l1_cost(data: bytes, params: L1FeeParams) -> int:
 
 
 def is_first_ecotone_block(params: L1FeeParams) -> bool:
-    """The L1Block contract is not upgraded yet: no blob base fee and both scalars zero."""
+    """The L1Block contract is not upgraded yet: no blob base fee and both scalars zero.
+
+    Then the Bedrock formula applies (ecotone/exec-engine.md, "the first block of Ecotone"),
+    under every later fork too: op-geth's rollup_cost.go checks this before the Fjord branch,
+    "as the first block of Fjord and Ecotone could be the same block", and so do we. op-revm
+    (kona, anvil) checks it only on its Ecotone branch, so from Fjord on it charges the Fjord
+    formula with zero scalars (no L1 fee) where op-geth and we charge the Bedrock one. We keep
+    op-geth's behaviour; tests/differential/test_random_blocks.py
+    (test_l1_fee_fallback_differs_from_op_revm) runs the case on anvil and states the gap.
+    """
     return (
         params.blob_base_fee == 0 and params.base_fee_scalar == 0
         and params.blob_base_fee_scalar == 0
