@@ -44,6 +44,8 @@ class L2Block:
     receipts: tuple[Receipt, ...]
     ref: L2BlockRef
     output: OutputV0
+    attributes: PayloadAttributes | None = None
+    """The payload attributes the block was built from (None for genesis)."""
 
     @property
     def number(self) -> int:
@@ -144,7 +146,7 @@ class Sequencer:
             passer_root = message_passer_storage_root(header, nodes.__getitem__, False)
         ref = l2_block_ref(self.rollup, header, result.transactions)
         block = L2Block(header, result.transactions, result.receipts, ref,
-                        OutputV0(header.state_root, passer_root, header.hash))  # fmt: skip
+                        OutputV0(header.state_root, passer_root, header.hash), attrs)  # fmt: skip
         return block, dict(result.new_nodes)
 
     def execution_witness(self, parent_hash: bytes, attributes: PayloadAttributes) -> list[bytes]:
