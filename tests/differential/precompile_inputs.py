@@ -253,3 +253,27 @@ GENERATORS: dict[int, Callable[[random.Random], bytes]] = {
 def precompile_input(address: int, rng: random.Random) -> bytes:
     """A random edge input for the precompile at ``address``."""
     return GENERATORS[address](rng)
+
+
+def valid_inputs(rng: random.Random) -> dict[int, bytes]:
+    """One input per Isthmus precompile that succeeds (BLS12-381 and P256 among them)."""
+    neg = bls.normalize(bls.neg(bls.G1))
+    return {
+        0x0B: _bls_g1(1) + _bls_g1(2),
+        0x0C: _bls_g1(1) + _w(5) + _bls_g1(2) + _w(7),
+        0x0D: _bls_g2(1) + _bls_g2(2),
+        0x0E: _bls_g2(1) + _w(3),
+        0x0F: _bls_g1(1) + _bls_g2(1) + _fp(int(neg[0])) + _fp(int(neg[1])) + _bls_g2(1),
+        0x10: _fp(rng.randrange(BLS_P)),
+        0x11: _fp(rng.randrange(BLS_P)) + _fp(rng.randrange(BLS_P)),
+        0x100: p256_valid(rng),
+    }
+
+
+def p256_valid(rng: random.Random) -> bytes:
+    """A valid RIP-7212 input: hash, r, s, public key x and y."""
+    key = ECC.construct(curve="P-256", d=rng.randrange(1, 1 << 250))
+    digest = SHA256.new(rng.randbytes(16))
+    sig = DSS.new(key, "deterministic-rfc6979").sign(digest)
+    q = key.public_key().pointQ
+    return digest.digest() + sig + _w(int(q.x)) + _w(int(q.y))

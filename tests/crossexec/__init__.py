@@ -1,0 +1,1 @@
+"""Cross-execution: other implementations judge blocks our executor built."""
