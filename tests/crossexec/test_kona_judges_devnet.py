@@ -110,7 +110,8 @@ def test_min_base_fee(judged: Judged) -> None:
     clamped to minBaseFee" (the parent's extraData, version 1, carries minBaseFee)."""
     number, verdict = _block(judged, "jovian min base fee")
     blocks = judged.chain.devnet.sequencer.blocks
-    assert blocks[number - 1].header.base_fee_per_gas < s.MIN_BASE_FEE  # would fall below
+    parent_base_fee = blocks[number - 1].header.base_fee_per_gas
+    assert parent_base_fee is not None and parent_base_fee < s.MIN_BASE_FEE  # would fall below
     assert blocks[number].header.base_fee_per_gas == s.MIN_BASE_FEE
     assert blocks[number - 1].header.extra_data[0] == 1  # Jovian extraData
     assert verdict.built and verdict.match, verdict.error
