@@ -80,6 +80,8 @@ class Generator:
     def __init__(self, rng: random.Random, targets: Targets) -> None:
         self.rng = rng
         self.targets = targets
+        self._init_codes: list[bytes] = []
+        """Init codes used before: reusing one with a reused salt makes CREATE2 collide."""
 
     def address(self) -> bytes:
         """A call target: contract, EOA, empty account or precompile."""
@@ -172,7 +174,8 @@ class Generator:
             data = precompile_input(address, rng)
             arg_offset, arg_size = 0x200, len(data)
             p.mstore_bytes(0x200, data)
-        p.push(rng.choice((0, 32, 64, 128)), rng.randrange(0, 0x200), arg_size, arg_offset)
+        ret_size, ret_offset = rng.choice((0, 32, 64, 128)), rng.randrange(0, 0x200)
+        p.push(ret_size, ret_offset, arg_size, arg_offset)
         if kind in ("CALL", "CALLCODE"):
             p.push(rng.choice((0, 0, 0, 1, rng.randrange(10**6))))
         p.push(address)
@@ -182,12 +185,23 @@ class Generator:
             p.push(rng.choice((0, 100, 2_300, 5_000, 30_000, rng.randrange(400_000))))
         p.op(kind)
         self._store(p)
+        if ret_size and rng.random() < 0.7:  # what the callee returned, into storage
+            p.push(ret_offset).op("MLOAD").push(rng.randrange(12, 20)).op("SSTORE")
         if rng.random() < 0.4:
             p.op("RETURNDATASIZE")
             self._store(p)
 
     def init_code(self, depth: int) -> bytes:
-        """Init code: deploys a runtime, runs a program first, or fails."""
+        """Init code: deploys a runtime, runs a program first, or fails (often one seen before,
+        so CREATE2 with a reused salt hits an existing account)."""
+        rng = self.rng
+        if self._init_codes and rng.random() < 0.4:
+            return rng.choice(self._init_codes)
+        code = self._new_init_code(depth)
+        self._init_codes.append(code)
+        return code
+
+    def _new_init_code(self, depth: int) -> bytes:
         rng = self.rng
         roll = rng.random()
         if roll < 0.4:
