@@ -219,12 +219,15 @@ class TxGenerator:
         return DepositTransaction(source, sender, to, mint, value, gas, False, data).encode(), \
             "deposit"
 
-    def block(self, count: int, gas_budget: int) -> TxPlan:
-        """Deposits first, then user transactions, within ``gas_budget`` of gas limits."""
+    def block(self, count: int, gas_budget: int, deposits: bool = True) -> TxPlan:
+        """Deposits first, then user transactions, within ``gas_budget`` of gas limits.
+
+        Without ``deposits`` only user transactions (what a batch may carry).
+        """
         plan = TxPlan()
-        deposits = self.rng.choice((0, 0, 1, 2, 3))
+        deposit_count = self.rng.choice((0, 0, 1, 2, 3)) if deposits else 0
         for index in range(count):
-            raw, kind = self.deposit(index) if index < deposits else self.user_tx(
+            raw, kind = self.deposit(index) if index < deposit_count else self.user_tx(
                 self.rng.choice(self.senders))
             gas = _gas_limit(raw)
             if gas > gas_budget:

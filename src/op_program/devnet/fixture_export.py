@@ -13,7 +13,11 @@ serves those nodes from an account proof at the new block), where op-geth and we
 the in-memory state. It also holds the parent-state paths to the fee vaults and the fee
 recipient: op-geth and op-revm credit them after every transaction even with zero wei, which
 reads the account (no state change: EIP-161 clears a touched empty account), where our
-executor skips a zero credit and so never reads those nodes.
+executor skips a zero credit and so never reads those nodes. And it holds the headers of the
+256 blocks before: for BLOCKHASH(n) op-geth's witness carries header n itself and kona reads
+it, where our executor only needs the header after it (whose parentHash is the answer). And
+the code of every account whose leaf the witness holds: revm loads an account's code with the
+account for some reads (EXTCODEHASH among them) where geth and we read only the code hash.
 """
 
 import gzip
@@ -26,7 +30,10 @@ from op_program.devnet.errors import DevnetError
 from op_program.devnet.sequencer import Sequencer
 from op_program.encoding.hashing import keccak256
 from op_program.encoding.hex import bytes_to_hex
+from op_program.errors import OpProgramError
+from op_program.mpt.account import EMPTY_CODE_HASH, Account
 from op_program.mpt.lookup import trie_get
+from op_program.mpt.node import LeafNode, decode_node
 from op_program.protocol.header import Header
 from op_program.protocol.predeploys import (
     BASE_FEE_VAULT,
@@ -37,6 +44,7 @@ from op_program.protocol.predeploys import (
 
 FIXTURE_FILE = "fixture.json"
 PREIMAGES_FILE = "preimages.json.gz"
+BLOCKHASH_WINDOW = 256
 
 
 def block_fixture(sequencer: Sequencer, number: int) -> tuple[dict[str, Any], dict[bytes, bytes]]:
@@ -55,6 +63,9 @@ def block_fixture(sequencer: Sequencer, number: int) -> tuple[dict[str, Any], di
     for account in (BASE_FEE_VAULT, L1_FEE_VAULT, OPERATOR_FEE_VAULT,
                     block.attributes.suggested_fee_recipient):  # fmt: skip
         witness += _account_path(sequencer, parent, account)
+    witness += _account_codes(sequencer, witness)
+    ancestors = sequencer.blocks[max(0, number - BLOCKHASH_WINDOW):number]
+    witness += [ancestor.header.encode() for ancestor in ancestors]
     if sequencer.rollup.is_isthmus(block.header.timestamp):
         witness += _account_path(sequencer, block.header, L2_TO_L1_MESSAGE_PASSER)
     fixture = {
@@ -64,6 +75,23 @@ def block_fixture(sequencer: Sequencer, number: int) -> tuple[dict[str, Any], di
         "expected_block_hash": bytes_to_hex(block.header.hash),
     }
     return fixture, {keccak256(value): value for value in witness}
+
+
+def _account_codes(sequencer: Sequencer, values: list[bytes]) -> list[bytes]:
+    """The code of each account whose leaf node is among ``values`` (other values skipped)."""
+    codes = []
+    for raw in values:
+        try:
+            node = decode_node(raw)
+            if not isinstance(node, LeafNode):
+                continue
+            account = Account.decode(node.value)
+        except OpProgramError:
+            continue  # code, a header, a storage leaf or a branch: not an account
+        code = sequencer.preimage(account.code_hash)
+        if account.code_hash != EMPTY_CODE_HASH and code is not None:
+            codes.append(code)
+    return codes
 
 
 def _account_path(sequencer: Sequencer, header: Header, address: bytes) -> list[bytes]:

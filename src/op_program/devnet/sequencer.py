@@ -7,7 +7,9 @@ deposits at fork activation), protocol/exec-engine.md (block building), "Sequenc
 node, code and header the chain creates is kept, so the devnet can serve any of them.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from types import MappingProxyType
 
 from op_program.client.output import message_passer_storage_root
 from op_program.client.program import UPGRADES
@@ -164,6 +166,10 @@ class Sequencer:
         except OpProgramError as exc:
             raise DevnetError(f"cannot execute the payload: {exc}") from exc
         return list(result.witness.values())
+
+    def preimages_by_hash(self) -> Mapping[bytes, bytes]:
+        """Every state node, code and header the chain holds, keyed by keccak256 (read-only)."""
+        return MappingProxyType(self._nodes)
 
     def preimage(self, digest: bytes) -> bytes | None:
         """The state node, code or header whose keccak256 is ``digest`` (None if unknown)."""
