@@ -71,7 +71,8 @@ VAULTS = (predeploys.BASE_FEE_VAULT, predeploys.L1_FEE_VAULT, predeploys.OPERATO
 T_START = 1_760_000_000
 
 
-def _hex32(value: int) -> str:
+def hex32(value: int) -> str:
+    """A 32-byte word as anvil's storage RPCs take it."""
     return "0x%064x" % value
 
 
@@ -191,12 +192,12 @@ class Campaign:
                 (0, rng.randrange(10**12), rng.randrange(2**64)))
             slots[8] = slots[8] or 1
         for slot, value in slots.items():
-            must(url, "anvil_setStorageAt", l1, _hex32(slot), _hex32(value))
+            must(url, "anvil_setStorageAt", l1, hex32(slot), hex32(value))
         for address in CONTRACTS:
             must(url, "anvil_setCode", "0x" + address.hex(), "0x" + programs.program().hex())
             for _ in range(rng.choice((0, 0, 1, 3))):
-                must(url, "anvil_setStorageAt", "0x" + address.hex(), _hex32(rng.randrange(12)),
-                     _hex32(rng.choice((1, rng.getrandbits(256) or 1))))  # fmt: skip
+                must(url, "anvil_setStorageAt", "0x" + address.hex(), hex32(rng.randrange(12)),
+                     hex32(rng.choice((1, rng.getrandbits(256) or 1))))  # fmt: skip
             if rng.random() < 0.5:
                 must(url, "anvil_setBalance", "0x" + address.hex(), hex(rng.randrange(1, 10**18)))
         for key in AUTHORITIES:

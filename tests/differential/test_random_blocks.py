@@ -50,7 +50,7 @@ def test_l1_fee_fallback_differs_from_op_revm() -> None:
         campaign.restore()
         l1 = "0x" + predeploys.L1_BLOCK.hex()
         for slot, value in ((1, params.l1_base_fee), (5, params.overhead), (6, params.scalar)):
-            c.must(campaign.url, "anvil_setStorageAt", l1, c._hex32(slot), c._hex32(value))
+            c.must(campaign.url, "anvil_setStorageAt", l1, c.hex32(slot), c.hex32(value))
         mined = campaign.mine_parent(10**6)
         assert mined is not None
         parent, _, nodes = mined
