@@ -18,6 +18,8 @@ from op_program.protocol.system_config import (
     UPDATE_OPERATOR_FEE_PARAMS,
     encode_operator_fee_params,
 )
+from op_program.protocol.upgrades import create_address
+from tests.differential.assembler import returning
 from tests.differential.precompile_inputs import valid_inputs
 from tests.differential.txgen import intrinsic
 
@@ -31,6 +33,8 @@ OPERATOR_FEE_SCALAR = 1_500
 OPERATOR_FEE_CONSTANT = 10**9
 DA_FOOTPRINT_GAS_SCALAR = 4_000
 MIN_BASE_FEE = 3 * 10**9
+BLOBBASEFEE_PROBE = bytes.fromhex("4a805f555f5fa100")
+"""BLOBBASEFEE DUP1 PUSH0 SSTORE PUSH0 PUSH0 LOG1 STOP."""
 BN_PAIRING = 0x08
 JOVIAN_LIMITS = {BN_PAIRING: 81_984, 0x0C: 288_960, 0x0E: 278_784, 0x0F: 156_672}
 """jovian/exec-engine.md "Precompile Input Size Restrictions" (bytes)."""
@@ -45,6 +49,8 @@ class JudgedChain:
     blocks: dict[str, int] = field(default_factory=dict)
     extra_tx: bytes = b""
     """A transfer that would push the DA-footprint block over its limit."""
+    blobbasefee_probe: bytes = b""
+    """A contract that stores BLOBBASEFEE in slot 0 and logs it as a topic."""
 
 
 def _address(n: int) -> bytes:
@@ -158,7 +164,10 @@ def build_chain() -> JudgedChain:
     # Zero-filled inputs compress well, but not enough for the 4000 scalar set later.
     at("jovian precompile limits", _limit_calls(wallet))
     empty_until(JOVIAN_PARAMS_BLOCK + 1)
-    at("jovian min base fee", [wallet.transfer(carol, 8)])
+    transfer = wallet.transfer(carol, 8)
+    chain.blobbasefee_probe = create_address(wallet.account.address, wallet.nonce)
+    probe_tx = wallet.tx(None, data=returning(BLOBBASEFEE_PROBE), gas=200_000)
+    at("jovian min base fee", [transfer, probe_tx])
     da_txs, chain.extra_tx = _da_heavy(wallet, rng, devnet.rollup.genesis.system_config.gas_limit)
     at("da footprint near limit", da_txs)
     at("after da footprint", [wallet.transfer(carol, 9)])

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from op_program.devnet.fixture_export import block_fixture
+from op_program.devnet.l2_txs import L2Wallet
 from op_program.encoding.hashing import keccak256
 from op_program.executor.builder import build_block
 from op_program.executor.errors import InvalidTransactionError
@@ -180,4 +181,55 @@ def test_eip7702_set_code(judged: Judged, name: str) -> None:
     code = sequencer.preimage(Account.decode(raw).code_hash)
     assert code is not None and code[:3] == bytes.fromhex("ef0100")
     assert all(r.status == 1 for r in sequencer.blocks[number].receipts)
+    assert verdict.built and verdict.match, verdict.error
+
+
+PRAGUE_TARGET_BLOB_GAS = 6 * 131_072
+
+
+def _probe_in_place_of(judged: Judged, name: str) -> tuple[int, KonaVerdict]:
+    """Block ``name`` rebuilt with one call to the BLOBBASEFEE probe as its only user
+    transaction (same parent and L1 origin); our logged BLOBBASEFEE and kona's verdict."""
+    chain = judged.chain
+    sequencer = chain.devnet.sequencer
+    number = chain.blocks[name]
+    sender = chain.devnet.bob
+    raw = trie_get(sequencer.blocks[number - 1].header.state_root, keccak256(sender.address),
+                   lambda digest: sequencer.preimage(digest) or b"")  # fmt: skip
+    nonce = 0 if raw is None else Account.decode(raw).nonce
+    wallet = L2Wallet(sender, chain.devnet.rollup.l2_chain_id, nonce)
+    alternative = sequencer.alternative(number, (wallet.tx(chain.blobbasefee_probe),))
+    assert alternative.attributes is not None
+    receipt = alternative.receipts[-1]
+    assert receipt.status == 1
+    fixture, _ = block_fixture(sequencer, number)
+    fixture["executing_payload"] = alternative.attributes.to_json()
+    fixture["expected_block_hash"] = "0x" + alternative.header.hash.hex()
+    verdict = run_kona(kona_fixture_dir(judged.work / f"probe-{number}", fixture,
+                                        dict(sequencer.preimages_by_hash())))  # fmt: skip
+    return int.from_bytes(receipt.logs[0].topics[0], "big"), verdict
+
+
+def test_blobbasefee_after_a_da_heavy_block(judged: Judged) -> None:
+    """A disagreement, resolved for us: BLOBBASEFEE is 1 on the OP Stack.
+
+    exec-engine.md (Ecotone: disable blob transactions): "The BLOBBASEFEE opcode is present but
+    its semantics are altered because there are no blobs processed by L2. The opcode will
+    always push a value of 1 onto the stack." jovian/exec-engine.md: "From Jovian, the
+    blobGasUsed property of each block header is set to that block's daFootprint." kona
+    (cdb9be24, builder/env.rs) computes the EVM's blob base fee as Ethereum does, from the
+    parent's excessBlobGas and blobGasUsed; once a parent's DA footprint exceeds the Prague
+    blob target, its BLOBBASEFEE is above 1 (about 340 after a 30M footprint), so its block
+    differs from op-geth's and ours. After a parent below the target kona agrees.
+    """
+    chain = judged.chain
+    heavy_parent = chain.devnet.sequencer.blocks[chain.blocks["da footprint near limit"]]
+    assert (heavy_parent.header.blob_gas_used or 0) > PRAGUE_TARGET_BLOB_GAS
+    ours, verdict = _probe_in_place_of(judged, "after da footprint")
+    assert ours == 1
+    assert verdict.built and not verdict.match  # kona's BLOBBASEFEE is not 1 here
+    light_parent = chain.devnet.sequencer.blocks[chain.blocks["jovian precompiles"] - 1]
+    assert (light_parent.header.blob_gas_used or 0) < PRAGUE_TARGET_BLOB_GAS
+    ours, verdict = _probe_in_place_of(judged, "jovian precompiles")
+    assert ours == 1
     assert verdict.built and verdict.match, verdict.error

@@ -77,9 +77,11 @@ def _slot(rng: random.Random) -> int:
 class Generator:
     """Builds random programs; ``depth`` bounds nested init/runtime code."""
 
-    def __init__(self, rng: random.Random, targets: Targets) -> None:
+    def __init__(self, rng: random.Random, targets: Targets,
+                 env_ops: Sequence[str] = ENV0) -> None:  # fmt: skip
         self.rng = rng
         self.targets = targets
+        self.env_ops = tuple(env_ops)
         self._init_codes: list[bytes] = []
         """Init codes used before: reusing one with a reused salt makes CREATE2 collide."""
 
@@ -110,7 +112,7 @@ class Generator:
     def env(self, p: Program) -> None:
         rng = self.rng
         if rng.random() < 0.5:
-            p.op(rng.choice(ENV0))
+            p.op(rng.choice(self.env_ops))
         elif rng.random() < 0.3:
             # BLOCKHASH of NUMBER - k: the parent, older, beyond 256, the current block.
             p.push(rng.choice((0, 1, 2, 3, 255, 256, 257, rng.randrange(600))))
