@@ -14,7 +14,7 @@ from tests.crossexec.random_jovian import run_jovian_campaign
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
 SEED = 15_002
-BLOCKS = 40  # random blocks, plus setup and config blocks: about 25 s
+BLOCKS = 150  # random blocks, plus setup and config blocks: about 35 s (40 blocks: 10 s)
 
 
 def test_random_jovian_blocks_match_kona(tmp_path: Path) -> None:
