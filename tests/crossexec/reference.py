@@ -1,8 +1,9 @@
 """The reference binaries of other implementations (../shared/reference), unpacked to a cache.
 
 ``OP_PROGRAM_REFERENCE_DIR`` names the folder holding ``NAME.xz`` and ``SHA256SUMS`` (default:
-the repository's ``../shared/reference``); ``OP_PROGRAM_REFERENCE_CACHE`` where they are
-unpacked (default ``~/.cache/op-program-reference``), never inside the repository. A missing
+the repository's ``../shared/reference``); they are unpacked to
+``$XDG_CACHE_HOME/op-program-reference`` (default ``~/.cache/op-program-reference``, the cache
+tests/conformance/test_log_format_go.py uses too), never inside the repository. A missing
 binary fails the test with the path it looked at: these checks must run, not skip.
 """
 
@@ -22,8 +23,7 @@ def reference_dir() -> Path:
 
 
 def _cache_dir() -> Path:
-    default = Path.home() / ".cache" / "op-program-reference"
-    return Path(os.environ.get("OP_PROGRAM_REFERENCE_CACHE", default))
+    return Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "op-program-reference"
 
 
 def _expected_sha256(name: str) -> str | None:
