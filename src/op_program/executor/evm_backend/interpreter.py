@@ -175,9 +175,16 @@ class FastComputationMixin:
     def apply_computation(
         cls, state: Any, message: Any, transaction_context: Any, parent_computation: Any = None
     ) -> Any:
-        """py-evm's ``apply_computation`` with the loop of this module."""
+        """py-evm's ``apply_computation`` with the loop of this module.
+
+        The transaction's own computation is the one without a parent. py-evm asks
+        ``is_origin_computation`` (message sender == transaction origin), which since EIP-7702
+        is also true inside the origin's own delegated code: a CREATE/CREATE2 run there was
+        charged the EIP-3860 initcode cost a second time (2 gas per word) and restarted the
+        EIP-6780 list of created contracts. kona (op-revm) and op-geth charge it once.
+        """
         with cls(state, message, transaction_context) as computation:  # type: ignore[attr-defined]
-            if computation.is_origin_computation:
+            if parent_computation is None:
                 computation.contracts_created = []
                 if message.is_create:
                     cls.consume_initcode_gas_cost(computation)  # type: ignore[attr-defined]
