@@ -15,9 +15,10 @@ footprint exceeds the Prague blob target its BLOBBASEFEE is above 1, where the s
 blob transactions) and op-geth and we push 1. test_kona_judges_devnet.py
 (test_blobbasefee_after_a_da_heavy_block) pins that disagreement.
 
-Open: with BLOBBASEFEE left out, one block in 946 still differed (seed 7070, L2 block 837,
-its first transaction: a legacy self-call of an EIP-7702-delegated EOA that reverts; our gas
-1,893,862, kona's 1,893,861). Not root-caused yet; the bench reports such blocks.
+This campaign also found a bug of ours: a CREATE2 in the transaction origin's own delegated
+code paid the EIP-3860 initcode cost twice (fixed in evm_backend/interpreter.py,
+tests/unit/executor/test_origin_delegated_create.py); it shows only because senders stay
+delegated across blocks here, which the anvil campaign's one-block cases rarely reach.
 """
 
 import random
