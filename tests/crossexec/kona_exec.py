@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from op_program.host.kvbin import encode_kvbin
-from tests.crossexec.reference import reference_binary
+from tests.reference_bins import reference_binary
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,8 +3,9 @@
 ``OP_PROGRAM_REFERENCE_DIR`` names the folder holding ``NAME.xz`` and ``SHA256SUMS`` (default:
 the repository's ``../shared/reference``); they are unpacked to
 ``$XDG_CACHE_HOME/op-program-reference`` (default ``~/.cache/op-program-reference``, the cache
-tests/conformance/test_log_format_go.py uses too), never inside the repository. A missing
-binary fails the test with the path it looked at: these checks must run, not skip.
+the cross-implementation tests share), never inside the repository. They are not part of the
+repository (55 MB of other projects' builds), so a clone on its own skips these checks with the
+path it looked at; where ``CI`` is set they must run, and a missing binary fails the test.
 """
 
 import hashlib
@@ -45,8 +46,11 @@ def reference_binary(name: str) -> Path:
     """The unpacked, checksum-verified executable ``name``; fails the test when absent."""
     packed = reference_dir() / f"{name}.xz"
     if not packed.exists():
-        pytest.fail(f"reference binary {packed} is missing: set OP_PROGRAM_REFERENCE_DIR to the "
-                    f"folder holding {name}.xz (see ../shared/reference/README.md)")
+        message = (f"reference binary {packed} is missing: set OP_PROGRAM_REFERENCE_DIR to the "
+                   f"folder holding {name}.xz (the workspace's shared/reference)")
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
     expected = _expected_sha256(name)
     target = _cache_dir() / name
     if target.exists() and (expected is None or _sha256(target) == expected):

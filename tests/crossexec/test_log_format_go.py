@@ -7,10 +7,7 @@ Also reads the Go host's ``--help``: every network it offers that the registry s
 is one ``--network`` accepts here.
 """
 
-import hashlib
 import json
-import lzma
-import os
 import re
 import subprocess
 import sys
@@ -19,11 +16,8 @@ from pathlib import Path
 import pytest
 
 from op_program.config.registry import network_by_name
+from tests.reference_bins import reference_binary
 
-pytestmark = pytest.mark.conformance
-REPO = Path(__file__).resolve().parents[2]
-REFERENCE = Path(os.environ.get("OP_PROGRAM_REFERENCE_DIR", REPO.parent / "shared" / "reference"))
-CACHE = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "op-program-reference"
 H = "0x" + "11" * 32
 LOGFMT = re.compile(r'([A-Za-z_][\w.]*)=("(?:[^"\\]|\\.)*"|[^\s"=]+)(?: |$)')
 NOT_IN_REGISTRY = {"base-devnet-0-sepolia-dev-0", "oplabs-devnet-0-sepolia-dev-0"}
@@ -31,21 +25,7 @@ NOT_IN_REGISTRY = {"base-devnet-0-sepolia-dev-0", "oplabs-devnet-0-sepolia-dev-0
 
 @pytest.fixture(scope="module")
 def go_host() -> Path:
-    packed = REFERENCE / "op-program-go.xz"
-    if not packed.exists():
-        pytest.skip(f"Go reference host not found at {packed} (set OP_PROGRAM_REFERENCE_DIR)")
-    sums: dict[str, str] = {}
-    for line in (REFERENCE / "SHA256SUMS").read_text().splitlines():
-        if line.strip():
-            digest, name = line.split()
-            sums[name] = digest
-    binary = CACHE / "op-program-go"
-    if not binary.exists() or hashlib.sha256(binary.read_bytes()).hexdigest() != sums.get(
-            "op-program-go"):
-        CACHE.mkdir(parents=True, exist_ok=True)
-        binary.write_bytes(lzma.decompress(packed.read_bytes()))
-        binary.chmod(0o755)
-    return binary
+    return reference_binary("op-program-go")
 
 
 def failing_run(argv0: list[str], datadir: Path, fmt: str) -> list[str]:
