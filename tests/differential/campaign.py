@@ -19,8 +19,7 @@ Inputs anvil 1.7.1 is known to treat differently from the specs are not generate
   fee is never zero here, and test_l1_fee_fallback_differs_from_op_revm states the divergence;
 - Jovian: anvil keeps the Isthmus operator-fee formula and has no DA-footprint limit (kona
   judges Jovian blocks instead, tests/crossexec).
-One divergence of ours is left out until its fix (branch ``precompiles``) is merged: MODEXP
-with base length 0, exponent 0 and modulus >= 2 (``precompile_inputs.zero_base_zero_exponent``).
+MODEXP with an empty base and a zero exponent (issue 15, fixed) is generated on purpose.
 """
 
 import json
