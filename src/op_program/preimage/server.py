@@ -36,12 +36,17 @@ def _read_message_start(channel: Channel, n: int) -> bytes | None:
 
 
 class OracleServer:
-    """Answers preimage requests read from a channel."""
+    """Answers preimage requests read from a channel.
 
-    __slots__ = ("_channel",)
+    ``waiting`` is True exactly while the server waits for the first byte of the next request,
+    so a host stopped by a signal can tell "idle between requests" from "a request in flight".
+    """
+
+    __slots__ = ("_channel", "waiting")
 
     def __init__(self, channel: Channel) -> None:
         self._channel = channel
+        self.waiting = False
 
     def next_request(self, getter: PreimageGetter) -> bool:
         """Serve one request; return False when the client closed the channel cleanly.
@@ -50,7 +55,9 @@ class OracleServer:
             ChannelClosedError: the client vanished mid-request or before the response.
             Exception: whatever ``getter`` raises (nothing is written back then).
         """
-        key = _read_message_start(self._channel, 32)
+        self.waiting = True
+        key = _read_message_start(self._channel, 32)  # a raise leaves ``waiting`` as it was
+        self.waiting = False
         if key is None:
             return False
         value = getter(key)
