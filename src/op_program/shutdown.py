@@ -7,7 +7,8 @@ default SIGINT raises a ``KeyboardInterrupt`` that prints a traceback. Here both
 :class:`Interrupted` once in the main thread, so every ``finally`` closes what it opened and the
 entry point decides the exit code (0 only when the work was already complete, else 2). Further
 signals while unwinding are ignored, so a second Ctrl-C cannot cut the cleanup short; SIGKILL
-remains the hard stop.
+remains the hard stop. While one wire message is written (:func:`signals_held`) a signal waits
+for the write to end.
 """
 
 import contextlib
@@ -42,18 +43,23 @@ class Interrupted(KeyboardInterrupt):
 class _State:
     """Whether a signal was seen, and whether raising is currently deferred."""
 
-    __slots__ = ("deferred", "installed", "received")
+    __slots__ = ("deferred", "held", "installed", "pending", "received")
 
     def __init__(self) -> None:
         self.installed = 0
         self.received: int | None = None
         self.deferred = 0
+        self.held = 0
+        self.pending: int | None = None
 
 
 _state = _State()
 
 
 def _handle(signum: int, frame: FrameType | None) -> None:
+    if _state.held and _state.pending is not None:
+        _state.pending = None  # a second signal while a write is stuck: stop waiting for it
+        raise Interrupted(signum)
     if _state.received is not None:
         _log.warning("Already shutting down, ignoring signal=%s", signal.Signals(signum).name)
         return
@@ -61,6 +67,9 @@ def _handle(signum: int, frame: FrameType | None) -> None:
     if _state.deferred:
         _log.info("Signal received after the work finished signal=%s",
                   signal.Signals(signum).name)
+        return
+    if _state.held:
+        _state.pending = signum
         return
     raise Interrupted(signum)
 
@@ -89,6 +98,7 @@ def handling_signals() -> Iterator[None]:
         return
     previous = {signum: signal.signal(signum, _handle) for signum in SIGNALS}
     _state.installed, _state.received, _state.deferred = 1, None, 0
+    _state.held, _state.pending = 0, None
     try:
         yield
     finally:
@@ -105,3 +115,21 @@ def signals_deferred() -> Iterator[None]:
         yield
     finally:
         _state.deferred -= 1
+
+
+@contextlib.contextmanager
+def signals_held() -> Iterator[None]:
+    """Inside, a signal waits until the block ends, then raises: a message goes out whole.
+
+    Used around writing one answer on the wire, so a client never gets half of it and the
+    host knows the answer was delivered when the signal is acted on. A second signal while
+    the block still runs (a peer that stopped reading) raises at once.
+    """
+    _state.held += 1
+    try:
+        yield
+    finally:
+        _state.held -= 1
+    if not _state.held and _state.pending is not None:
+        signum, _state.pending = _state.pending, None
+        raise Interrupted(signum)

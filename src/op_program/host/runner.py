@@ -143,7 +143,7 @@ def run_server(prefetcher: Prefetcher, channels: ChannelPair | None = None) -> i
     try:
         ok = service.serve()
     except KeyboardInterrupt as exc:
-        if service.oracle.waiting:
+        if service.oracle.idle:
             _log.info("Shutting down: signal received while idle between requests signal=%s",
                       signal_name(exc))
             return int(ExitCode.VALID)

@@ -68,7 +68,7 @@ class ChannelService:
         """Serve until the client closes; True when it closed cleanly between requests.
 
         Raises:
-            KeyboardInterrupt: a signal arrived (``oracle.waiting`` tells whether the server
+            KeyboardInterrupt: a signal arrived (``oracle.idle`` tells whether the server
                 was idle); the channels are closed.
         """
         self._hint_thread.start()
