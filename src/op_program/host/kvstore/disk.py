@@ -55,8 +55,8 @@ def check_datadir_path(root: Path, label: str = "datadir") -> None:
     """
     try:
         mode = os.lstat(root).st_mode
-    except FileNotFoundError:
-        return  # created by the caller
+    except (FileNotFoundError, NotADirectoryError):
+        return  # created by the caller, which reports a parent that is not a directory
     except OSError as exc:
         raise KVStoreError(f"{label} {root}: {exc.strerror}") from exc
     if stat.S_ISLNK(mode):
