@@ -65,7 +65,8 @@ def _flush_stdout(prog: str) -> int | None:
 
 
 def _exit_code(code: object) -> int:
-    if isinstance(code, int) and code in (ExitCode.VALID, ExitCode.INVALID, ExitCode.ERROR):
+    if (isinstance(code, int) and not isinstance(code, bool)
+            and code in (ExitCode.VALID, ExitCode.INVALID, ExitCode.ERROR)):
         return int(code)
     return int(ExitCode.ERROR)
 
