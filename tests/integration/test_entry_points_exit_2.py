@@ -9,10 +9,13 @@ import shutil
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
+from op_program.host.kvstore.directory import HexFileKV
+from op_program.host.witness import verify_store
 from op_program.preimage.process import spawn_with_fds
 from tests.fixture_paths import fixtures_path
 from tests.integration.process_harness import (
@@ -169,3 +172,28 @@ def test_signal_during_a_tool_command_is_2(tmp_path: Path) -> None:
     assert proc.returncode == 2, err.decode()
     assert b"interrupted by SIGTERM" in err
     assert list(tmp_path.iterdir()) == []  # the half-built datadir was removed
+
+
+def test_signal_during_an_import_into_an_existing_datadir(tmp_path: Path) -> None:
+    """Written in place: the entries already there are whole, no temp file is left."""
+    datadir = tmp_path / "d"
+    datadir.mkdir()
+    (datadir / "kvformat").write_text("directory")
+    (datadir / "keep").write_text("makes the datadir non-empty")
+    witness = fixtures_path("fpp", "op-sepolia-16491249", "preimages.json.gz")
+    proc = subprocess.Popen([*HOST, "witness", "import", str(witness), str(datadir)],
+                            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE)
+    assert proc.stderr is not None
+    wait_for(proc.stderr.fileno(), "Using existing disk storage")
+    store = HexFileKV(datadir)
+    deadline = time.monotonic() + TIMEOUT
+    while sum(1 for _ in store.keys()) < 500:
+        assert proc.poll() is None and time.monotonic() < deadline
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=TIMEOUT)
+    assert proc.returncode == 2, err.decode()
+    assert [p.name for p in datadir.iterdir() if ".txt." in p.name] == []
+    report = verify_store(store)
+    assert report.bad == 0 and 500 <= report.total < 60533

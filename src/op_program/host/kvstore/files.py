@@ -4,7 +4,9 @@ Spec: fault-proof/index.md, "Pre-image Oracle"; the reference host's disk stores
 file and rename it into place. A datadir is user-controlled: opening a FIFO found where a key
 file should be would block forever, so reads open without blocking and refuse anything that is
 not a regular file. Writes go to a temp file in the same directory that is renamed over the
-target, so a process stopped at any point leaves the old value or the new one, never a part.
+target, so a process stopped at any point leaves the old value or the new one, never a part;
+SIGINT/SIGTERM wait for the rename (see :func:`op_program.shutdown.signals_held`), so not even
+a temp file is left.
 """
 
 import os
@@ -14,6 +16,7 @@ from pathlib import Path
 
 from op_program.host.errors import KVStoreError
 from op_program.preimage.process import file_kind
+from op_program.shutdown import signals_held
 
 
 def read_regular(path: Path) -> bytes | None:
@@ -51,14 +54,16 @@ def write_atomic(path: Path, data: bytes, temp_dir: Path | None = None,
     Raises:
         OSError: the file system refused; no temp file is left behind.
     """
-    fd, temp = tempfile.mkstemp(prefix=prefix or f"{path.name}.", dir=temp_dir or path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(temp, path)
-    except BaseException:
+    with signals_held():  # a signal waits for the rename (or the cleanup), then raises
+        fd, temp = tempfile.mkstemp(prefix=prefix or f"{path.name}.",
+                                    dir=temp_dir or path.parent)
         try:
-            os.unlink(temp)
-        except OSError:
-            pass  # a leftover temp file is not part of any store
-        raise
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+            os.replace(temp, path)
+        except BaseException:
+            try:
+                os.unlink(temp)
+            except OSError:
+                pass  # a leftover temp file is not part of any store
+            raise
