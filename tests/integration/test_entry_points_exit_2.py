@@ -34,6 +34,9 @@ pytestmark = pytest.mark.integration
 
 SCRIPT_HOST = [shutil.which("op-program") or "op-program"]
 SCRIPT_CLIENT = [shutil.which("op-program-client") or "op-program-client"]
+PACKAGE_HOST = [sys.executable, "-m", "op_program"]
+HOSTS = pytest.mark.parametrize("host", [HOST, SCRIPT_HOST, PACKAGE_HOST],
+                                ids=["python-m-main", "console-script", "python-m-package"])
 
 
 @pytest.fixture(scope="module")
@@ -48,7 +51,7 @@ def assert_one_line_exit_2(proc: subprocess.CompletedProcess[str], phrase: str) 
     assert len(lines) == 1, proc.stderr[-3000:]
 
 
-@pytest.mark.parametrize("host", [HOST, SCRIPT_HOST], ids=["python-m", "console-script"])
+@HOSTS
 def test_exec_of_a_missing_program(datadir: Path, host: list[str]) -> None:
     proc = run([*host, *proof_flags(datadir), "--exec", "/nonexistent/client"])
     assert_one_line_exit_2(proc, "Cannot start the client program")
@@ -92,7 +95,7 @@ def test_client_killed_by_a_signal_is_2(datadir: Path) -> None:
     assert_one_line_exit_2(proc, "killed before a verdict signal=SIGSEGV")
 
 
-@pytest.mark.parametrize("host", [HOST, SCRIPT_HOST], ids=["python-m", "console-script"])
+@HOSTS
 def test_server_started_without_fds_3_to_6(datadir: Path, host: list[str]) -> None:
     before = (datadir / "preimages.lmdb").read_bytes()
     proc = run([*host, *proof_flags(datadir), "--server"])
