@@ -5,7 +5,8 @@ bonds, while CPython exits 1 on any uncaught exception. So no failure may ever l
 with 0 or 1: :func:`run_guarded` turns every exception (and SIGINT/SIGTERM, see
 :mod:`op_program.shutdown`) into exit 2 and one clear line on stderr; the traceback is printed
 only at ``--log.level debug``/``trace`` (or ``OP_PROGRAM_LOG_LEVEL``). Exit codes other than
-0, 1 and 2 are mapped to 2, so only an entry point's own return value can be a verdict.
+0, 1 and 2 are mapped to 2, so only an entry point's own return value can be a verdict. URLs in
+the line (and the traceback) are reduced to scheme and host, as in every log (``redact``).
 """
 
 import logging
@@ -15,6 +16,7 @@ import traceback
 from collections.abc import Callable, Sequence
 
 from op_program.exit_codes import ExitCode
+from op_program.redact import redact_urls_in
 from op_program.shutdown import Interrupted, handling_signals
 
 _DEBUG_LEVELS = ("debug", "trace")
@@ -40,8 +42,8 @@ def one_line(exc: BaseException) -> str:
 
 
 def _say(prog: str, message: str) -> None:
-    try:
-        print(f"{prog}: {message}", file=sys.stderr, flush=True)
+    try:  # an exception's text may carry an RPC URL with its API key: never print that
+        print(f"{prog}: {redact_urls_in(message)}", file=sys.stderr, flush=True)
     except (OSError, ValueError):
         pass  # stderr is gone: the exit code is all that is left to say it
 
@@ -95,7 +97,7 @@ def run_guarded(main: Callable[[], int], prog: str, argv: Sequence[str] | None =
     except BaseException as exc:  # noqa: BLE001 - the process boundary: nothing may escape
         if wants_traceback(argv):
             try:
-                traceback.print_exc()
+                print(redact_urls_in(traceback.format_exc()), end="", file=sys.stderr)
             except (OSError, ValueError):
                 pass
         hint = "" if wants_traceback(argv) else " (--log.level debug shows the traceback)"

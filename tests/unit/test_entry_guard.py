@@ -101,3 +101,12 @@ def test_second_signal_breaks_a_stuck_hold() -> None:
         os.kill(os.getpid(), signal.SIGINT)
         pytest.fail("the second signal must raise inside the held block")
     assert caught.value.signum == signal.SIGINT
+
+
+def test_urls_with_keys_never_reach_stderr(capsys: pytest.CaptureFixture[str]) -> None:
+    def boom() -> int:
+        raise ConnectionError("POST https://user:pw@node.example/v2/SECRETKEY?k=SECRET failed")
+
+    assert run_guarded(boom, "prog", ["--log.level", "debug"]) == 2
+    err = capsys.readouterr().err
+    assert "SECRET" not in err and "node.example" in err and "Traceback" in err
