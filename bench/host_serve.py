@@ -22,16 +22,18 @@ from op_program.host.kvstore.split import SplitKV
 from op_program.host.prefetcher import Prefetcher
 from op_program.host.runner import run_child
 from op_program.host.witness import read_witness
-from op_program.preimage.keys import keccak256_key
+from op_program.preimage.keys import keccak256_key, local_key
 
 FPP = Path(__file__).resolve().parents[1] / "tests/fixtures/fpp/op-sepolia-16491249"
 
 CHILD = """
 import json, sys, time
+from op_program.preimage.keys import local_key
 from op_program.preimage.oracle import OracleClient
 from op_program.preimage.process import client_channels_from_fds
 keys = [bytes.fromhex(k) for k in open(sys.argv[1]).read().split()]
 oracle = OracleClient(client_channels_from_fds().preimage)
+oracle.get(local_key(3))  # the host passes on 0/1 only from a client that read the claim
 start = time.perf_counter()
 total = 0
 for key in keys:
@@ -66,7 +68,8 @@ def child(store: KV, keys: list[bytes], workdir: Path) -> dict[str, float]:
     keys_file = workdir / "keys.txt"
     keys_file.write_text("\n".join(k.hex() for k in keys))
     result_file = workdir / "result.json"
-    code = run_child(Prefetcher(SplitKV({}, store)),
+    claim = {local_key(3): bytes(32)}
+    code = run_child(Prefetcher(SplitKV(claim, store)),
                      [sys.executable, "-c", CHILD, str(keys_file), str(result_file)])
     result = json.loads(result_file.read_text())
     return {"served": result["served"], "seconds": round(result["seconds"], 3),

@@ -165,13 +165,14 @@ ONLINE_CLIENT = """
 import sys
 from op_program.encoding.hashing import keccak256
 from op_program.preimage.hints import HintClient
-from op_program.preimage.keys import keccak256_key
+from op_program.preimage.keys import keccak256_key, local_key
 from op_program.preimage.oracle import OracleClient
 from op_program.preimage.process import client_channels_from_fds
 from op_program.protocol.header import Header
 
 channels = client_channels_from_fds()
 oracle, hints = OracleClient(channels.preimage), HintClient(channels.hint)
+assert len(oracle.get(local_key(3))) == 32  # a client judges a claim it has read (issue 11)
 block = bytes.fromhex(sys.argv[1])
 hints.hint("l1-block-header 0x" + block.hex())
 header = Header.decode(oracle.get(keccak256_key(block)))

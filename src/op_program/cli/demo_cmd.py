@@ -144,12 +144,30 @@ def run(args: argparse.Namespace) -> int:
                           fork_offsets=_fork_offsets(args.forks),
                           anvil=args.anvil)  # fmt: skip
     claim = _claim(args.claim)
+    if args.workdir:
+        _check_workdir(Path(args.workdir))
     if args.anvil and args.blobs:
         raise UsageError("--anvil cannot carry --blobs (anvil 1.7.1 puts blob sidecars into "
                          "its transactions root)")
     quiet = getattr(args, "log_level", None) is None
     with _quiet_logs(quiet):
         return _demo(args, options, claim, quiet)
+
+
+def _check_workdir(workdir: Path) -> None:
+    """Fail before the devnet is built when ``--workdir`` cannot hold the run's files."""
+    from op_program.host.errors import KVStoreError  # the host stack only when demoing
+    from op_program.host.kvstore.disk import check_datadir_path
+
+    try:
+        check_datadir_path(workdir, "--workdir")
+        workdir.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=workdir):
+            pass
+    except KVStoreError as exc:
+        raise UsageError(str(exc)) from None
+    except OSError as exc:
+        raise UsageError(f"--workdir {workdir} is not writable: {exc.strerror}") from None
 
 
 @contextmanager

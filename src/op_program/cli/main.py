@@ -16,6 +16,7 @@ from op_program import __version__
 from op_program.cli.host_flags import add_host_flags, host_config_from_args
 from op_program.cli.log_flags import add_log_flags, configure_logging
 from op_program.cli.progress import progress
+from op_program.entry_guard import run_guarded
 from op_program.errors import OpProgramError, UsageError
 from op_program.exit_codes import ExitCode
 from op_program.redact import redact_urls_in
@@ -139,7 +140,11 @@ def _run_host(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line and return the process exit code."""
+    """Run the command line and return the process exit code (0, 1 or 2; never raises)."""
+    return run_guarded(lambda: _main(argv), PROG, argv)
+
+
+def _main(argv: Sequence[str] | None) -> int:
     arguments = sys.argv[1:] if argv is None else list(argv)
     try:
         try:
@@ -163,8 +168,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _usage_error(str(exc))
     except OpProgramError as exc:
         _log.error("%s", exc)
-        return int(ExitCode.ERROR)
-    except KeyboardInterrupt:
         return int(ExitCode.ERROR)
     except BrokenPipeError:  # stdout closed by the reader (e.g. `| head`)
         sys.stderr.close()

@@ -1,14 +1,19 @@
 """``op-program witness import|export|verify``: preimage sets between JSON files and datadirs.
 
-Spec: fault-proof/index.md, "Pre-image key types"; DESIGN §8. ``import`` re-hashes every entry
-and never stores one that fails; ``verify`` re-hashes a whole datadir (exit 0 all good, 1 some
-entries bad, 2 error); ``export`` writes a datadir as JSON (gzip when the name ends in .gz).
+Spec: fault-proof/index.md, "Pre-image key types"; DESIGN §8. ``import`` reads and re-hashes
+the whole file first and never stores a bad entry; it builds a new datadir aside and renames
+it into place (``host.kvstore.staging``), so a failed or interrupted import leaves nothing. Bad
+entries are counted and the first few named on stderr; the good ones are still written, but
+the import is incomplete, so the exit code is 2 (0 only when every entry was imported).
+``verify`` re-hashes a whole datadir (exit 0 all good, 1 some entries bad, 2 error);
+``export`` writes a datadir as JSON (gzip when the name ends in .gz), atomically.
 """
 
 from __future__ import annotations
 
 import argparse
 import logging
+import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -47,6 +52,38 @@ def register(subparsers: Any) -> None:
     ver.set_defaults(func=run)
 
 
+SHOWN_BAD_ENTRIES = 5
+"""Bad entries of an import named on stderr (all are counted)."""
+
+
+def _import(args: argparse.Namespace) -> int:
+    from op_program.host.kvstore.disk import check_datadir_path, open_disk_kv
+    from op_program.host.kvstore.staging import staged_datadir
+    from op_program.host.witness import check_witness
+
+    good, report = check_witness(args.file)
+    target = Path(args.datadir)
+    check_datadir_path(target)
+    with staged_datadir(target) as where:
+        store = open_disk_kv(where, DataFormat(args.data_format))
+        try:
+            with progress("importing witness", "entries") as tracker:
+                # LMDB: one transaction; directory: one atomic file each.
+                store.put_many(tracker.count(good))
+        finally:
+            store.close()
+    print(f"imported: {report.total} entries, {len(good)} ok, {report.bad} bad")
+    if not report.bad:
+        return int(ExitCode.VALID)
+    for problem in report.problems[:SHOWN_BAD_ENTRIES]:
+        print(f"bad preimage {problem}", file=sys.stderr)
+    more = report.bad - min(report.bad, SHOWN_BAD_ENTRIES)
+    print(f"op-program: error: witness import incomplete: {report.bad} bad entries not "
+          f"imported{f' ({more} more not shown)' if more else ''}; the {len(good)} good ones "
+          f"are in {target}", file=sys.stderr)
+    return int(ExitCode.ERROR)
+
+
 def _print_report(what: str, report: WitnessReport) -> int:
     for problem in report.problems:
         print(f"bad preimage {problem}")
@@ -60,20 +97,12 @@ def run(args: argparse.Namespace) -> int:
     from op_program.host.witness import (
         WitnessFileError,
         export_witness,
-        import_witness,
-        read_witness,
         verify_store,
     )
 
     action = args.witness_action
     if action == "import":
-        store = open_disk_kv(args.datadir, DataFormat(args.data_format))
-        try:
-            with progress("importing witness", "entries") as tracker:
-                report = import_witness(tracker.count(read_witness(args.file)), store)
-        finally:
-            store.close()
-        return _print_report("imported", report)
+        return _import(args)
     if read_format(Path(args.datadir)) is None:
         raise WitnessFileError(f"{args.datadir} is not a datadir (no kvformat file)")
     store = open_disk_kv(args.datadir)

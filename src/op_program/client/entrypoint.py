@@ -16,6 +16,7 @@ import sys
 from collections.abc import Sequence
 
 from op_program import __version__, oplog
+from op_program.entry_guard import run_guarded
 from op_program.exit_codes import ExitCode
 
 PROG = "op-program-client"
@@ -51,7 +52,11 @@ def _configure_logging(args: argparse.Namespace) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the client process and return its exit code."""
+    """Run the client process and return its exit code (0, 1 or 2; never raises)."""
+    return run_guarded(lambda: _main(argv), PROG, argv)
+
+
+def _main(argv: Sequence[str] | None) -> int:
     args = build_parser().parse_args(argv)
     try:
         _configure_logging(args)
@@ -59,13 +64,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{PROG}: error: {exc}", file=sys.stderr)
         return int(ExitCode.ERROR)
     from op_program.client.program import run  # py-evm only when the program runs
+    from op_program.preimage.errors import ChannelSetupError
     from op_program.preimage.hints import HintClient
     from op_program.preimage.oracle import OracleClient
     from op_program.preimage.process import client_channels_from_fds
 
     try:
         channels = client_channels_from_fds()
-    except OSError as exc:
+    except (OSError, ChannelSetupError) as exc:
         logging.getLogger("op_program.client").error(
             "Cannot open the preimage channels on fds 3-6 err=%s", exc
         )

@@ -23,6 +23,7 @@ from op_program.host.hint_handlers import (
     parse_hint,
 )
 from op_program.host.kvstore.base import KV
+from op_program.preimage.keys import key_type_of
 from op_program.preimage.verify import verify_preimage
 
 PROGRESS_EVERY = 500
@@ -67,7 +68,9 @@ class Prefetcher:
             PreimageNotFoundError: not stored and not obtainable from the last hint.
             HintError, RPCError, FetchedDataError: fetching for the last hint failed.
             InvalidPreimageError: the stored value does not match its key.
+            InvalidKeyError: ``key`` is not 32 bytes or has an invalid type byte.
         """
+        key_type_of(key)  # an invalid key is the client's error, never a missing preimage
         with self._lock:
             value = self._kv.get(key)
             if value is None:

@@ -17,6 +17,7 @@ from op_program.encoding.json_text import loads_bounded
 from op_program.errors import OpProgramError
 from op_program.host.errors import KVStoreError
 from op_program.host.kvstore.base import KV, IterableKV
+from op_program.host.kvstore.files import write_atomic
 from op_program.preimage.keys import KeyType, key_type_of
 from op_program.preimage.verify import verify_preimage
 
@@ -49,12 +50,7 @@ def check_preimage(key: bytes, value: bytes) -> str | None:
     return None
 
 
-def read_witness(path: str | os.PathLike[str]) -> Iterator[tuple[bytes, bytes]]:
-    """Yield the (key, value) pairs of a witness file, in file order.
-
-    Raises:
-        WitnessFileError: unreadable file, bad JSON, or a key/value that is not 0x-hex.
-    """
+def _read_object(path: str | os.PathLike[str]) -> dict[str, object]:
     try:
         raw = Path(path).read_bytes()
         if raw[:2] == _GZIP_MAGIC:
@@ -64,8 +60,45 @@ def read_witness(path: str | os.PathLike[str]) -> Iterator[tuple[bytes, bytes]]:
         raise WitnessFileError(f"cannot read witness {path}: {exc}") from exc
     if not isinstance(data, dict):
         raise WitnessFileError(f"witness {path} is not a JSON object")
-    for key_text, value_text in data.items():
+    return data
+
+
+def read_witness(path: str | os.PathLike[str]) -> Iterator[tuple[bytes, bytes]]:
+    """Yield the (key, value) pairs of a witness file, in file order.
+
+    Raises:
+        WitnessFileError: unreadable file, bad JSON, or a key/value that is not 0x-hex.
+    """
+    for key_text, value_text in _read_object(path).items():
         yield _parse_hex(key_text, 32), _parse_hex(value_text, None)
+
+
+def check_witness(path: str | os.PathLike[str]) -> tuple[list[tuple[bytes, bytes]],
+                                                          "WitnessReport"]:
+    """Read and check a whole witness file before anything is written.
+
+    Returns:
+        The good pairs in file order, and a report counting the bad entries (malformed hex,
+        or a value that is not the preimage of its key) with the first few of them.
+
+    Raises:
+        WitnessFileError: the file cannot be read or is not a JSON object.
+    """
+    report = WitnessReport()
+    good: list[tuple[bytes, bytes]] = []
+    for key_text, value_text in _read_object(path).items():
+        report.total += 1
+        try:
+            key, value = _parse_hex(key_text, 32), _parse_hex(value_text, None)
+        except WitnessFileError as exc:
+            report.note(str(key_text)[:80], str(exc))
+            continue
+        reason = check_preimage(key, value)
+        if reason is None:
+            good.append((key, value))
+        else:
+            report.note(f"0x{key.hex()}", reason)
+    return good, report
 
 
 def _parse_hex(text: object, length: int | None) -> bytes:
@@ -88,11 +121,12 @@ class WitnessReport:
     bad: int = 0
     problems: list[str] = field(default_factory=list)
 
-    def note(self, key: bytes, reason: str) -> None:
+    def note(self, key: bytes | str, reason: str) -> None:
         """Count a bad entry and keep its description (the first 20)."""
         self.bad += 1
         if len(self.problems) < 20:
-            self.problems.append(f"0x{key.hex()}: {reason}")
+            name = key if isinstance(key, str) else f"0x{key.hex()}"
+            self.problems.append(f"{name}: {reason}")
 
 
 def import_witness(pairs: Iterable[tuple[bytes, bytes]], store: KV) -> WitnessReport:
@@ -144,7 +178,7 @@ def export_witness(store: IterableKV, path: str | os.PathLike[str]) -> int:
     text = json.dumps(entries, separators=(",", ":")).encode()
     target = Path(path)
     try:
-        target.write_bytes(gzip.compress(text, 6) if target.name.endswith(".gz") else text)
+        write_atomic(target, gzip.compress(text, 6) if target.name.endswith(".gz") else text)
     except OSError as exc:
         raise WitnessFileError(f"cannot write witness {path}: {exc}") from exc
     return len(entries)

@@ -36,6 +36,10 @@ class ChannelClosedError(PreimageError):
         self.bytes_read = bytes_read
 
 
+class ChannelSetupError(PreimageError):
+    """The inherited channel descriptors (fds 3-6) are missing or are not pipes or sockets."""
+
+
 class OracleChannelClosedError(ChannelClosedError):
     """The preimage channel closed while a request or response was in flight."""
 

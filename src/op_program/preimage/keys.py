@@ -111,7 +111,7 @@ def key_type_of(key: bytes) -> KeyType:
     # A dict lookup, not KeyType(byte): this runs for every served preimage (~36k a proof).
     key_type = _KEY_TYPES.get(key[0])
     if key_type is None:
-        raise InvalidKeyError(f"unsupported preimage key type {key[0]}")
+        raise InvalidKeyError(f"invalid key type 0x{key[0]:02x} (key 0x{bytes(key).hex()})")
     return key_type
 
 

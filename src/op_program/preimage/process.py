@@ -10,10 +10,12 @@ import fcntl
 import os
 import select
 import signal
+import stat
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from op_program.preimage.channel import FdChannel, new_pipe
+from op_program.preimage.errors import ChannelSetupError
 
 HINT_CLIENT_READ_FD = 3
 HINT_CLIENT_WRITE_FD = 4
@@ -35,18 +37,47 @@ class ChannelPair:
 
 
 def client_channels_from_fds() -> ChannelPair:
-    """Return the client's channels on the inherited fds 3–6, set to blocking mode."""
-    for fd in (
-        HINT_CLIENT_READ_FD,
-        HINT_CLIENT_WRITE_FD,
-        PREIMAGE_CLIENT_READ_FD,
-        PREIMAGE_CLIENT_WRITE_FD,
-    ):
+    """Return the channels on the inherited fds 3–6, set to blocking mode.
+
+    Each descriptor must be open and be a pipe or a socket: a process started without them
+    (for example ``op-program --server`` run by hand) would otherwise read or write whatever
+    file happens to get those numbers.
+
+    Raises:
+        ChannelSetupError: a descriptor is missing or is not a pipe or socket.
+    """
+    fds = (HINT_CLIENT_READ_FD, HINT_CLIENT_WRITE_FD, PREIMAGE_CLIENT_READ_FD,
+           PREIMAGE_CLIENT_WRITE_FD)
+    for fd in fds:
+        check_channel_fd(fd)
+    for fd in fds:
         os.set_blocking(fd, True)  # a parent (e.g. a Go host) may have left them non-blocking
     return ChannelPair(
         hint=FdChannel(HINT_CLIENT_READ_FD, HINT_CLIENT_WRITE_FD),
         preimage=FdChannel(PREIMAGE_CLIENT_READ_FD, PREIMAGE_CLIENT_WRITE_FD),
     )
+
+
+def check_channel_fd(fd: int) -> None:
+    """Raise :class:`ChannelSetupError` unless ``fd`` is an open pipe or socket."""
+    try:
+        mode = os.fstat(fd).st_mode
+    except OSError as exc:
+        raise ChannelSetupError(
+            f"fd {fd} is not open ({exc.strerror}): the preimage channels need fds 3-6 wired "
+            "to pipes by the parent process (a VM, or op-program --exec)") from None
+    if not (stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode)):
+        raise ChannelSetupError(
+            f"fd {fd} is a {file_kind(mode)}, not a pipe: the preimage channels need fds 3-6 "
+            "wired to pipes by the parent process")
+
+
+def file_kind(mode: int) -> str:
+    """Name the kind of file ``mode`` describes (for error messages)."""
+    kinds = ((stat.S_ISREG, "regular file"), (stat.S_ISDIR, "directory"),
+             (stat.S_ISCHR, "character device"), (stat.S_ISBLK, "block device"),
+             (stat.S_ISFIFO, "FIFO"), (stat.S_ISSOCK, "socket"), (stat.S_ISLNK, "symbolic link"))
+    return next((name for test, name in kinds if test(mode)), "special file")
 
 
 def spawn_with_fds(

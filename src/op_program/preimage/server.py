@@ -13,6 +13,7 @@ from op_program.preimage.channel import Channel
 from op_program.preimage.errors import ChannelClosedError
 from op_program.preimage.hints import HINT_LENGTH_PREFIX_SIZE
 from op_program.preimage.oracle import LENGTH_PREFIX_SIZE
+from op_program.shutdown import signals_held
 
 PreimageGetter = Callable[[bytes], bytes]
 """Returns the preimage of a 32-byte key; raises when it cannot (the server loop stops)."""
@@ -36,12 +37,18 @@ def _read_message_start(channel: Channel, n: int) -> bytes | None:
 
 
 class OracleServer:
-    """Answers preimage requests read from a channel."""
+    """Answers preimage requests read from a channel.
 
-    __slots__ = ("_channel",)
+    ``idle`` is False exactly while a request is in flight (from its key being read until
+    its answer is written), so a host stopped by a signal can tell "idle between requests" from
+    "a client is waiting for an answer".
+    """
+
+    __slots__ = ("_channel", "idle")
 
     def __init__(self, channel: Channel) -> None:
         self._channel = channel
+        self.idle = True
 
     def next_request(self, getter: PreimageGetter) -> bool:
         """Serve one request; return False when the client closed the channel cleanly.
@@ -53,8 +60,11 @@ class OracleServer:
         key = _read_message_start(self._channel, 32)
         if key is None:
             return False
+        self.idle = False
         value = getter(key)
-        self._channel.write_all(len(value).to_bytes(LENGTH_PREFIX_SIZE, "big"), value)
+        with signals_held():  # a signal now is acted on once the answer is out
+            self._channel.write_all(len(value).to_bytes(LENGTH_PREFIX_SIZE, "big"), value)
+            self.idle = True
         return True
 
     def serve(self, getter: PreimageGetter) -> None:

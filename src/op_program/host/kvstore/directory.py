@@ -5,16 +5,18 @@ Spec: fault-proof/index.md, "Pre-image Oracle"; layout of the reference host's k
 ``<dir>/0x<hex(k)>.txt``; the content is the value as lower-case hex without ``0x`` or newline.
 Writes go to a temp file ``<dir>/0x<hex(k)>.txt.<random>`` that is renamed into place, so a
 reader (or a process killed mid-write) never sees a partial value; leftover temp files are not
-part of the store.
+part of the store. Reads refuse anything but regular files (a FIFO would block forever).
 """
 
 import os
 import re
-import tempfile
+import stat
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from op_program.host.errors import KVStoreError
+from op_program.host.kvstore.files import write_atomic
+from op_program.preimage.process import file_kind
 
 _SUBDIR = re.compile(r"^[0-9a-f]{4}$")
 _DIR_FILE = re.compile(r"^([0-9a-f]{60})\.txt$")
@@ -64,6 +66,8 @@ class HexFileKV:
             data = _read_all(name)
         except FileNotFoundError:
             return None
+        except KVStoreError as exc:
+            raise KVStoreError(f"cannot read preimage 0x{text}: {exc}") from exc
         except OSError as exc:
             raise KVStoreError(f"cannot read preimage 0x{text}: {exc}") from exc
         try:
@@ -80,14 +84,8 @@ class HexFileKV:
         target = self.path_of(key)
         try:
             self._ensure_dir(target.parent)
-            fd, temp = tempfile.mkstemp(prefix=f"0x{key.hex()}.txt.", dir=self.root)
-            try:
-                with os.fdopen(fd, "wb") as handle:
-                    handle.write(value.hex().encode("ascii"))
-                os.replace(temp, target)
-            except BaseException:
-                _remove_quietly(temp)
-                raise
+            write_atomic(target, value.hex().encode("ascii"), temp_dir=self.root,
+                         prefix=f"0x{key.hex()}.txt.")
         except OSError as exc:
             raise KVStoreError(f"cannot write preimage 0x{key.hex()}: {exc}") from exc
 
@@ -126,8 +124,13 @@ _READ_CHUNK = 1 << 16  # below glibc's mmap threshold: no page mapping per small
 
 
 def _read_all(name: str) -> bytes:
-    fd = os.open(name, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+    # Non-blocking open and fstat: a FIFO in the datadir would block open() forever, a device
+    # would be read without end; only regular files hold preimages.
+    fd = os.open(name, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            raise KVStoreError(f"{name} is a {file_kind(mode)}, not a regular file")
         data = os.read(fd, _READ_CHUNK)
         if len(data) < _READ_CHUNK:
             return data
@@ -148,9 +151,3 @@ def _scandir(path: Path) -> list[os.DirEntry[str]]:
     except OSError as exc:
         raise KVStoreError(f"cannot list {path}: {exc}") from exc
 
-
-def _remove_quietly(path: str) -> None:
-    try:
-        os.unlink(path)
-    except OSError:
-        pass  # the temp file is ignored by readers anyway
