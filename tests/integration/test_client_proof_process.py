@@ -20,8 +20,9 @@ def test_child_proves_the_given_claim() -> None:
     oracle = witness_oracle()
     code, err = _serve(oracle)
     assert code == ExitCode.VALID, err[-2000:]
-    assert "Claim successfully verified block=16491249" in err
-    assert "L2 blocks built=1" in err
+    # a standalone client logs logfmt by default, like the Go client
+    assert 'msg="Claim successfully verified" block=16491249' in err
+    assert 'msg="L2 blocks" built=1' in err
     # the same requests as in process: nothing depends on the process or its hash seed
     again = witness_oracle()
     from op_program.client.program import run
