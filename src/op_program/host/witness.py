@@ -50,11 +50,20 @@ def check_preimage(key: bytes, value: bytes) -> str | None:
     return None
 
 
+MAX_WITNESS_BYTES = 1 << 30
+"""Largest witness JSON accepted (decompressed). The real OP Sepolia witness of 60k preimages is
+~47 MB of JSON; the cap keeps a gzip bomb (1 MB can expand to 1 GB) from exhausting memory."""
+
+
 def _read_object(path: str | os.PathLike[str]) -> dict[str, object]:
     try:
-        raw = Path(path).read_bytes()
-        if raw[:2] == _GZIP_MAGIC:
-            raw = gzip.decompress(raw)
+        with Path(path).open("rb") as file:
+            gzipped = file.read(2) == _GZIP_MAGIC
+        with (gzip.open(path, "rb") if gzipped else Path(path).open("rb")) as stream:
+            raw = stream.read(MAX_WITNESS_BYTES + 1)
+        if len(raw) > MAX_WITNESS_BYTES:
+            raise WitnessFileError(
+                f"cannot read witness {path}: larger than {MAX_WITNESS_BYTES} bytes of JSON")
         data = loads_bounded(raw)
     except (OSError, EOFError, ValueError, UnicodeDecodeError, JSONTextError) as exc:
         raise WitnessFileError(f"cannot read witness {path}: {exc}") from exc

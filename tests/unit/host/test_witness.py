@@ -104,3 +104,16 @@ def test_real_fpp_witness_imports_and_verifies(tmp_path: Path, fmt: str,
         store = LmdbKV(datadir)
         assert len(store) == 60533
         store.close()
+
+
+def test_a_gzip_bomb_witness_is_refused_at_the_cap(tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    import op_program.host.witness as witness_module
+
+    monkeypatch.setattr(witness_module, "MAX_WITNESS_BYTES", 10_000)
+    bomb = tmp_path / "w.json.gz"
+    bomb.write_bytes(gzip.compress(b"{" + b" " * 1_000_000 + b"}"))
+    with pytest.raises(WitnessFileError, match="larger than 10000 bytes"):
+        list(read_witness(bomb))
+    write_witness(tmp_path / "ok.json.gz", GOOD)
+    assert dict(read_witness(tmp_path / "ok.json.gz")) == GOOD
