@@ -11,15 +11,14 @@ import contextlib
 import json
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
 
 from op_program.devnet.host_run import client_command, host_argv
-from op_program.devnet.rpc_server import Endpoints, serve_devnet
+from op_program.devnet.rpc_server import Endpoints, serve_devnet, serving
 from op_program.oplog import FORMATS, LEVEL_NAMES
 from tests.e2e.scenarios import SCENARIOS, Scenario
 
@@ -90,15 +89,8 @@ def refusing_node() -> Iterator[str]:
             self.end_headers()
             self.wfile.write(data)
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+    with serving(Handler) as url:
+        yield url
 
 
 @pytest.mark.parametrize("fmt", ["text", "json"])

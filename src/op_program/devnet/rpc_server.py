@@ -92,7 +92,8 @@ def _handler_class(rpc: Mapping[str, JsonHandler] | None, get: GetHandler | None
 
 
 @contextlib.contextmanager
-def _serving(handler: type) -> Iterator[str]:
+def serving(handler: type) -> Iterator[str]:
+    """Serve ``handler`` on a free loopback port in a thread; yield its URL, stop on exit."""
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, name="devnet-rpc", daemon=True)
@@ -114,8 +115,8 @@ def serve_devnet(l1: Any, sequencer: Any, chain_id: int) -> Iterator[Endpoints]:
     node_url = getattr(l1, "url", None)
     with contextlib.ExitStack() as stack:
         l1_url = node_url if isinstance(node_url, str) else stack.enter_context(
-            _serving(_handler_class(l1_view(l1).handlers(), None)))  # fmt: skip
+            serving(_handler_class(l1_view(l1).handlers(), None)))  # fmt: skip
         l2_url = stack.enter_context(
-            _serving(_handler_class(l2_handlers(sequencer, chain_id), None)))
-        beacon_url = stack.enter_context(_serving(_handler_class(None, beacon_documents(l1))))
+            serving(_handler_class(l2_handlers(sequencer, chain_id), None)))
+        beacon_url = stack.enter_context(serving(_handler_class(None, beacon_documents(l1))))
         yield Endpoints(l1_url, l2_url, beacon_url)
