@@ -126,10 +126,15 @@ def wait_pid_nohang(pid: int) -> int | None:
     return os.waitstatus_to_exitcode(status) if done else None
 
 
-@pytest.mark.parametrize("sent", [16, 32])
+@pytest.mark.parametrize("sent", [1, 16, 31])
 def test_client_disconnecting_mid_request_is_exit_2(lmdb_datadir: Path, sent: int,
                                                     wiring_cleanup: list[VmWiring]) -> None:
-    """Half a key, or a whole key and then gone before the answer: the server exits 2."""
+    """Part of a key and then gone: the server exits 2.
+
+    A whole key followed by a close is not tested: the answer fits in the pipe buffer, so the
+    server may finish writing it before it sees the close (then the close falls between
+    requests, a clean end) or after (a broken pipe): which one is a race, not a rule.
+    """
     wiring = start_server_host([*HOST, *proof_flags(lmdb_datadir), "--server"])
     wiring_cleanup.append(wiring)
     hints, preimages = wiring.channels()
