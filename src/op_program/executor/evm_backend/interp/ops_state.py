@@ -99,10 +99,10 @@ def op_sstore(f: Frame, s: list[int]) -> None:
     """SSTORE (EIP-2200, EIP-2929, EIP-3529): write a storage word; gas by original/current/new."""
     slot = s.pop()
     new = s.pop()
-    if f.gas <= CALL_STIPEND:  # EIP-2200: never with only the stipend left
-        raise OutOfGas("SSTORE with no more than the call stipend left")
     if f.static:
         raise WriteProtection("SSTORE in a static call")
+    if f.gas <= CALL_STIPEND:  # EIP-2200: never with only the stipend left
+        raise OutOfGas("SSTORE with no more than the call stipend left")
     state = f.state
     address = f.address
     cost = 0
@@ -143,7 +143,7 @@ def _log(f: Frame, s: list[int], count: int) -> None:
     start = s.pop()
     size = s.pop()
     topics = tuple(s.pop() for _ in range(count))
-    charge(f, LOG_DATA_GAS * size)
+    charge(f, LOG_TOPIC_GAS * count + LOG_DATA_GAS * size)
     expand(f, start, size)
     if f.static:
         raise WriteProtection("LOG in a static call")
@@ -181,10 +181,9 @@ STATE_OPS = {
     0x31: (op_balance, 0, 1, 1), 0x3B: (op_extcodesize, 0, 1, 1),
     0x3C: (op_extcodecopy, 0, 4, 0), 0x3F: (op_extcodehash, 0, 1, 1),
     0x54: (op_sload, 0, 1, 1), 0x55: (op_sstore, 0, 2, 0),
-    0xA0: (op_log0, LOG_GAS, 2, 0), 0xA1: (op_log1, LOG_GAS + LOG_TOPIC_GAS, 3, 0),
-    0xA2: (op_log2, LOG_GAS + 2 * LOG_TOPIC_GAS, 4, 0),
-    0xA3: (op_log3, LOG_GAS + 3 * LOG_TOPIC_GAS, 5, 0),
-    0xA4: (op_log4, LOG_GAS + 4 * LOG_TOPIC_GAS, 6, 0),
+    0xA0: (op_log0, LOG_GAS, 2, 0), 0xA1: (op_log1, LOG_GAS, 3, 0),
+    0xA2: (op_log2, LOG_GAS, 4, 0), 0xA3: (op_log3, LOG_GAS, 5, 0),
+    0xA4: (op_log4, LOG_GAS, 6, 0),
 }
 """opcode -> (function, static gas, stack items read, stack items written): Paris set."""
 CANCUN_STATE_OPS = {0x5C: (op_tload, WARM_ACCESS, 1, 1), 0x5D: (op_tstore, WARM_ACCESS, 2, 0)}

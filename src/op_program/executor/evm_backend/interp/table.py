@@ -33,12 +33,17 @@ def _push0(s: list[int]) -> None:
 
 
 def delegated(opcode: Any) -> Callable[[Frame, list[int]], bool]:
-    """Run a py-evm opcode object with this frame's gas, pc, stack and memory in sync."""
+    """Run a py-evm opcode object with this frame's gas, pc, stack and memory in sync.
+
+    The loop has charged the opcode's static gas (so that out-of-gas comes before a stack
+    error, as everywhere else); py-evm's object charges it again, so it is handed back first.
+    """
+    static_gas = _static_gas(opcode)
 
     def run(f: Frame, s: list[int]) -> bool:
         comp = f.comp
         meter = comp._gas_meter
-        meter.gas_remaining = f.gas
+        meter.gas_remaining = f.gas + static_gas
         comp.code.program_counter = f.pc + 1
         try:
             opcode(comp)
@@ -53,6 +58,12 @@ def delegated(opcode: Any) -> Callable[[Frame, list[int]], bool]:
         return False
 
     return run
+
+
+def _static_gas(opcode: Any) -> int:
+    """py-evm's static gas of an opcode object (SELFDESTRUCT is wrapped in a deprecation)."""
+    inner = getattr(opcode, "__wrapped__", opcode)
+    return int(inner.gas_cost)
 
 
 def _entry(kind: int, fn: Any, gas: int, reads: int, writes: int) -> Entry:
@@ -75,7 +86,8 @@ def build_table(revision: EvmRevision, pyevm_opcodes: dict[int, Any]) -> list[En
     for op, (frame_fn, gas, reads, writes) in frame_ops.items():
         table[op] = _entry(K_FRAME, frame_fn, gas, reads, writes)
     for op, reads in _DELEGATED.items():
-        table[op] = _entry(K_FRAME, delegated(pyevm_opcodes[op]), 0, reads, 1)
+        opcode = pyevm_opcodes[op]
+        table[op] = _entry(K_FRAME, delegated(opcode), _static_gas(opcode), reads, 1)
     if revision != EvmRevision.PARIS:
         table[_PUSH0] = _entry(K_PURE, _push0, 2, 0, 1)
     table[_JUMP] = _entry(K_JUMP, None, 8, 1, 0)
