@@ -78,6 +78,23 @@ class OpAccountDB(AccountDB):
         for address in sorted(self._dirty_accounts):
             yield address, self._account_stores[address]
 
+    def record(self) -> Any:
+        """py-evm's ``record`` over the dirty stores in set order (order is unobservable here)."""
+        checkpoint = self._journaldb.record()
+        self._journaltrie.record(checkpoint)
+        self._journal_accessed_state.record(checkpoint)
+        for address in self._dirty_accounts:
+            self._account_stores[address].record(checkpoint)
+        return checkpoint
+
+    def commit(self, checkpoint: Any) -> None:
+        """py-evm's ``commit`` over the dirty stores in set order (order is unobservable here)."""
+        self._journaldb.commit(checkpoint)
+        self._journaltrie.commit(checkpoint)
+        self._journal_accessed_state.commit(checkpoint)
+        for address in self._dirty_accounts:
+            self._account_stores[address].commit(checkpoint)
+
     def get_code(self, address: Address) -> bytes:
         """The code of ``address``, fetched by hash through the source when not local."""
         # Same as AccountDB.get_code minus its witness bookkeeping, which copies the set of

@@ -7,46 +7,53 @@ also carries the py-evm computation it runs for (message, state, logs, children)
 stays the state interface, the hot machine state lives here.
 """
 
+import re
 from typing import Any
 
 from eth.exceptions import OutOfGas
 
 STACK_LIMIT = 1024
 MASK = 2**256 - 1
-_JUMPDEST = 0x5B
-_PUSH1 = 0x60
-_PUSH32 = 0x7F
 _CODE_CACHE_LIMIT = 1024
-# code -> (valid JUMPDEST offsets, PUSH immediate by offset); shared by every frame of a code.
-_ANALYSIS: dict[bytes, tuple[frozenset[int], dict[int, int]]] = {}
+# From an instruction boundary: any run of instructions (a PUSHn with its n data bytes, or any
+# other single byte but JUMPDEST), then a JUMPDEST. Possessive, so PUSH data is never re-read
+# as an instruction; a PUSH cut short by the end of the code ends the search.
+_TO_NEXT_JUMPDEST = re.compile(
+    b"(?:[\\x00-\\x5a\\x5c-\\x5f\\x80-\\xff]"
+    + b"".join(b"|\\x%02x[\\s\\S]{%d}" % (0x5F + n, n) for n in range(1, 33))
+    + b")*+\\x5b"
+)
+# code -> (valid JUMPDEST offsets, PUSH immediates by offset (filled as met), code + 32 zeros)
+_ANALYSIS: dict[bytes, tuple[frozenset[int], dict[int, int], bytes]] = {}
 
 
-def analyse(code: bytes) -> tuple[frozenset[int], dict[int, int]]:
-    """Valid jump destinations and the value each PUSHn at an offset pushes (cached per code).
+def jumpdests(code: bytes) -> frozenset[int]:
+    """Offsets of the JUMPDEST instructions of ``code`` (YP §9.4.3, ``D(c)``).
 
-    A JUMPDEST byte inside PUSH data is no destination (Yellow Paper §9.4.3, ``D(c)``); the
-    immediate of a PUSH running past the end of the code is padded with zeros on the right.
+    A 0x5b byte inside PUSH data is no destination. The regular expression walks from one
+    JUMPDEST to the next in C; Python only loops once per JUMPDEST.
+    """
+    dests = []
+    pos = 0
+    match = _TO_NEXT_JUMPDEST.match
+    while (m := match(code, pos)) is not None:
+        pos = m.end()
+        dests.append(pos - 1)
+    return frozenset(dests)
+
+
+def analyse(code: bytes) -> tuple[frozenset[int], dict[int, int], bytes]:
+    """Jump destinations, a PUSH value cache and the zero-padded code (cached per code).
+
+    The immediate of a PUSH running past the end of the code is padded with zeros on the
+    right (YP §9.4.1), hence the 32 zero bytes appended.
     """
     cached = _ANALYSIS.get(code)
     if cached is not None:
         return cached
-    dests: set[int] = set()
-    pushes: dict[int, int] = {}
-    size = len(code)
-    pc = 0
-    while pc < size:
-        op = code[pc]
-        if op == _JUMPDEST:
-            dests.add(pc)
-        elif _PUSH1 <= op <= _PUSH32:
-            n = op - _PUSH1 + 1
-            data = code[pc + 1:pc + 1 + n]
-            pushes[pc] = int.from_bytes(data, "big") << (8 * (n - len(data)))
-            pc += n
-        pc += 1
     if len(_ANALYSIS) >= _CODE_CACHE_LIMIT:
         _ANALYSIS.clear()
-    result = (frozenset(dests), pushes)
+    result: tuple[frozenset[int], dict[int, int], bytes] = (jumpdests(code), {}, code + bytes(32))
     _ANALYSIS[code] = result
     return result
 

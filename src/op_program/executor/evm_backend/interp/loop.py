@@ -36,7 +36,7 @@ def run_frame(comp: Any, table: list[Entry]) -> None:  # noqa: PLR0912, PLR0915 
     s: list[int] = comp._stack.values
     code = f.code
     size = len(code)
-    dests, pushes = analyse(code)
+    dests, pushes, padded = analyse(code)
     gas = f.gas
     pc = 0
     while pc < size:
@@ -48,7 +48,10 @@ def run_frame(comp: Any, table: list[Entry]) -> None:  # noqa: PLR0912, PLR0915 
         if height < need or height > limit:
             raise _stack_error(height, need)
         if kind == K_PUSH:
-            s.append(pushes[pc])
+            value = pushes.get(pc)
+            if value is None:
+                value = pushes[pc] = int.from_bytes(padded[pc + 1:pc + arg], "big")
+            s.append(value)
             pc += arg
         elif kind == K_PURE:
             arg(s)

@@ -197,7 +197,8 @@ def op_blobbasefee(f: Frame, s: list[int]) -> None:
 def op_mload(f: Frame, s: list[int]) -> None:
     """MLOAD: the 32-byte word at memory[start]."""
     start = s.pop()
-    expand(f, start, 32)
+    if start + 32 > len(f.mem):
+        expand(f, start, 32)
     s.append(int.from_bytes(f.mem[start:start + 32], "big"))
 
 
@@ -205,7 +206,8 @@ def op_mstore(f: Frame, s: list[int]) -> None:
     """MSTORE: write a 32-byte word at memory[start]."""
     start = s.pop()
     value = s.pop()
-    expand(f, start, 32)
+    if start + 32 > len(f.mem):
+        expand(f, start, 32)
     f.mem[start:start + 32] = value.to_bytes(32, "big")
 
 

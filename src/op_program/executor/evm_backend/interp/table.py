@@ -23,8 +23,9 @@ from op_program.executor.evm_types import EvmRevision
 K_PUSH, K_PURE, K_DUP, K_SWAP, K_FRAME, K_JUMPI, K_JUMP, K_NOOP = range(8)
 Entry = tuple[int, int, int, int, Any]
 _JUMP, _JUMPI, _JUMPDEST, _PUSH0 = 0x56, 0x57, 0x5B, 0x5F
-# opcode -> items popped; each pushes one result (CREATE* an address, CALL* a status).
-_DELEGATED = {0xF0: 3, 0xF1: 7, 0xF2: 7, 0xF4: 6, 0xF5: 4, 0xFA: 6, 0xFF: 1}
+# CREATE, CALL, CALLCODE, DELEGATECALL, CREATE2, STATICCALL, SELFDESTRUCT: each pops at
+# least one item and pushes at most one, so the stack can never overflow through them.
+_DELEGATED = (0xF0, 0xF1, 0xF2, 0xF4, 0xF5, 0xFA, 0xFF)
 _TABLES: dict[tuple[EvmRevision, int], list[Entry]] = {}
 
 
@@ -35,15 +36,13 @@ def _push0(s: list[int]) -> None:
 def delegated(opcode: Any) -> Callable[[Frame, list[int]], bool]:
     """Run a py-evm opcode object with this frame's gas, pc, stack and memory in sync.
 
-    The loop has charged the opcode's static gas (so that out-of-gas comes before a stack
-    error, as everywhere else); py-evm's object charges it again, so it is handed back first.
+    py-evm's object charges all of its gas and checks the stack itself, in its own order.
     """
-    static_gas = _static_gas(opcode)
 
     def run(f: Frame, s: list[int]) -> bool:
         comp = f.comp
         meter = comp._gas_meter
-        meter.gas_remaining = f.gas + static_gas
+        meter.gas_remaining = f.gas
         comp.code.program_counter = f.pc + 1
         try:
             opcode(comp)
@@ -58,12 +57,6 @@ def delegated(opcode: Any) -> Callable[[Frame, list[int]], bool]:
         return False
 
     return run
-
-
-def _static_gas(opcode: Any) -> int:
-    """py-evm's static gas of an opcode object (SELFDESTRUCT is wrapped in a deprecation)."""
-    inner = getattr(opcode, "__wrapped__", opcode)
-    return int(inner.gas_cost)
 
 
 def _entry(kind: int, fn: Any, gas: int, reads: int, writes: int) -> Entry:
@@ -85,9 +78,8 @@ def build_table(revision: EvmRevision, pyevm_opcodes: dict[int, Any]) -> list[En
         frame_ops.update(CANCUN_STATE_OPS)
     for op, (frame_fn, gas, reads, writes) in frame_ops.items():
         table[op] = _entry(K_FRAME, frame_fn, gas, reads, writes)
-    for op, reads in _DELEGATED.items():
-        opcode = pyevm_opcodes[op]
-        table[op] = _entry(K_FRAME, delegated(opcode), _static_gas(opcode), reads, 1)
+    for op in _DELEGATED:
+        table[op] = _entry(K_FRAME, delegated(pyevm_opcodes[op]), 0, 0, 0)
     if revision != EvmRevision.PARIS:
         table[_PUSH0] = _entry(K_PURE, _push0, 2, 0, 1)
     table[_JUMP] = _entry(K_JUMP, None, 8, 1, 0)
