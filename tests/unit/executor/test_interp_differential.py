@@ -127,3 +127,57 @@ def test_exceptional_halts_have_the_same_class(code: bytes, error: str) -> None:
     ours, theirs = _compare(ProbeInput(EvmRevision.CANCUN, code, 100_000, static=True))
     assert ours == theirs
     assert ours.error == error
+
+
+def _asm(*parts: int | bytes) -> bytes:
+    return b"".join(bytes([p]) if isinstance(p, int) else p for p in parts)
+
+
+def _push(value: int, size: int = 32) -> bytes:
+    return bytes([0x5F + size]) + value.to_bytes(size, "big")
+
+
+_SELF = int.from_bytes(CONTRACT, "big")
+_FRESH = 0xDEAD0000000000000000000000000000000000BE
+# CALL-family frames: recursion to the depth/gas limit, value to a new account, CALLCODE and
+# DELEGATECALL into this code, STATICCALL into a writer, a precompile's output copied back,
+# a transfer above the balance, RETURNDATACOPY in and out of bounds.
+_CALL_PROGRAMS = {
+    "recursion": _asm(_push(0), _push(0), _push(0), _push(0), _push(0), 0x30, 0x5A, 0xF1,
+                      0x3D, 0x01, _push(0), 0x55),
+    "value_to_new_account": _asm(_push(0), _push(0), _push(0), _push(0), _push(7),
+                                 _push(_FRESH, 20), _push(50_000), 0xF1, _push(1), 0x55),
+    "callcode_self": _asm(_push(0), _push(0), _push(0), _push(0), _push(1),
+                          _push(_SELF, 20), _push(30_000), 0xF2, _push(2), 0x55),
+    "delegatecall_self": _asm(_push(0), _push(0), _push(0), _push(0),
+                              _push(_SELF, 20), _push(30_000), 0xF4, _push(2), 0x55),
+    "staticcall_writer": _asm(0x58, _push(9), 0x57, _push(1), _push(1), 0x55, 0x00, 0x5B,
+                              _push(0), _push(0), _push(0), _push(0), _push(_SELF, 20),
+                              0x5A, 0xFA, _push(3), 0x55),
+    "identity_precompile": _asm(_push(0xABCDEF), _push(0), 0x52, _push(32), _push(64),
+                                _push(32), _push(0), _push(4, 20), _push(1000), 0xFA,
+                                _push(64), 0x51, _push(0), 0x55, 0x3D, _push(1), 0x55),
+    "value_above_balance": _asm(_push(0), _push(0), _push(0), _push(0), _push(10**30),
+                                _push(_FRESH, 20), _push(50_000), 0xF1, _push(0), 0x55),
+    "returndatacopy_past_end": _asm(_push(0), _push(0), _push(32), _push(0), _push(0),
+                                    _push(4, 20), _push(1000), 0xFA, _push(33), _push(0),
+                                    _push(0), 0x3E),
+}
+
+
+@pytest.mark.parametrize("revision", REVISIONS)
+@pytest.mark.parametrize("name", sorted(_CALL_PROGRAMS))
+@pytest.mark.parametrize("gas", [1_000_000, 60_000, 2_700])
+def test_message_calls_agree_with_py_evm(revision: EvmRevision, name: str, gas: int) -> None:
+    ours, theirs = _compare(ProbeInput(revision, _CALL_PROGRAMS[name], gas, value=5))
+    assert ours == theirs
+
+
+def test_message_call_cases_are_not_vacuous() -> None:
+    """The recursion really recurses and the precompile really answers."""
+    deep = run_frame_probe("python", ProbeInput(EvmRevision.CANCUN, _CALL_PROGRAMS["recursion"],
+                                                1_000_000), SLOTS)
+    assert deep.error is None and deep.storage[0][1] == 1
+    echo = run_frame_probe("python", ProbeInput(
+        EvmRevision.CANCUN, _CALL_PROGRAMS["identity_precompile"], 1_000_000), SLOTS)
+    assert echo.storage[0][1] == 0xABCDEF and echo.storage[1][1] == 32

@@ -179,9 +179,10 @@ DEFAULT_EVM_ENGINE = "python"
 
 
 def evm_engine() -> str:
-    """The interpreter selected by ``OP_PROGRAM_EVM``: ``python`` (the project's, default) or
-    ``pyevm`` (py-evm's computation with the older fast loop of ``interpreter.py``).
+    """The interpreter selected by ``OP_PROGRAM_EVM``: ``python`` (default) or ``pyevm``.
 
+    ``python`` is the project's loop (``interp``); ``pyevm`` is py-evm's computation with the
+    older fast loop of ``interpreter.py``.
     The project's loop became the default once it reproduced all 17 real blocks, the anvil
     differentials and the opcode differential against py-evm. An unknown value is a
     configuration error, never a silent fallback.

@@ -7,7 +7,7 @@ EIP-1052 (EXTCODEHASH), Yellow Paper Appendix H.2 (LOGn: 375 + 375·n + 8·bytes
 through the py-evm state object (journaled, reverted with its frame).
 """
 
-from eth.exceptions import OutOfGas, WriteProtection
+from eth.exceptions import InsufficientStack, OutOfGas, WriteProtection
 
 from op_program.executor.evm_backend.interp.frame import Frame, charge, copy_cost, expand, read
 from op_program.executor.evm_backend.interp.ops_env import _copy_into, to_address
@@ -97,12 +97,15 @@ def _sstore_refund(original: int, current: int, new: int) -> int:
 
 def op_sstore(f: Frame, s: list[int]) -> None:
     """SSTORE (EIP-2200, EIP-2929, EIP-3529): write a storage word; gas by original/current/new."""
-    slot = s.pop()
-    new = s.pop()
+    # The checks in py-evm's order (the loop leaves the stack check to this function).
     if f.static:
         raise WriteProtection("SSTORE in a static call")
     if f.gas <= CALL_STIPEND:  # EIP-2200: never with only the stipend left
         raise OutOfGas("SSTORE with no more than the call stipend left")
+    if len(s) < 2:
+        raise InsufficientStack("SSTORE needs 2 stack items")
+    slot = s.pop()
+    new = s.pop()
     state = f.state
     address = f.address
     cost = 0
@@ -140,13 +143,13 @@ def op_tstore(f: Frame, s: list[int]) -> None:
 
 
 def _log(f: Frame, s: list[int], count: int) -> None:
+    if f.static:
+        raise WriteProtection("LOG in a static call")
     start = s.pop()
     size = s.pop()
     topics = tuple(s.pop() for _ in range(count))
     charge(f, LOG_TOPIC_GAS * count + LOG_DATA_GAS * size)
     expand(f, start, size)
-    if f.static:
-        raise WriteProtection("LOG in a static call")
     comp = f.comp
     counter = comp.transaction_context.get_next_log_counter()
     comp._log_entries.append((counter, f.address, topics, read(f, start, size)))
@@ -180,7 +183,7 @@ def op_log4(f: Frame, s: list[int]) -> None:
 STATE_OPS = {
     0x31: (op_balance, 0, 1, 1), 0x3B: (op_extcodesize, 0, 1, 1),
     0x3C: (op_extcodecopy, 0, 4, 0), 0x3F: (op_extcodehash, 0, 1, 1),
-    0x54: (op_sload, 0, 1, 1), 0x55: (op_sstore, 0, 2, 0),
+    0x54: (op_sload, 0, 1, 1), 0x55: (op_sstore, 0, 0, 0),
     0xA0: (op_log0, LOG_GAS, 2, 0), 0xA1: (op_log1, LOG_GAS, 3, 0),
     0xA2: (op_log2, LOG_GAS, 4, 0), 0xA3: (op_log3, LOG_GAS, 5, 0),
     0xA4: (op_log4, LOG_GAS, 6, 0),

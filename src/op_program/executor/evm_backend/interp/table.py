@@ -4,9 +4,8 @@ Spec: Yellow Paper Appendix H.2 (static gas ``W`` groups, stack ``δ``/``α``), 
 (PUSH0, Shanghai), Cancun's EIP-1153/5656/4844/7516 opcodes. An entry is
 ``(static gas, stack items needed, largest stack height allowed, kind, argument)``; the
 loop checks gas and height before the effect, so opcode functions never re-check them.
-The message-call and creation opcodes (CALL, CALLCODE, DELEGATECALL, STATICCALL, CREATE,
-CREATE2) and SELFDESTRUCT run py-evm's implementation on this frame's stack, memory and gas
-(``delegated``): they create child frames through py-evm's message machinery.
+The creation opcodes (CREATE, CREATE2) and SELFDESTRUCT run py-evm's implementation on this
+frame's stack, memory and gas (``delegated``); the message calls are ``ops_call``'s.
 """
 
 from collections.abc import Callable
@@ -16,6 +15,7 @@ from eth.exceptions import Halt
 
 from op_program.executor.evm_backend.interp.frame import STACK_LIMIT, Frame
 from op_program.executor.evm_backend.interp.ops_arith import ARITH_OPS
+from op_program.executor.evm_backend.interp.ops_call import CALL_OPS
 from op_program.executor.evm_backend.interp.ops_env import CANCUN_ENV_OPS, ENV_OPS, op_invalid
 from op_program.executor.evm_backend.interp.ops_state import CANCUN_STATE_OPS, STATE_OPS
 from op_program.executor.evm_types import EvmRevision
@@ -23,9 +23,9 @@ from op_program.executor.evm_types import EvmRevision
 K_PUSH, K_PURE, K_DUP, K_SWAP, K_FRAME, K_JUMPI, K_JUMP, K_NOOP = range(8)
 Entry = tuple[int, int, int, int, Any]
 _JUMP, _JUMPI, _JUMPDEST, _PUSH0 = 0x56, 0x57, 0x5B, 0x5F
-# CREATE, CALL, CALLCODE, DELEGATECALL, CREATE2, STATICCALL, SELFDESTRUCT: each pops at
-# least one item and pushes at most one, so the stack can never overflow through them.
-_DELEGATED = (0xF0, 0xF1, 0xF2, 0xF4, 0xF5, 0xFA, 0xFF)
+# CREATE, CREATE2, SELFDESTRUCT: each pops at least one item and pushes at most one, so the
+# stack can never overflow through them.
+_DELEGATED = (0xF0, 0xF5, 0xFF)
 _TABLES: dict[tuple[EvmRevision, int], list[Entry]] = {}
 
 
@@ -72,7 +72,7 @@ def build_table(revision: EvmRevision, pyevm_opcodes: dict[int, Any]) -> list[En
     table = [_entry(K_FRAME, op_invalid, 0, 0, 0) for _ in range(256)]
     for op, (fn, gas, reads, writes) in ARITH_OPS.items():
         table[op] = _entry(K_PURE, fn, gas, reads, writes)
-    frame_ops = {**ENV_OPS, **STATE_OPS}
+    frame_ops = {**ENV_OPS, **STATE_OPS, **CALL_OPS}
     if revision in (EvmRevision.CANCUN, EvmRevision.PRAGUE):
         frame_ops.update(CANCUN_ENV_OPS)
         frame_ops.update(CANCUN_STATE_OPS)
