@@ -71,6 +71,7 @@ class OpAccountDB(AccountDB):
         # batch through ``pop``, which reads each node first: the oracle would be asked for
         # nodes no execution needs (op-geth never asks). Keep replaced nodes instead.
         self._trie._db.is_pruning = False  # type: ignore[attr-defined]
+        self._codes: dict[bytes, bytes] = {}
 
     def _dirty_account_stores(self) -> Iterator[tuple[Address, Any]]:
         # Address order, not set order: storage roots are then computed, and their nodes
@@ -102,12 +103,29 @@ class OpAccountDB(AccountDB):
         code_hash = self.get_code_hash(address)
         if code_hash == EMPTY_CODE_HASH:
             return b""
+        # Code is addressed by its hash, so a cached copy can never be stale; every call to a
+        # contract reads its code (DESIGN §12).
+        code = self._codes.get(code_hash)
+        if code is not None:
+            return code
         self.source_db.code_mode = True
         try:
-            code: bytes = self._journaldb[code_hash]
+            code = bytes(self._journaldb[code_hash])
         finally:
             self.source_db.code_mode = False
+        self._codes[code_hash] = code
         return code
+
+    def touch_account(self, address: Address) -> None:
+        """EIP-161 touch; an account already in the trie is left as it is.
+
+        py-evm re-encodes and rewrites the unchanged account on every message call; the
+        result is the same bytes, so only a missing account needs the write (which makes it
+        an existing empty account, cleared at the end of the transaction if still empty).
+        """
+        if self._get_encoded_account(address, from_journal=True):
+            return
+        super().touch_account(address)
 
     def storage_root_of(self, address: bytes) -> bytes:
         """The storage root of ``address`` as the account trie holds it."""
