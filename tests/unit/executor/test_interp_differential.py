@@ -181,3 +181,13 @@ def test_message_call_cases_are_not_vacuous() -> None:
     echo = run_frame_probe("python", ProbeInput(
         EvmRevision.CANCUN, _CALL_PROGRAMS["identity_precompile"], 1_000_000), SLOTS)
     assert echo.storage[0][1] == 0xABCDEF and echo.storage[1][1] == 32
+
+
+def test_deep_recursion_agrees_and_does_not_crash() -> None:
+    """A contract calling itself with all its gas under a 30M limit: hundreds of frames deep
+    (the 63/64 rule ends it, not Python's stack); both engines see the same outcome."""
+    # t[0] += 1; CALL(self, all gas); sstore(0, t[0])
+    code = bytes.fromhex("5f5c600101" "5f5d" "5f5f5f5f5f305af1" "50" "5f5c5f55" "00")
+    ours, theirs = _compare(ProbeInput(EvmRevision.CANCUN, code, 30_000_000))
+    assert ours == theirs
+    assert ours.error is None and ours.storage[0][1] > 100
