@@ -39,9 +39,14 @@ class ProjectComputationMixin:
     def apply_computation(
         cls, state: Any, message: Any, transaction_context: Any, parent_computation: Any = None
     ) -> Any:
-        """py-evm's ``apply_computation`` with the project's loop."""
+        """py-evm's ``apply_computation`` with the project's loop.
+
+        The transaction's own computation is the one without a parent (not py-evm's
+        ``is_origin_computation``, which since EIP-7702 is also true inside the origin's own
+        delegated code and would charge the EIP-3860 initcode cost a second time).
+        """
         with cls(state, message, transaction_context) as computation:  # type: ignore[call-arg, attr-defined]
-            if computation.is_origin_computation:
+            if parent_computation is None:
                 computation.contracts_created = []
                 if message.is_create:
                     cls.consume_initcode_gas_cost(computation)  # type: ignore[attr-defined]
