@@ -80,7 +80,11 @@ _SAME_HALT = {frozenset({"InsufficientStack", "WriteProtection"})}
 
 
 def _observable(outcome: FrameOutcome, other: FrameOutcome) -> FrameOutcome:
-    """After a halt other than success the machine state (stack, memory) is unobservable."""
+    """After a halt other than success the machine state (stack, memory) is unobservable.
+
+    The accounts read are compared apart (``_compare``), so they are left out here.
+    """
+    outcome = dataclasses.replace(outcome, accounts_read=frozenset())
     if outcome.error is None:
         return outcome
     error = outcome.error
@@ -90,8 +94,16 @@ def _observable(outcome: FrameOutcome, other: FrameOutcome) -> FrameOutcome:
 
 
 def _compare(probe: ProbeInput) -> tuple[FrameOutcome, FrameOutcome]:
+    """Both engines' observable outcomes; ours must also read every account py-evm reads.
+
+    The accounts read make up the execution witness other executors (kona) replay a block
+    from, and py-evm's reads have always been enough: reading fewer once dropped an account
+    (EXTCODECOPY of 0 bytes) that kona needed.
+    """
     ours = run_frame_probe("python", probe, SLOTS)
     theirs = run_frame_probe("pyevm", probe, SLOTS)
+    if ours.error is None and theirs.error is None:
+        assert theirs.accounts_read <= ours.accounts_read
     return _observable(ours, theirs), _observable(theirs, theirs)
 
 
@@ -143,6 +155,8 @@ _FRESH = 0xDEAD0000000000000000000000000000000000BE
 # DELEGATECALL into this code, STATICCALL into a writer, a precompile's output copied back,
 # a transfer above the balance, RETURNDATACOPY in and out of bounds.
 _CALL_PROGRAMS = {
+    "extcodecopy_nothing": _asm(_push(0), _push(0), _push(0), _push(_FRESH, 20), 0x3C,
+                                _push(1), _push(0), 0x55),
     "recursion": _asm(_push(0), _push(0), _push(0), _push(0), _push(0), 0x30, 0x5A, 0xF1,
                       0x3D, 0x01, _push(0), 0x55),
     "value_to_new_account": _asm(_push(0), _push(0), _push(0), _push(0), _push(7),

@@ -49,6 +49,7 @@ class FrameOutcome:
     logs: tuple[tuple[bytes, tuple[int, ...], bytes], ...]
     storage: tuple[tuple[int, int], ...]
     balances: tuple[int, int]
+    accounts_read: frozenset[bytes] = frozenset()
 
 
 def _word(value: int | bytes) -> int:
@@ -71,6 +72,7 @@ def run_frame_probe(engine: str, probe: ProbeInput, slots: tuple[int, ...]) -> F
         backend.set_storage(CONTRACT, slot, value)
     state = backend._state
     state.lock_changes()
+    state._account_db._accessed_accounts.clear()  # only the frame's own reads
     message = Message(
         gas=probe.gas, to=Address(CONTRACT), sender=Address(CALLER), value=probe.value,
         data=probe.data, code=probe.code, is_static=probe.static,
@@ -89,4 +91,5 @@ def run_frame_probe(engine: str, probe: ProbeInput, slots: tuple[int, ...]) -> F
         logs=tuple((bytes(a), tuple(t), bytes(d)) for a, t, d in comp.get_log_entries()),
         storage=tuple((slot, state.get_storage(CONTRACT, slot)) for slot in slots),
         balances=(state.get_balance(CONTRACT), state.get_balance(CALLER)),
+        accounts_read=frozenset(state._account_db._accessed_accounts),
     )

@@ -57,8 +57,11 @@ def op_extcodecopy(f: Frame, s: list[int]) -> None:
     charge(f, copy_cost(size))
     access_account(f, address)
     expand(f, dst, size)
+    # The account is loaded even for size 0, as every client does: a witness of this
+    # execution must hold it for another executor (kona) to replay the block.
+    code = f.state.get_code(address)
     if size:
-        _copy_into(f, dst, f.state.get_code(address), src, size)
+        _copy_into(f, dst, code, src, size)
 
 
 def op_extcodehash(f: Frame, s: list[int]) -> None:
