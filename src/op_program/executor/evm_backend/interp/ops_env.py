@@ -123,10 +123,10 @@ def op_returndatacopy(f: Frame, s: list[int]) -> None:
     dst = s.pop()
     src = s.pop()
     size = s.pop()
-    charge(f, copy_cost(size))
     data = f.comp.return_data
     if src + size > len(data):  # EIP-211: reading past the return data is exceptional
         raise OutOfBoundsRead("RETURNDATACOPY past the end of the return data")
+    charge(f, copy_cost(size))
     expand(f, dst, size)
     _copy_into(f, dst, bytes(data), src, size)
 
