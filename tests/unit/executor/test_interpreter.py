@@ -52,7 +52,9 @@ def push32(value: int) -> bytes:
 
 
 @pytest.fixture(autouse=True)
-def fresh_tables() -> Iterator[None]:
+def fresh_tables(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    # These tests are about py-evm's engine (interpreter.py), no longer the default one.
+    monkeypatch.setenv("OP_PROGRAM_EVM", "pyevm")
     interpreter._OP_TABLES.clear()
     yield
     interpreter._OP_TABLES.clear()

@@ -7,6 +7,7 @@ calls) live in the other executor modules and reach the EVM through ``EvmBackend
 py-evm error is translated here.
 """
 
+import os
 from collections.abc import Callable
 from typing import Any
 
@@ -27,6 +28,7 @@ from eth_utils.exceptions import ValidationError
 
 from op_program.executor.errors import EvmFailure, MissingStateError
 from op_program.executor.evm_backend.corrected_precompiles import corrected
+from op_program.executor.evm_backend.interp import ProjectComputationMixin
 from op_program.executor.evm_backend.interpreter import FastComputationMixin
 from op_program.executor.evm_backend.state_db import OpAccountDB, SourceDB
 from op_program.executor.evm_types import (
@@ -170,20 +172,39 @@ _BASES: dict[EvmRevision, tuple[type[Any], type[Any]]] = {
     EvmRevision.CANCUN: (CancunState, CancunTransactionExecutor),
     EvmRevision.PRAGUE: (PragueState, PragueTransactionExecutor),
 }
-_STATE_CLASSES: dict[tuple[EvmRevision, PrecompileRules], type[Any]] = {}
+_STATE_CLASSES: dict[tuple[EvmRevision, PrecompileRules, str], type[Any]] = {}
+EVM_ENGINE_VARIABLE = "OP_PROGRAM_EVM"
+EVM_ENGINES = ("pyevm", "python")
+DEFAULT_EVM_ENGINE = "python"
 
 
-def _state_class(revision: EvmRevision, rules: PrecompileRules) -> type[Any]:
-    key = (revision, rules)
+def evm_engine() -> str:
+    """The interpreter selected by ``OP_PROGRAM_EVM``: ``python`` (default) or ``pyevm``.
+
+    ``python`` is the project's loop (``interp``); ``pyevm`` is py-evm's computation with the
+    older fast loop of ``interpreter.py``.
+    The project's loop became the default once it reproduced all 17 real blocks, the anvil
+    differentials and the opcode differential against py-evm. An unknown value is a
+    configuration error, never a silent fallback.
+    """
+    engine = os.environ.get(EVM_ENGINE_VARIABLE, DEFAULT_EVM_ENGINE).strip().lower()
+    if engine not in EVM_ENGINES:
+        raise ValueError(f"{EVM_ENGINE_VARIABLE}={engine!r}: expected one of {EVM_ENGINES}")
+    return engine
+
+
+def _state_class(revision: EvmRevision, rules: PrecompileRules, engine: str) -> type[Any]:
+    key = (revision, rules, engine)
     cls = _STATE_CLASSES.get(key)
     if cls is None:
         state_base, executor_base = _BASES[revision]
         computation_base = state_base.computation_class
+        mixin = ProjectComputationMixin if engine == "python" else FastComputationMixin
         computation = type(
-            f"Op{computation_base.__name__}", (FastComputationMixin, computation_base),
+            f"Op{computation_base.__name__}", (mixin, computation_base),
             {"_precompiles": precompile_table(
                 corrected(computation_base.get_precompiles()), rules, VMError
-            )},
+            ), "op_revision": revision},
         )
         executor = type(f"Op{executor_base.__name__}", (_OpExecutorMixin, executor_base), {})
         cls = type(
@@ -209,6 +230,7 @@ class EvmBackend:
         state_root: bytes,
         env: BlockEnv,
         accelerator: PrecompileAccelerator | None = None,
+        engine: str | None = None,
     ) -> None:
         self._db = SourceDB(source)
         self._env = env
@@ -219,7 +241,7 @@ class EvmBackend:
             prev_hashes=(Hash32(h) for h in env.ancestor_hashes), chain_id=env.chain_id,
             base_fee_per_gas=env.base_fee, excess_blob_gas=0,
         )
-        cls = _state_class(env.revision, env.precompile_rules)
+        cls = _state_class(env.revision, env.precompile_rules, engine or evm_engine())
         self._state = cls(AtomicDB(self._db), context, state_root)
         self._state._account_db.source_db = self._db
         self._state.op_accelerator = accelerator
