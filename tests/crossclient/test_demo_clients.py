@@ -51,3 +51,10 @@ def test_demo_client_judges_claims(client: str, last: str | None, blobs: bool,
     assert invalid_marker not in "".join(capfd.readouterr())
     assert main([*argv, "--claim", WRONG]) == 1
     assert invalid_marker in "".join(capfd.readouterr())
+
+
+def test_wrong_blob_dialect_is_an_error_not_a_verdict() -> None:
+    """Our client served pre-2025 (by-index) blob keys: its KZG check fails it, exit 2."""
+    for claim in ([], ["--claim", WRONG]):
+        argv = ["--client.dialect", "op-program-2024", "demo", "--child", "--blobs", *claim]
+        assert main(argv) == 2
