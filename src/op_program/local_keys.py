@@ -19,5 +19,12 @@ class LocalKey(IntEnum):
     L1_CHAIN_CONFIG = 9
 
 
+class KonaLocalKey(IntEnum):
+    """Local key indices where kona's boot protocol differs (kona-proof ``boot.rs``)."""
+
+    ROLLUP_CONFIG = 6
+    L1_CHAIN_CONFIG = 7
+
+
 CUSTOM_CHAIN_ID = 2**64 - 1
 """Chain id value meaning "custom chain: read the configs from local keys 6 and 7"."""

@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
+import shlex
+import shutil
 import signal
 import sys
 import tempfile
@@ -26,6 +29,8 @@ from op_program.errors import UsageError
 if TYPE_CHECKING:
     from op_program.devnet.demo import DemoChain, DemoOptions
     from op_program.devnet.host_run import HostRun
+    from op_program.host.dialect import ClientDialect
+    from op_program.protocol.compression import CompressionAlgo
 
 T = TypeVar("T")
 BATCH_TYPES = ("singular", "span")
@@ -53,13 +58,20 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--batch", choices=BATCH_TYPES, default="span",
                         help="batch type (default span)")
     parser.add_argument("--compression", choices=COMPRESSIONS,
-                        default="brotli", help="channel compression (default brotli)")
+                        default=None, help="channel compression (default brotli, or zlib when "
+                        "Fjord is not active at genesis: brotli channels are invalid before "
+                        "Fjord, fjord/derivation.md)")
     parser.add_argument("--forks", default="",
                         help="fork activation offsets in seconds after genesis, e.g. "
                         f"'isthmus=8,jovian=16' (forks: {', '.join(OFFSET_FORKS)}; "
                         "Delta and earlier are active at genesis)")
     parser.add_argument("--child", dest="exec_client", action="store_true",
                         help="run the client as a child process on pipes (default in-process)")
+    parser.add_argument("--client", default=None, metavar="PATH",
+                        help="prove with this client program instead (run as the host's --exec "
+                        "child on fds 3-6, e.g. kona-client or op-program-client-go); give its "
+                        "wire dialect with the host flag --client.dialect (kona, "
+                        "op-program-2024; default op-program)")
     parser.add_argument("--workdir", default=None,
                         help="keep configs and datadir here (default: a temporary directory)")
     parser.add_argument("--keep-nodes", dest="keep_nodes", action="store_true",
@@ -77,6 +89,37 @@ def _fork_offsets(text: str) -> dict[str, int | None]:
         except ValueError:
             raise UsageError(f"invalid --forks entry {item!r} (want name=seconds)") from None
     return offsets
+
+
+def _compression(name: str | None, offsets: dict[str, int | None]) -> CompressionAlgo:
+    """``--compression``, defaulting to brotli only where Fjord is active from genesis."""
+    from op_program.protocol.compression import CompressionAlgo
+
+    if name is not None:
+        return CompressionAlgo(name)
+    fjord_at_genesis = all(offsets.get(fork, 0) == 0 for fork in ("ecotone", "fjord"))
+    return CompressionAlgo.BROTLI if fjord_at_genesis else CompressionAlgo.ZLIB
+
+
+def _client(path: str | None) -> str | None:
+    """The ``--exec`` command of ``--client PATH`` (quoted: a path may hold spaces)."""
+    if path is None:
+        return None
+    resolved = shutil.which(path) or path
+    if not os.access(resolved, os.X_OK):
+        raise UsageError(f"--client {path!r} is not an executable program")
+    return shlex.quote(os.path.abspath(resolved))
+
+
+def _dialect(args: argparse.Namespace) -> ClientDialect:
+    from op_program.host.dialect import ClientDialect
+
+    text = getattr(args, "client_dialect", None) or os.environ.get("OP_PROGRAM_CLIENT_DIALECT")
+    try:
+        return ClientDialect(text or ClientDialect.OP_PROGRAM.value)
+    except ValueError:
+        raise UsageError(f"invalid --client.dialect {text!r} (supported: "
+                         f"{', '.join(d.value for d in ClientDialect)})") from None
 
 
 def _claim(text: str | None) -> bytes | None:
@@ -137,11 +180,11 @@ def run(args: argparse.Namespace) -> int:
     """Build the devnet, prove the claim with the online host, print the report."""
     from op_program.devnet.batcher import BatchType
     from op_program.devnet.demo import DemoOptions
-    from op_program.protocol.compression import CompressionAlgo
 
+    offsets = _fork_offsets(args.forks)
     options = DemoOptions(use_blobs=args.blobs, batch_type=BatchType(args.batch),
-                          compression=CompressionAlgo(args.compression),
-                          fork_offsets=_fork_offsets(args.forks),
+                          compression=_compression(args.compression, offsets),
+                          fork_offsets=offsets,
                           anvil=args.anvil)  # fmt: skip
     claim = _claim(args.claim)
     if args.workdir:
@@ -203,7 +246,9 @@ def _demo(args: argparse.Namespace, options: DemoOptions, claim: bytes | None,
         with serve_devnet(devnet.l1, devnet.sequencer, devnet.rollup.l2_chain_id) as endpoints:
             result = _timed(out, "running the host online (fetch, store, serve, prove)",
                             lambda: run_host(inputs, workdir, endpoints, args.exec_client,
-                                             client_log_level="warn" if quiet else None))
+                                             client_log_level="warn" if quiet else None,
+                                             client=_client(args.client),
+                                             dialect=_dialect(args)))
             print(_report(chain, result, inputs.claimed_output_root, time.monotonic() - started),
                   flush=True)
             if args.keep_nodes:

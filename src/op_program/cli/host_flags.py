@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from op_program.errors import ConfigError
+from op_program.host.dialect import DIALECT_HELP, ClientDialect
 from op_program.host.errors import HostConfigError
 from op_program.host.kvstore.base import DataFormat
 from op_program.redact import redact_url
@@ -77,6 +78,7 @@ FLAGS = (
          "from the host. Default is to run the client program in the host process."),
     Flag("server", "SERVER", "Run in pre-image server mode without executing any client "
          "program.", "bool"),
+    Flag("client.dialect", "CLIENT_DIALECT", DIALECT_HELP),
 )
 REQUIRED = ("l1.head", "l2.head", "l2.outputroot", "l2.claim", "l2.blocknumber")
 
@@ -251,6 +253,16 @@ def _rpc_kind(args: argparse.Namespace, _: str = "l1.rpckind") -> RPCKind:
         raise _invalid(args, "l1.rpckind", f"unknown rpc kind: {text!r}") from None
 
 
+def _dialect(args: argparse.Namespace) -> ClientDialect:
+    text = _value(args, "client.dialect") or ClientDialect.OP_PROGRAM.value
+    try:
+        return ClientDialect(text)
+    except ValueError:
+        supported = ", ".join(d.value for d in ClientDialect)
+        raise HostConfigError(f"invalid client.dialect: {text!r} (supported: {supported})"
+                              ) from None
+
+
 def host_config_from_args(args: argparse.Namespace) -> HostConfig:
     """Build and check the host config from parsed flags and ``OP_PROGRAM_*`` variables.
 
@@ -284,4 +296,5 @@ def host_config_from_args(args: argparse.Namespace) -> HostConfig:
         l2_experimental_url=urls["l2.experimental"],
         exec_cmd=_value(args, "exec"),
         server_mode=_bool(args, "server"),
+        dialect=_dialect(args),
     ).check()

@@ -97,8 +97,12 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     subcommand name or a help flag: a host run (the common, timed case) then skips importing
     them. A usage error of such a parser is re-checked with the full one (see ``main``).
     """
+    # No abbreviations: the top-level parser sees every option of the command line, so a
+    # subcommand option that is a prefix of a host flag (demo --client, --client.dialect)
+    # would otherwise be taken for the host flag.
     parser = _Parser(
         prog=PROG,
+        allow_abbrev=False,
         description=(
             "OP Stack fault proof program host: serves preimages to the client, fetching them "
             "from L1/L2 nodes when online, and exits with the client's verdict "

@@ -15,6 +15,7 @@ from op_program.config.chain_config import parse_chain_config
 from op_program.config.rollup import RollupConfig
 from op_program.config.rollup_json import parse_rollup_config
 from op_program.errors import ConfigError
+from op_program.host.dialect import ClientDialect
 from op_program.host.errors import HostConfigError
 from op_program.host.kvstore.base import DataFormat
 from op_program.host.rpc.jsonrpc import DEFAULT_DEADLINE, DEFAULT_MAX_RESPONSE_BYTES
@@ -81,6 +82,7 @@ class HostConfig:
     """Seconds one RPC request may take, connect to last byte (``HttpLimits.deadline``)."""
     rpc_max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES
     """Largest decoded RPC reply accepted (``HttpLimits.max_response_bytes``)."""
+    dialect: ClientDialect = ClientDialect.OP_PROGRAM
 
     @property
     def fetching_enabled(self) -> bool:

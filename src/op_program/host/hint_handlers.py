@@ -5,19 +5,20 @@ their meaning and layout are unambiguous. A handler gets the decoded hint payloa
 ``(key, value)`` pairs; it stores nothing itself (the prefetcher re-checks and stores them).
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from op_program.encoding.errors import JSONTextError
 from op_program.encoding.hashing import keccak256
 from op_program.encoding.json_text import loads_bounded
 from op_program.hints import HintType
+from op_program.host.dialect import ClientDialect
 from op_program.host.errors import HintError
 from op_program.host.precompiles import run_precompile
-from op_program.host.rpc.beacon import BeaconSource
+from op_program.host.rpc.beacon import BeaconSource, Blob
 from op_program.host.rpc.eth import EthSource
 from op_program.host.rpc.l2 import L2Source
-from op_program.preimage.blob_roots import blob_evaluation_points
+from op_program.preimage.blob_roots import FIELD_ELEMENTS_PER_BLOB, blob_evaluation_points
 from op_program.preimage.keys import KeyType, blob_key, keccak256_key, sha256_key
 
 Preimages = list[tuple[bytes, bytes]]
@@ -77,6 +78,25 @@ def l1_receipts(sources: Sources, payload: bytes) -> Preimages:
     return _keccak_pairs(data.trie_nodes)
 
 
+def _blob(sources: Sources, payload: bytes) -> tuple[bytes, Blob]:
+    if len(payload) not in (40, 48):
+        raise HintError(f"invalid L1 blob hint: {len(payload)} bytes, want 48 (or 40)")
+    versioned_hash = payload[:32]
+    index = int.from_bytes(payload[32:40], "big") if len(payload) == 48 else None
+    timestamp = int.from_bytes(payload[-8:], "big")
+    return versioned_hash, sources.beacon.blob(versioned_hash, index, timestamp)
+
+
+def _blob_elements(commitment: bytes, points: Iterable[bytes], data: bytes) -> Preimages:
+    """``keccak256(commitment ‖ point) → commitment ‖ point`` and the blob key → element."""
+    pairs: Preimages = []
+    for i, point in enumerate(points):
+        element_key_preimage = commitment + point
+        pairs.append((keccak256_key(keccak256(element_key_preimage)), element_key_preimage))
+        pairs.append((blob_key(commitment, point), data[i * 32:(i + 1) * 32]))
+    return pairs
+
+
 def l1_blob(sources: Sources, payload: bytes) -> Preimages:
     """``l1-blob <versioned hash ‖ u64 index ‖ u64 L1 timestamp>``: commitment and elements.
 
@@ -84,18 +104,32 @@ def l1_blob(sources: Sources, payload: bytes) -> Preimages:
     Field element i is keyed by ``keccak256(commitment ‖ z_i)`` with z_i the bit-reversed root
     of unity (DESIGN §4), and the ``commitment ‖ z_i`` preimage is stored too.
     """
-    if len(payload) not in (40, 48):
-        raise HintError(f"invalid L1 blob hint: {len(payload)} bytes, want 48 (or 40)")
-    versioned_hash = payload[:32]
-    index = int.from_bytes(payload[32:40], "big") if len(payload) == 48 else None
-    timestamp = int.from_bytes(payload[-8:], "big")
-    blob = sources.beacon.blob(versioned_hash, index, timestamp)
-    pairs: Preimages = [(sha256_key(versioned_hash), blob.commitment)]
-    for i, z in enumerate(blob_evaluation_points()):
-        element_key_preimage = blob.commitment + z
-        pairs.append((keccak256_key(keccak256(element_key_preimage)), element_key_preimage))
-        pairs.append((blob_key(blob.commitment, z), blob.data[i * 32:(i + 1) * 32]))
-    return pairs
+    versioned_hash, blob = _blob(sources, payload)
+    return [(sha256_key(versioned_hash), blob.commitment),
+            *_blob_elements(blob.commitment, blob_evaluation_points(), blob.data)]
+
+
+def l1_blob_by_index(sources: Sources, payload: bytes) -> Preimages:
+    """``l1-blob`` for pre-2025 op-program clients: element i keyed by its index.
+
+    The key of element ``i`` is ``keccak256(commitment ‖ 24 zero bytes ‖ u64 i)`` (op-program
+    before the 2025 fix, ``client/l1/oracle.go`` ``GetBlob``). It collides with
+    :func:`l1_blob`'s key of element 0 (``z_0 = 1``), see ``host.dialect``.
+    """
+    versioned_hash, blob = _blob(sources, payload)
+    points = (bytes(24) + i.to_bytes(8, "big") for i in range(FIELD_ELEMENTS_PER_BLOB))
+    return [(sha256_key(versioned_hash), blob.commitment),
+            *_blob_elements(blob.commitment, points, blob.data)]
+
+
+def l1_blob_kona(sources: Sources, payload: bytes) -> Preimages:
+    """``l1-blob`` for kona: the roots-of-unity elements, as for op-program.
+
+    kona's host also stores the blob's KZG proof as a 4097th "element" keyed by index 4096, for
+    ZK users; kona-client's proof never asks for it (measured: every devnet blob proof passes
+    without it), so it is not stored.
+    """
+    return l1_blob(sources, payload)
 
 
 def _precompile(payload: bytes, input_offset: int) -> Preimages:
@@ -221,11 +255,38 @@ HANDLERS: dict[str, Handler] = {
     "starting-l2-output": l2_output,  # kona
     "l2-account-storage-proof": l2_account_storage_proof,  # kona
 }
-"""Hint type → handler; kona's ``l1-precompile`` layout differs, so op-program's wins."""
+"""Hint type → handler of the op-program dialect (kona's ``l1-precompile`` layout differs)."""
+
+_DIALECT_HANDLERS: dict[ClientDialect, dict[str, Handler]] = {
+    ClientDialect.OP_PROGRAM: {},
+    ClientDialect.OP_PROGRAM_2024: {HintType.L1_BLOB: l1_blob_by_index},
+    ClientDialect.KONA: {HintType.L1_BLOB: l1_blob_kona,
+                         HintType.L1_PRECOMPILE: l1_precompile_v2},
+}
+
+
+def handlers_for(dialect: ClientDialect) -> dict[str, Handler]:
+    """Return the hint handlers of ``dialect``: :data:`HANDLERS` with its own overrides.
+
+    kona's ``l1-precompile`` is ``address ‖ u64 gas ‖ input`` (kona host ``single/handler.rs``)
+    and its blobs carry the KZG proof; pre-2025 op-program keys blob elements by index.
+    """
+    return {**HANDLERS, **_DIALECT_HANDLERS[dialect]}
 
 BULK_HINTS = frozenset((HintType.L2_ACCOUNT_PROOF, HintType.L2_PAYLOAD_WITNESS,
                         "l2-account-storage-proof"))
 """Hints that prefetch many state nodes at once, used before single node/code fetches."""
+
+KONA_BULK_HINTS = frozenset((HintType.L2_PAYLOAD_WITNESS,))
+"""kona's bulk hints: its account (storage) proof hints are the source of the trie nodes it asks
+for next without an ``l2-state-node`` hint (the EIP-2935 history lookup), so, as in kona's host,
+they are ordinary hints that the next missing preimage is fetched by."""
+
+
+def bulk_hints_for(dialect: ClientDialect) -> frozenset[str]:
+    """Return the hints set aside as bulk prefetches for ``dialect``'s client."""
+    return KONA_BULK_HINTS if dialect is ClientDialect.KONA else BULK_HINTS
+
 
 STATE_HINTS = frozenset((HintType.L2_STATE_NODE, HintType.L2_CODE))
 """Hints a pending bulk hint may answer."""

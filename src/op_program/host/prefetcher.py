@@ -10,7 +10,7 @@ wrong value is neither stored nor served. Offline (no sources) hints are ignored
 
 import logging
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from op_program.errors import OpProgramError
 from op_program.host.errors import FetchedDataError, HintError, PreimageNotFoundError
@@ -18,6 +18,7 @@ from op_program.host.hint_handlers import (
     BULK_HINTS,
     HANDLERS,
     STATE_HINTS,
+    Handler,
     Preimages,
     Sources,
     parse_hint,
@@ -35,11 +36,15 @@ _log = logging.getLogger("op_program.host.prefetcher")
 class Prefetcher:
     """The host's preimage getter and hint sink (the ``PreimageOracle``/``HintWriter`` pair)."""
 
-    __slots__ = ("_bulk_enabled", "_kv", "_last_bulk_hint", "_last_hint", "_lock", "_sources",
-                 "fetched", "hints_run", "served")
+    __slots__ = ("_bulk_enabled", "_bulk_hints", "_handlers", "_kv", "_last_bulk_hint",
+                 "_last_hint", "_lock", "_sources", "fetched", "hints_run", "served")
 
-    def __init__(self, kv: KV, sources: Sources | None = None, bulk_enabled: bool = False) -> None:
+    def __init__(self, kv: KV, sources: Sources | None = None, bulk_enabled: bool = False,
+                 handlers: Mapping[str, Handler] = HANDLERS,
+                 bulk_hints: frozenset[str] = BULK_HINTS) -> None:
         self._kv = kv
+        self._handlers = handlers
+        self._bulk_hints = bulk_hints
         self._sources = sources
         self._bulk_enabled = bulk_enabled
         self._last_hint = ""
@@ -56,7 +61,7 @@ class Prefetcher:
         _log.log(5, "Received hint hint=%s", hint[:200])
         hint_type = hint.partition(" ")[0]
         with self._lock:
-            if hint_type in BULK_HINTS:
+            if hint_type in self._bulk_hints:
                 self._last_bulk_hint = hint
             else:
                 self._last_hint = hint
@@ -103,7 +108,7 @@ class Prefetcher:
         return value
 
     def _run(self, hint_type: str, payload: bytes) -> Preimages:
-        handler = HANDLERS.get(hint_type)
+        handler = self._handlers.get(hint_type)
         if handler is None:
             raise HintError(f"unknown hint type: {hint_type!r}")
         assert self._sources is not None

@@ -23,6 +23,7 @@ from typing import Protocol
 from op_program.exit_codes import ExitCode
 from op_program.host.config import HostConfig
 from op_program.host.errors import HostConfigError
+from op_program.host.hint_handlers import bulk_hints_for, handlers_for
 from op_program.host.kvstore.base import KV
 from op_program.host.kvstore.disk import open_disk_kv
 from op_program.host.kvstore.local import local_preimages
@@ -209,6 +210,8 @@ def _run(config: HostConfig, client: ClientProgram | None,
             SplitKV(local_preimages(config), store),
             opened.sources if opened else None,
             bulk_enabled=bool(config.l2_experimental_url),
+            handlers=handlers_for(config.dialect),
+            bulk_hints=bulk_hints_for(config.dialect),
         )
         if vm_channels is not None:
             return run_server(prefetcher, vm_channels)
