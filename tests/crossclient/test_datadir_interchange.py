@@ -55,6 +55,11 @@ def test_our_datadir_proves_under_go_host(built: Scenario, tmp_path: Path,
     assert _go_host(built, tmp_path / "go", claim, ours.datadir, online=False) == expected
 
 
+@pytest.mark.xfail(run=False, strict=True, reason=(
+    "issue 14, open: on the merged main the 2024 Go host fetching online from the devnet's RPC "
+    "never finishes (no CPU, killed by the 300 s timeout in CI, twice); it passed on the "
+    "crossclient branch before the merge. Root cause not found yet; not run so that CI does "
+    "not spend 10 minutes on it"))
 @pytest.mark.parametrize(("claim", "expected"), [(None, 0), (WRONG, 1)])
 def test_go_datadir_proves_under_our_host(built: Scenario, tmp_path: Path,
                                           claim: bytes | None, expected: int) -> None:
