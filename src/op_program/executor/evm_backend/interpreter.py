@@ -8,10 +8,10 @@ running the same code.
 from typing import Any
 
 from eth.exceptions import FullStack, Halt, InsufficientStack, OutOfGas
-from eth.vm.computation import NO_RESULT
 from eth.vm.logic.invalid import InvalidOpcode
 from eth.vm.opcode import _FastOpcode
-from eth_utils.exceptions import ValidationError
+
+from op_program.executor.evm_backend.computation_base import ComputationBase
 
 # py-evm's loop pays for a generator, a keyword call and three calls per opcode to charge gas;
 # this loop has the same semantics with the static gas charged inline (DESIGN §12: the
@@ -142,10 +142,8 @@ def _run_code(computation: Any) -> None:  # noqa: PLR0912, PLR0915 - one flat ho
             return
 
 
-class FastComputationMixin:
+class FastComputationMixin(ComputationBase):
     """py-evm Computation with the loop above and a direct gas meter."""
-
-    _gas_meter: Any
 
     def __init__(self, state: Any, message: Any, transaction_context: Any) -> None:
         super().__init__(state, message, transaction_context)  # type: ignore[call-arg]
@@ -158,44 +156,7 @@ class FastComputationMixin:
             sets = _JUMPDESTS[key] = (set(), set())
         code.valid_positions, code.invalid_positions = sets
 
-    def get_accounts_for_deletion(self) -> list[Any]:
-        """Self-destructed accounts in address order (py-evm returns them in set order)."""
-        return sorted(super().get_accounts_for_deletion())  # type: ignore[misc]
-
-    def consume_gas(self, amount: int, reason: str) -> None:
-        """Charge ``amount`` gas (py-evm's GasMeter.consume_gas without its debug logging)."""
-        meter = self._gas_meter
-        if amount > meter.gas_remaining:
-            raise OutOfGas(f"Out of gas: needed {amount}, remaining {meter.gas_remaining}")
-        if amount < 0:
-            raise ValidationError("Gas consumption amount must be positive")
-        meter.gas_remaining -= amount
-
     @classmethod
-    def apply_computation(
-        cls, state: Any, message: Any, transaction_context: Any, parent_computation: Any = None
-    ) -> Any:
-        """py-evm's ``apply_computation`` with the loop of this module.
-
-        The transaction's own computation is the one without a parent. py-evm asks
-        ``is_origin_computation`` (message sender == transaction origin), which since EIP-7702
-        is also true inside the origin's own delegated code: a CREATE/CREATE2 run there was
-        charged the EIP-3860 initcode cost a second time (2 gas per word) and restarted the
-        EIP-6780 list of created contracts. kona (op-revm) and op-geth charge it once.
-        """
-        with cls(state, message, transaction_context) as computation:  # type: ignore[attr-defined]
-            if parent_computation is None:
-                computation.contracts_created = []
-                if message.is_create:
-                    cls.consume_initcode_gas_cost(computation)  # type: ignore[attr-defined]
-            if parent_computation is not None:
-                computation.contracts_created = parent_computation.contracts_created
-            if message.is_create:
-                computation.contracts_created.append(message.storage_address)
-            precompile = computation.precompiles.get(message.code_address, NO_RESULT)
-            if precompile is not NO_RESULT:
-                if not message.is_delegation:
-                    precompile(computation)
-                return computation
-            _run_code(computation)
-        return computation
+    def run_code(cls, computation: Any) -> None:
+        """Run the frame in this module's loop over py-evm's opcode functions."""
+        _run_code(computation)
