@@ -16,6 +16,7 @@ from op_program.encoding.errors import JSONTextError
 from op_program.encoding.json_text import loads_bounded
 from op_program.errors import OpProgramError
 from op_program.host.errors import KVStoreError
+from op_program.host.kvbin import encode_kvbin
 from op_program.host.kvstore.base import KV, IterableKV
 from op_program.host.kvstore.files import write_atomic
 from op_program.preimage.keys import KeyType, key_type_of
@@ -179,15 +180,38 @@ def export_witness(store: IterableKV, path: str | os.PathLike[str]) -> int:
     Raises:
         WitnessFileError: the file cannot be written.
     """
-    entries: dict[str, str] = {}
-    for key in sorted(store.keys()):
+    pairs = []
+    for key in store.keys():
         value = store.get(key)
         if value is not None:
-            entries["0x" + key.hex()] = "0x" + value.hex()
-    text = json.dumps(entries, separators=(",", ":")).encode()
+            pairs.append((key, value))
+    return write_witness(pairs, path)
+
+
+def is_kvbin_path(path: str | os.PathLike[str]) -> bool:
+    """Whether a witness named ``path`` is written as a kv.bin (name ends in ``.bin``)."""
+    return Path(path).name.endswith(".bin")
+
+
+def write_witness(pairs: Iterable[tuple[bytes, bytes]], path: str | os.PathLike[str]) -> int:
+    """Write ``pairs`` sorted by key, atomically, as the name of ``path`` says; return the count.
+
+    ``*.bin``: a kv.bin (:mod:`op_program.host.kvbin`, what kona-host-kvbin reads as
+    ``<data-dir>/kv.bin``); ``*.gz``: gzip'd JSON; anything else: JSON.
+
+    Raises:
+        WitnessFileError: the file cannot be written.
+    """
+    ordered = sorted(pairs)
     target = Path(path)
+    if is_kvbin_path(target):
+        data = encode_kvbin(ordered)
+    else:
+        entries = {"0x" + key.hex(): "0x" + value.hex() for key, value in ordered}
+        text = json.dumps(entries, separators=(",", ":")).encode()
+        data = gzip.compress(text, 6) if target.name.endswith(".gz") else text
     try:
-        write_atomic(target, gzip.compress(text, 6) if target.name.endswith(".gz") else text)
+        write_atomic(target, data)
     except OSError as exc:
         raise WitnessFileError(f"cannot write witness {path}: {exc}") from exc
-    return len(entries)
+    return len(ordered)

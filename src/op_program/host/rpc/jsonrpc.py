@@ -11,6 +11,7 @@ from a datadir, never pays for it.
 
 import itertools
 import logging
+import threading
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -55,10 +56,15 @@ class HttpLimits:
 class _Http:
     """One httpx client that reads replies as streams, within ``HttpLimits``."""
 
-    __slots__ = ("_client", "_http_error", "limits")
+    __slots__ = ("_client", "_counter_lock", "_http_error", "limits", "requests", "seconds")
 
     def __init__(self, limits: HttpLimits) -> None:
         self.limits = limits
+        self.requests = 0
+        """Requests sent (a JSON-RPC batch is one): what ``witness generate`` reports."""
+        self.seconds = 0.0
+        """Wall time spent in requests (overlapping ones each count in full)."""
+        self._counter_lock = threading.Lock()
         timeout = min(limits.read_timeout, limits.deadline)
         # No brotli/zstd: a compressed reply is decoded as it streams, and gzip's worst ratio
         # (~1000:1) keeps one decoded chunk bounded.
@@ -81,7 +87,10 @@ class _Http:
             RPCResponseError: a content encoding this client did not ask for.
         """
         limits = self.limits
-        end = time.monotonic() + limits.deadline
+        started = time.monotonic()
+        end = started + limits.deadline
+        with self._counter_lock:
+            self.requests += 1
         try:
             with self._client.stream(method, url, **kwargs) as response:
                 encoding = response.headers.get("Content-Encoding", "").strip().lower()
@@ -104,6 +113,9 @@ class _Http:
             if time.monotonic() > end:
                 raise _late(what, limits) from exc
             raise RPCError(f"{what}: {type(exc).__name__}: {exc}") from exc
+        finally:
+            with self._counter_lock:
+                self.seconds += time.monotonic() - started
 
     def close(self) -> None:
         """Close the connection pool."""
@@ -197,6 +209,11 @@ class JsonRpcClient:
             results.append(item["result"])
         return results
 
+    @property
+    def request_stats(self) -> tuple[int, float]:
+        """Requests sent so far and the seconds spent in them."""
+        return self._http.requests, self._http.seconds
+
     def close(self) -> None:
         """Close the HTTP connection pool."""
         self._http.close()
@@ -235,6 +252,11 @@ class BeaconHttpClient:
         if status == 404:
             raise BeaconNotFoundError(f"GET {path}: HTTP 404")
         return _decode_json(status, reason, body, what)
+
+    @property
+    def request_stats(self) -> tuple[int, float]:
+        """Requests sent so far and the seconds spent in them."""
+        return self._http.requests, self._http.seconds
 
     def close(self) -> None:
         """Close the HTTP connection pool."""

@@ -1,0 +1,236 @@
+"""Generating a witness: the exact preimage set one proof reads, checked offline before written.
+
+Spec: fault-proof/index.md, "Pre-image Oracle" and "Hinting" (a proof is a function of the
+preimages it reads), "Bootstrapping" (the local keys, which come from the boot inputs and are
+never part of a witness). ZK/TEE provers re-run the client over a fixed preimage set, so the set
+must be complete (every key the client reads) and exact (nothing else).
+
+How (``generate_step``):
+
+1. Run the client against the online host (``Prefetcher``), with an in-memory store. The
+   prefetcher records every global key it *serves*; hints fetch more than that (a whole block's
+   transactions for one of them), and the witness keeps only what was served.
+2. Prove again OFFLINE from exactly that set: a fresh in-memory store loaded with the recorded
+   preimages, the same boot inputs as local keys, no RPC at all, the same client (in-process,
+   or the same ``--exec`` program). The verdict must equal the online one and the one the caller
+   expects (``Expect``); otherwise the step fails (exit 2) and nothing is written.
+3. Write the file atomically (``host.witness.write_witness``: JSON, gzip'd JSON or kv.bin).
+
+``generate_step`` is a module-level function of plain, picklable data (``StepParams`` holds a
+checked ``HostConfig``, itself frozen dataclasses, enums, bytes and strings), so a range engine
+may map it over worker processes; it opens and closes everything it uses itself.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, replace
+from enum import StrEnum
+from pathlib import Path
+
+from op_program.errors import OpProgramError
+from op_program.exit_codes import ExitCode
+from op_program.host.config import HostConfig
+from op_program.host.hint_handlers import bulk_hints_for, handlers_for
+from op_program.host.kvstore.base import KV
+from op_program.host.kvstore.local import local_preimages
+from op_program.host.kvstore.memory import MemoryKV
+from op_program.host.kvstore.split import SplitKV
+from op_program.host.prefetcher import Prefetcher
+from op_program.host.runner import ClientProgram, client_argv, run_child, run_in_process
+from op_program.host.sources import open_sources
+from op_program.host.witness import write_witness
+from op_program.preimage.keys import KeyType
+
+_log = logging.getLogger("op_program.host.witness")
+
+
+class Expect(StrEnum):
+    """The verdict a generated witness must prove (``--expect``)."""
+
+    VALID = "valid"
+    INVALID = "invalid"
+    ANY = "any"
+
+    def accepts(self, verdict: int) -> bool:
+        """Whether ``verdict`` (0 or 1) is what was expected."""
+        if self is Expect.ANY:
+            return verdict in (ExitCode.VALID, ExitCode.INVALID)
+        return verdict == (ExitCode.VALID if self is Expect.VALID else ExitCode.INVALID)
+
+
+@dataclass(frozen=True, slots=True)
+class StepParams:
+    """One witness to generate: the host config (boot inputs, chain, nodes, client) and output.
+
+    ``config`` must be online (L1, beacon and L2 URLs) and have no ``--datadir``/``--server``;
+    ``fetch_concurrency`` is the number of background fetch threads (0: none).
+    """
+
+    config: HostConfig
+    out: str
+    expect: Expect = Expect.VALID
+    fetch_concurrency: int = 2
+
+
+@dataclass(frozen=True, slots=True)
+class StepResult:
+    """What one ``generate_step`` did; ``exit_code`` is the verdict (0/1) or 2."""
+
+    exit_code: int
+    out: str
+    message: str
+    online_verdict: int | None = None
+    offline_verdict: int | None = None
+    preimages: int = 0
+    bytes: int = 0
+    """Total size of the witness values (keys not counted)."""
+    written: bool = False
+    seconds_online: float = 0.0
+    seconds_offline: float = 0.0
+    rpc_requests: int = 0
+    rpc_seconds: float = 0.0
+    hints_run: int = 0
+    lookahead_used: int = 0
+
+
+class RecordingPrefetcher(Prefetcher):
+    """A prefetcher that remembers every key it served (in first-served order)."""
+
+    __slots__ = ("served_keys",)
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.served_keys: dict[bytes, None] = {}
+
+    def get(self, key: bytes) -> bytes:
+        """Serve ``key`` as the prefetcher does, and record it."""
+        value = super().get(key)
+        self.served_keys[key] = None
+        return value
+
+
+def _default_client() -> ClientProgram:
+    from op_program.client.program import run
+
+    return run
+
+
+def _run_client(prefetcher: Prefetcher, config: HostConfig) -> int:
+    if config.exec_cmd:
+        return run_child(prefetcher, client_argv(config.exec_cmd))
+    return run_in_process(prefetcher, _default_client())
+
+
+@dataclass(frozen=True, slots=True)
+class Capture:
+    """An online proof: its verdict, the global preimages it was served, and its costs."""
+
+    verdict: int
+    preimages: dict[bytes, bytes]
+    hints_run: int
+    rpc_requests: int
+    rpc_seconds: float
+    lookahead_used: int = 0
+
+
+def capture_online(config: HostConfig, concurrency: int) -> Capture:
+    """Run the proof online with an in-memory store; keep what the client was served.
+
+    Raises:
+        OpProgramError: the sources cannot be opened.
+    """
+    store = MemoryKV()
+    opened = open_sources(config)
+    try:
+        prefetcher = RecordingPrefetcher(
+            SplitKV(local_preimages(config), store), opened.sources,
+            bulk_enabled=bool(config.l2_experimental_url),
+            handlers=handlers_for(config.dialect), bulk_hints=bulk_hints_for(config.dialect))
+        verdict = _run_client(prefetcher, config)
+    finally:
+        opened.close()
+    requests, seconds = 0, 0.0
+    for client in opened.clients:
+        count, spent = client.request_stats
+        requests, seconds = requests + count, seconds + spent
+    served: dict[bytes, bytes] = {}
+    for key in prefetcher.served_keys:
+        if key[0] == KeyType.LOCAL:
+            continue
+        value = store.get(key)
+        if value is None:  # every served global key was stored first (Prefetcher.get)
+            raise OpProgramError(f"served preimage 0x{key.hex()} is not in the store")
+        served[key] = value
+    return Capture(verdict, served, prefetcher.hints_run, requests, seconds)
+
+
+def prove_offline(config: HostConfig, preimages: dict[bytes, bytes]) -> int:
+    """Run the config's client against exactly ``preimages`` plus the boot inputs, no RPC."""
+    store: KV = MemoryKV()
+    store.put_many(preimages.items())
+    prefetcher = Prefetcher(SplitKV(local_preimages(config), store), None,
+                            handlers=handlers_for(config.dialect),
+                            bulk_hints=bulk_hints_for(config.dialect))
+    return _run_client(prefetcher, config)
+
+
+def _verdict_name(code: int | None) -> str:
+    return {0: "valid (0)", 1: "invalid (1)"}.get(code if code is not None else -1,
+                                                  f"no verdict ({code})")
+
+
+def generate_step(params: StepParams) -> StepResult:
+    """Generate, check offline and write one witness; never raises for a proof's failure.
+
+    Returns:
+        A ``StepResult`` whose ``exit_code`` is the verdict (0 or 1) when the witness was
+        written, 2 when it was not (``message`` says why in one line).
+    """
+    config = params.config
+    out = params.out
+    if not config.fetching_enabled or config.server_mode or config.datadir is not None:
+        return StepResult(int(ExitCode.ERROR), out, "witness generate needs --l1, --l1.beacon "
+                          "and --l2, and no --datadir or --server")
+    started = time.monotonic()
+    try:
+        capture = capture_online(config, params.fetch_concurrency)
+    except OpProgramError as exc:
+        return StepResult(int(ExitCode.ERROR), out, f"online proof failed: {exc}")
+    online, served = capture.verdict, capture.preimages
+    size = sum(len(v) for v in served.values())
+    result = StepResult(int(ExitCode.ERROR), out, "", online_verdict=online,
+                        preimages=len(served), bytes=size,
+                        seconds_online=time.monotonic() - started,
+                        rpc_requests=capture.rpc_requests, rpc_seconds=capture.rpc_seconds,
+                        hints_run=capture.hints_run, lookahead_used=capture.lookahead_used)
+    if online not in (ExitCode.VALID, ExitCode.INVALID):
+        return replace(result, message=f"online proof reached no verdict (exit {online}); "
+                                       "no witness written")
+    started = time.monotonic()
+    try:
+        offline = prove_offline(config, served)
+    except OpProgramError as exc:
+        offline, why = int(ExitCode.ERROR), f": {exc}"
+    else:
+        why = ""
+    result = replace(result, offline_verdict=offline,
+                     seconds_offline=time.monotonic() - started)
+    if offline != online:
+        return replace(result, message="offline proof from the captured witness gave "
+                       f"{_verdict_name(offline)}, online gave {_verdict_name(online)}{why}; "
+                       "no witness written")
+    if not params.expect.accepts(offline):
+        return replace(result, message=f"the claim is {_verdict_name(offline)}, expected "
+                       f"{params.expect.value}; no witness written")
+    try:
+        Path(out).parent.mkdir(parents=True, exist_ok=True)
+        write_witness(served.items(), out)
+    except (OpProgramError, OSError) as exc:
+        return replace(result, message=f"cannot write witness: {exc}")
+    _log.info("Witness written file=%s verdict=%d preimages=%d bytes=%d rpc_requests=%d",
+              out, offline, len(served), size, capture.rpc_requests)
+    return replace(result, exit_code=offline, written=True,
+                   message=f"witness written: {len(served)} preimages, {size} bytes, "
+                           f"claim {_verdict_name(offline)}")
