@@ -88,16 +88,21 @@ def dest_of(name: str) -> str:
     return name.replace(".", "_")
 
 
-def add_host_flags(parser: argparse.ArgumentParser) -> None:
-    """Add every host flag; defaults are None so environment variables can fill them later."""
+def add_host_flags(parser: argparse.ArgumentParser, default: object = None) -> None:
+    """Add every host flag; defaults are None so environment variables can fill them later.
+
+    A subcommand that takes the host flags too (``witness generate``) passes
+    ``argparse.SUPPRESS``: a flag it is not given then keeps the value given before the
+    subcommand name instead of being reset.
+    """
     group = parser.add_argument_group("host flags (env: OP_PROGRAM_<NAME>)")
     for flag in FLAGS:
         env = ENV_PREFIX + flag.env
         if flag.kind == "bool":
             group.add_argument(f"--{flag.name}", dest=dest_of(flag.name), action="store_const",
-                               const="true", default=None, help=f"{flag.help} [${env}]")
+                               const="true", default=default, help=f"{flag.help} [${env}]")
         else:
-            group.add_argument(f"--{flag.name}", dest=dest_of(flag.name), default=None,
+            group.add_argument(f"--{flag.name}", dest=dest_of(flag.name), default=default,
                                metavar=flag.name.split(".")[-1].upper(),
                                help=f"{flag.help} [${env}]")
 
@@ -117,6 +122,20 @@ def _value(args: argparse.Namespace, name: str) -> str | None:
     if value is None:
         value = os.environ.get(_env_name(name))
     return value or None
+
+
+def flag_value(args: argparse.Namespace, name: str) -> str | None:
+    """The value of host flag ``name``: the flag, else its ``OP_PROGRAM_*`` variable, else None."""
+    return _value(args, name)
+
+
+def u64_flag(args: argparse.Namespace, name: str) -> int:
+    """Host flag ``name`` as a u64, checked like the host checks it.
+
+    Raises:
+        HostConfigError: not a decimal or 0x number in the u64 range.
+    """
+    return _u64(args, name)
 
 
 def _invalid(args: argparse.Namespace, name: str, problem: str) -> HostConfigError:

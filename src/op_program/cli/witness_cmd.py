@@ -1,5 +1,7 @@
 """``op-program witness import|export|verify``: preimage sets between JSON files and datadirs.
 
+``generate`` (a claim's preimage set fetched online) is in ``witness_generate_cmd``.
+
 Spec: fault-proof/index.md, "Pre-image key types"; DESIGN §8. ``import`` reads and re-hashes
 the whole file first and never stores a bad entry; it builds a new datadir aside and renames
 it into place (``host.kvstore.staging``), so a failed or interrupted import leaves nothing. Bad
@@ -50,6 +52,9 @@ def register(subparsers: Any) -> None:
     ver = actions.add_parser("verify", help="re-hash every preimage of a datadir")
     ver.add_argument("datadir", help="datadir to check")
     ver.set_defaults(func=run)
+    from op_program.cli.witness_generate_cmd import register as register_generate
+
+    register_generate(actions)
 
 
 SHOWN_BAD_ENTRIES = 5

@@ -1,0 +1,212 @@
+"""``op-program witness generate``: a proof's exact preimage set, proved offline, then written.
+
+Spec: fault-proof/index.md, "Bootstrapping" and "Pre-image Oracle"; the work is
+``host.witness_gen.generate_step`` (one claim) and ``host.witness_range`` (a range of blocks).
+
+One claim: the host flags as for a proof (``--l1 --l1.beacon --l2``, the chain, the boot
+inputs), ``OUT`` a file (``.json``, ``.json.gz`` or ``.bin`` for kona-host-kvbin's kv.bin).
+Without ``--l2.claim`` the claim is ``--rollup.node``'s output root of ``--l2.blocknumber``.
+
+A range: ``--from N --to M [--span K] --rollup.node URL``, ``OUT`` a directory that receives one
+witness per step, ``<agreed>-<claimed>.<format>``, and ``manifest.json`` (each step's boot
+inputs, verdict and sizes, rewritten after every step). Steps run one after the other here;
+``generate_step`` is a picklable function of plain data so a range engine can map it over
+workers. Exit code: the verdict (0 valid, 1 invalid with ``--expect invalid|any``) when every
+witness was written, 2 as soon as one could not be (the steps before it stay written).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from dataclasses import asdict
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from op_program.cli.host_flags import (
+    add_host_flags,
+    dest_of,
+    flag_value,
+    host_config_from_args,
+    u64_flag,
+)
+from op_program.errors import UsageError
+from op_program.exit_codes import ExitCode
+from op_program.redact import redact_url, redact_urls_in
+
+if TYPE_CHECKING:
+    from op_program.host.config import HostConfig
+    from op_program.host.witness_gen import StepResult
+    from op_program.host.witness_range import RollupNode
+
+FORMATS = ("json.gz", "json", "bin")
+BOOT_FLAGS = ("l2.head", "l2.outputroot", "l2.claim", "l2.blocknumber")
+
+
+def register(actions: Any) -> None:
+    """Add ``witness generate`` to the witness actions."""
+    from op_program.host.witness_gen import Expect
+
+    gen = actions.add_parser(
+        "generate", help="fetch a claim's preimages online, prove them offline, write them",
+        description="Run the proof online, keep exactly the preimages the client was served, "
+                    "prove the claim again offline from that set alone, and only then write "
+                    "it. Host flags as for a proof; see docs/operators.md.")
+    add_host_flags(gen, default=argparse.SUPPRESS)
+    gen.add_argument("out", help="witness file (.json, .json.gz, .bin = kv.bin); with --from/"
+                                 "--to a directory")
+    gen.add_argument("--rollup.node", dest="rollup_node", metavar="URL",
+                     help="op-node RPC: output roots for --from/--to, and the claim when "
+                          "--l2.claim is not given")
+    gen.add_argument("--from", dest="range_from", type=int, metavar="N",
+                     help="range: the first step's agreed L2 block")
+    gen.add_argument("--to", dest="range_to", type=int, metavar="M",
+                     help="range: the last step's claimed L2 block")
+    gen.add_argument("--span", type=int, default=1, metavar="K",
+                     help="range: L2 blocks per step (default 1)")
+    gen.add_argument("--format", dest="range_format", choices=FORMATS, default="json.gz",
+                     help="range: file format of each step's witness (default json.gz)")
+    gen.add_argument("--expect", choices=[e.value for e in Expect], default=Expect.VALID.value,
+                     help="verdict the witness must prove (default valid); anything else "
+                          "exits 2 and writes nothing")
+    gen.add_argument("--fetch.concurrency", dest="fetch_concurrency", type=int, default=2,
+                     metavar="K", help="background fetch threads (0 = fetch only on demand)")
+    gen.set_defaults(func=run)
+
+
+def _rollup_url(args: argparse.Namespace) -> str | None:
+    text: str | None = args.rollup_node
+    if text is None:
+        return None
+    try:
+        parts = urlsplit(text)
+        ok = parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
+    except ValueError:
+        ok = False
+    if not ok:
+        raise UsageError(f"invalid rollup.node: {redact_url(text)} is not an http:// or "
+                         "https:// URL with a host")
+    return text
+
+
+def _with(args: argparse.Namespace, **values: str) -> argparse.Namespace:
+    """A copy of ``args`` with some host flags (by argparse destination) set."""
+    return argparse.Namespace(**{**vars(args), **values})
+
+
+def _config(args: argparse.Namespace) -> HostConfig:
+    config = host_config_from_args(args)
+    if config.datadir is not None or config.server_mode:
+        raise UsageError("witness generate keeps the witness in memory: no --datadir or "
+                         "--server")
+    if not config.fetching_enabled:
+        raise UsageError("witness generate fetches online: --l1, --l1.beacon and --l2 are "
+                         "required")
+    return config
+
+
+def _print(result: StepResult) -> None:
+    if result.written:
+        print(f"{result.out}: {result.message} (online {result.seconds_online:.2f} s, "
+              f"{result.rpc_requests} RPC requests; offline {result.seconds_offline:.2f} s)")
+    else:
+        print(f"op-program: error: witness generate {result.out}: "
+              f"{redact_urls_in(result.message)}", file=sys.stderr)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Generate one witness, or one per step of a range; return the exit code."""
+    from op_program.host.witness_gen import Expect
+
+    if args.fetch_concurrency < 0 or args.fetch_concurrency > 64:
+        raise UsageError("invalid fetch.concurrency: must be 0..64")
+    expect = Expect(args.expect)
+    rollup_url = _rollup_url(args)
+    if args.range_from is not None or args.range_to is not None:
+        return _run_range(args, rollup_url, expect)
+    return _run_single(args, rollup_url, expect)
+
+
+def _run_single(args: argparse.Namespace, rollup_url: str | None, expect: Any) -> int:
+    from op_program.host.witness_gen import StepParams, generate_step
+    from op_program.host.witness_range import RollupNode
+
+    if flag_value(args, "l2.claim") is None and rollup_url is not None:
+        number = u64_flag(args, "l2.blocknumber")
+        node = RollupNode(rollup_url)
+        try:
+            claim = node.output_at(number).output_root
+        finally:
+            node.close()
+        args = _with(args, l2_claim="0x" + claim.hex())
+    params = StepParams(_config(args), args.out, expect, args.fetch_concurrency)
+    result = generate_step(params)
+    _print(result)
+    return result.exit_code
+
+
+def _run_range(args: argparse.Namespace, rollup_url: str | None, expect: Any) -> int:
+    from op_program.host.witness_range import RollupNode, finalized_l1_head, plan_steps
+
+    if args.range_from is None or args.range_to is None:
+        raise UsageError("a range needs both --from and --to")
+    if rollup_url is None:
+        raise UsageError("a range needs --rollup.node for the output roots")
+    given = [name for name in BOOT_FLAGS if getattr(args, dest_of(name), None) is not None]
+    if given:
+        raise UsageError(f"a range derives --{given[0]} per step: do not give it")
+    steps = plan_steps(args.range_from, args.range_to, args.span)
+    l1_head = flag_value(args, "l1.head")
+    if l1_head is None:
+        l1_url = flag_value(args, "l1")
+        if l1_url is None:
+            raise UsageError("flag l1 is required")
+        args = _with(args, l1_head="0x" + finalized_l1_head(l1_url).hex())
+    out_dir = Path(args.out)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    node = RollupNode(rollup_url)
+    manifest: list[dict[str, Any]] = []
+    worst = int(ExitCode.VALID)
+    try:
+        for agreed, claimed in steps:
+            code = _range_step(args, node, expect, agreed, claimed, out_dir, manifest)
+            worst = max(worst, code)
+            if code == ExitCode.ERROR:
+                break
+    finally:
+        node.close()
+    return worst
+
+
+def _range_step(args: argparse.Namespace, node: RollupNode, expect: Any, agreed: int,
+                claimed: int, out_dir: Path, manifest: list[dict[str, Any]]) -> int:
+    from op_program.host.kvstore.files import write_atomic
+    from op_program.host.witness_gen import StepParams, generate_step
+
+    start = node.output_at(agreed)
+    end = node.output_at(claimed)
+    step_args = _with(args, l2_head="0x" + start.block_hash.hex(),
+                      l2_outputroot="0x" + start.output_root.hex(),
+                      l2_claim="0x" + end.output_root.hex(), l2_blocknumber=str(claimed))
+    config = _config(step_args)
+    out = out_dir / f"{agreed}-{claimed}.{args.range_format}"
+    started = time.monotonic()
+    result = generate_step(StepParams(config, str(out), expect, args.fetch_concurrency))
+    _print(result)
+    entry = {
+        "file": out.name, "written": result.written, "exit_code": result.exit_code,
+        "l1_head": "0x" + config.l1_head.hex(), "l2_head": "0x" + config.l2_head.hex(),
+        "l2_outputroot": "0x" + config.l2_output_root.hex(),
+        "l2_claim": "0x" + config.l2_claim.hex(), "l2_agreed_blocknumber": agreed,
+        "l2_blocknumber": claimed, "seconds": round(time.monotonic() - started, 3),
+        **{k: v for k, v in asdict(result).items()
+           if k in ("preimages", "bytes", "rpc_requests", "hints_run")},
+    }  # fmt: skip
+    if not result.written:
+        entry["error"] = redact_urls_in(result.message)
+    manifest.append(entry)
+    write_atomic(out_dir / "manifest.json", json.dumps({"steps": manifest}, indent=1).encode())
+    return result.exit_code

@@ -1,0 +1,133 @@
+"""Witnesses for a range of L2 blocks: the steps, and their boot inputs from a rollup node.
+
+Spec: fault-proof/index.md, "Bootstrapping" (agreed output root and L2 head, claimed output
+root and block number, L1 head) and specs/protocol/proposals.md (output root v0). A range
+``--from N --to M --span K`` is cut into steps ``(N, N+K), (N+K, N+2K), …`` whose last one ends
+at M; each step is one proof, agreed on its first block and claiming its last. The agreed and
+claimed output roots and the agreed block hash come from op-node's ``optimism_outputAtBlock``;
+each answer is re-hashed (v0 root = keccak256(version ‖ state root ‖ message-passer storage root
+‖ block hash)) so a node's garbled reply is refused, not turned into a wrong claim.
+
+The L1 head: every step of a range uses the same one, ``--l1.head`` or else the L1 node's
+``finalized`` block read once before the first step. One L1 head at or beyond the batches of the
+range's last block is right for every step (the client stops deriving once the claimed block is
+safe); a finalized block cannot be reorged away, so the witnesses stay valid; one value makes the
+run reproducible. Its cost: an early step walks L1 back from that head to its own L1 origin, a
+few headers per step more than a per-step head would need (op-node exposes no L1 block at which
+each L2 block became safe that all nodes serve).
+"""
+
+from dataclasses import dataclass
+from typing import Any
+
+from op_program.encoding.errors import HexDecodeError
+from op_program.encoding.hex import hex_to_bytes
+from op_program.host.errors import HostConfigError, RPCError, RPCResponseError
+from op_program.host.rpc.jsonrpc import JsonRpcClient
+from op_program.protocol.output_root import OutputV0
+
+MAX_STEPS = 100_000
+"""Most steps one range command plans (a bound on a typo such as --span 1 over 10^9 blocks)."""
+
+
+def plan_steps(first: int, last: int, span: int) -> list[tuple[int, int]]:
+    """Cut ``first..last`` into ``(agreed, claimed)`` steps of ``span`` blocks (the last shorter).
+
+    Raises:
+        HostConfigError: ``first >= last``, ``span < 1``, negative numbers, or too many steps.
+    """
+    if first < 0 or last <= first:
+        raise HostConfigError(f"invalid range: --from {first} must be below --to {last}")
+    if span < 1:
+        raise HostConfigError(f"invalid --span {span}: must be at least 1")
+    count = -(-(last - first) // span)
+    if count > MAX_STEPS:
+        raise HostConfigError(f"range of {count} steps is more than {MAX_STEPS}")
+    return [(start, min(start + span, last)) for start in range(first, last, span)]
+
+
+@dataclass(frozen=True, slots=True)
+class BlockOutput:
+    """One L2 block's output root and hash, as a rollup node reported and we re-hashed them."""
+
+    number: int
+    block_hash: bytes
+    output_root: bytes
+
+
+def parse_output_at_block(number: int, reply: Any) -> BlockOutput:
+    """Check an ``optimism_outputAtBlock`` reply for block ``number``.
+
+    Raises:
+        RPCResponseError: not an object, a field missing or malformed, another block, or an
+            output root that is not the hash of its parts.
+    """
+    what = f"optimism_outputAtBlock {number}"
+    try:
+        if not isinstance(reply, dict) or not isinstance(reply.get("blockRef"), dict):
+            raise RPCResponseError(f"{what}: no output object with a blockRef")
+        ref = reply["blockRef"]
+        reported = ref.get("number")
+        reported_number = int(reported, 16) if isinstance(reported, str) else reported
+        if reported_number != number or isinstance(reported_number, bool):
+            raise RPCResponseError(f"{what}: answered for block {reported!r}")
+        version = _hash(reply.get("version", "0x" + "00" * 32))
+        if any(version):
+            raise RPCResponseError(f"{what}: output version 0x{version.hex()} is not v0")
+        output = OutputV0(_hash(reply.get("stateRoot")), _hash(reply.get("withdrawalStorageRoot")),
+                          _hash(ref.get("hash")))
+        root = _hash(reply.get("outputRoot"))
+    except (HexDecodeError, ValueError, TypeError) as exc:
+        raise RPCResponseError(f"{what}: malformed reply ({exc})") from exc
+    if output.root != root:
+        raise RPCResponseError(f"{what}: outputRoot 0x{root.hex()} is not the hash of the "
+                               "reported state root, storage root and block hash")
+    return BlockOutput(number, output.block_hash, root)
+
+
+def _hash(value: Any) -> bytes:
+    if not isinstance(value, str):
+        raise TypeError(f"{value!r:.40} is not a hex string")
+    return hex_to_bytes(value, 32)
+
+
+class RollupNode:
+    """An op-node's ``optimism`` namespace, for output roots of L2 blocks."""
+
+    __slots__ = ("_rpc",)
+
+    def __init__(self, url: str) -> None:
+        self._rpc = JsonRpcClient(url)
+
+    def output_at(self, number: int) -> BlockOutput:
+        """The checked output of L2 block ``number``.
+
+        Raises:
+            RPCError: the request failed or the reply is not a valid output.
+        """
+        return parse_output_at_block(number, self._rpc.call("optimism_outputAtBlock",
+                                                            hex(number)))
+
+    def close(self) -> None:
+        """Close the HTTP client."""
+        self._rpc.close()
+
+
+def finalized_l1_head(l1_url: str) -> bytes:
+    """The hash of the L1 node's ``finalized`` block (the default L1 head of a range).
+
+    Raises:
+        RPCError: the request failed or the reply has no 32-byte hash.
+    """
+    client = JsonRpcClient(l1_url)
+    try:
+        block = client.call("eth_getBlockByNumber", "finalized", False)
+    finally:
+        client.close()
+    try:
+        if not isinstance(block, dict):
+            raise RPCError("eth_getBlockByNumber finalized: no block")
+        return _hash(block.get("hash"))
+    except (HexDecodeError, TypeError) as exc:
+        raise RPCResponseError(f"eth_getBlockByNumber finalized: malformed hash ({exc})"
+                               ) from exc

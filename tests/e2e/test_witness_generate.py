@@ -1,0 +1,194 @@
+"""``op-program witness generate``: online capture, offline check, and proofs from the file alone.
+
+A devnet scenario with blob batches (keccak256, sha256 and blob keys) is served on loopback;
+each witness is then proved by the plain ``op-program`` command from the file alone: imported
+into a fresh datadir and proved with no RPC flags at all.
+"""
+
+import gzip
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from op_program.cli.main import main
+from op_program.devnet.host_run import write_chain_files
+from op_program.devnet.proof import ProofInputs
+from op_program.devnet.rpc_server import Endpoints, serve_devnet
+from op_program.encoding.hex import bytes_to_hex
+from tests.e2e.scenarios import SCENARIOS, Scenario
+
+pytestmark = pytest.mark.e2e
+
+WRONG_CLAIM = "0x" + "22" * 32
+
+
+@pytest.fixture(scope="module")
+def scenario() -> Scenario:
+    """Blob batches, span batch, zlib: built once."""
+    return SCENARIOS["blobs-span-zlib"]()
+
+
+@pytest.fixture(scope="module")
+def endpoints(scenario: Scenario) -> Iterator[Endpoints]:
+    """The devnet's L1, beacon and L2 nodes on loopback for the module."""
+    devnet = scenario.devnet
+    with serve_devnet(devnet.l1, devnet.sequencer, devnet.rollup.l2_chain_id) as served:
+        yield served
+
+
+def _inputs(scenario: Scenario) -> ProofInputs:
+    return scenario.devnet.proof_inputs(scenario.agreed, scenario.claimed, None,
+                                        scenario.l1_head)
+
+
+def _chain_flags(inputs: ProofInputs, workdir: Path) -> list[str]:
+    rollup, genesis, l1 = write_chain_files(inputs, workdir / "chain")
+    return ["--rollup.config", str(rollup), "--l2.genesis", str(genesis),
+            "--l1.chainconfig", str(l1)]
+
+
+def _boot_flags(inputs: ProofInputs, claim: str | None = None,
+                with_claim: bool = True) -> list[str]:
+    flags = ["--l1.head", bytes_to_hex(inputs.l1_head), "--l2.head", bytes_to_hex(inputs.l2_head),
+             "--l2.outputroot", bytes_to_hex(inputs.agreed_output_root),
+             "--l2.blocknumber", str(inputs.claimed_block_number)]
+    if with_claim:
+        flags += ["--l2.claim", claim or bytes_to_hex(inputs.claimed_output_root)]
+    return flags
+
+
+def _rpc_flags(endpoints: Endpoints) -> list[str]:
+    return ["--l1", endpoints.l1, "--l1.beacon", endpoints.beacon, "--l2", endpoints.l2]
+
+
+def _prove_from_file(witness: Path, boot: list[str], chain: list[str], datadir: Path) -> int:
+    """Import the witness into a fresh datadir and prove offline; return the exit code."""
+    assert not datadir.exists()
+    assert main(["witness", "import", str(witness), str(datadir)]) == 0
+    return main([*boot, *chain, "--datadir", str(datadir)])
+
+
+def test_generate_then_prove_from_the_file_alone(scenario: Scenario, endpoints: Endpoints,
+                                                 tmp_path: Path,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    """Right claim: witness written (exit 0); offline from the file: 0; with a wrong claim: 1."""
+    inputs = _inputs(scenario)
+    chain = _chain_flags(inputs, tmp_path)
+    out = tmp_path / "witness.json.gz"
+    assert main(["witness", "generate", *_rpc_flags(endpoints), *chain, *_boot_flags(inputs),
+                 str(out)]) == 0
+    assert "witness written" in capsys.readouterr().out
+    entries = json.loads(gzip.decompress(out.read_bytes()))
+    assert len(entries) > 100
+    assert {bytes.fromhex(k[2:])[0] for k in entries} == {2, 4, 5}  # keccak, sha256, blob
+    assert list(entries) == sorted(entries)
+    assert _prove_from_file(out, _boot_flags(inputs), chain, tmp_path / "d1") == 0
+    assert _prove_from_file(out, _boot_flags(inputs, WRONG_CLAIM), chain, tmp_path / "d2") == 1
+
+
+def test_wrong_claim_expected_valid_writes_nothing(scenario: Scenario, endpoints: Endpoints,
+                                                   tmp_path: Path,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    """A wrong claim with the default ``--expect valid``: exit 2, one line, no file."""
+    inputs = _inputs(scenario)
+    out = tmp_path / "witness.json"
+    code = main(["witness", "generate", *_rpc_flags(endpoints), *_chain_flags(inputs, tmp_path),
+                 *_boot_flags(inputs, WRONG_CLAIM), str(out)])
+    assert code == 2
+    err = capsys.readouterr().err
+    assert "the claim is invalid (1), expected valid; no witness written" in err
+    assert not out.exists()
+    assert [p.name for p in tmp_path.iterdir()] == ["chain"]
+
+
+def test_wrong_claim_witness_proves_invalid(scenario: Scenario, endpoints: Endpoints,
+                                            tmp_path: Path) -> None:
+    """``--expect invalid``: the witness of a wrong claim is written (exit 1) and proves 1."""
+    inputs = _inputs(scenario)
+    chain = _chain_flags(inputs, tmp_path)
+    boot = _boot_flags(inputs, WRONG_CLAIM)
+    out = tmp_path / "wrong.json"
+    assert main(["witness", "generate", "--expect", "invalid", *_rpc_flags(endpoints), *chain,
+                 *boot, str(out)]) == 1
+    assert _prove_from_file(out, boot, chain, tmp_path / "d") == 1
+
+
+def test_tampered_witness_is_never_a_verdict(scenario: Scenario, endpoints: Endpoints,
+                                             tmp_path: Path,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    """One value changed: import exits 2 (entry refused), the offline proof exits 2."""
+    inputs = _inputs(scenario)
+    chain = _chain_flags(inputs, tmp_path)
+    out = tmp_path / "witness.json"
+    assert main(["witness", "generate", *_rpc_flags(endpoints), *chain, *_boot_flags(inputs),
+                 str(out)]) == 0
+    entries = json.loads(out.read_text())
+    header_key = "0x02" + bytes_to_hex(inputs.l2_head)[4:]  # the agreed L2 head's header
+    assert header_key in entries
+    value = bytearray(bytes.fromhex(entries[header_key][2:]))
+    value[-1] ^= 1
+    entries[header_key] = "0x" + value.hex()
+    tampered = tmp_path / "tampered.json"
+    tampered.write_text(json.dumps(entries))
+    datadir = tmp_path / "d"
+    capsys.readouterr()
+    assert main(["witness", "import", str(tampered), str(datadir)]) == 2
+    assert "1 bad entries not imported" in capsys.readouterr().err
+    assert main([*_boot_flags(inputs), *chain, "--datadir", str(datadir)]) == 2
+
+
+def test_claim_from_the_rollup_node(scenario: Scenario, endpoints: Endpoints,
+                                    tmp_path: Path) -> None:
+    """No ``--l2.claim``: the claim is the rollup node's output root (the devnet's L2 node)."""
+    inputs = _inputs(scenario)
+    chain = _chain_flags(inputs, tmp_path)
+    out = tmp_path / "w.json"
+    assert main(["witness", "generate", "--rollup.node", endpoints.l2, *_rpc_flags(endpoints),
+                 *chain, *_boot_flags(inputs, with_claim=False), str(out)]) == 0
+    assert _prove_from_file(out, _boot_flags(inputs), chain, tmp_path / "d") == 0
+
+
+def test_range_writes_one_witness_per_step(scenario: Scenario, endpoints: Endpoints,
+                                           tmp_path: Path) -> None:
+    """``--from/--to/--span``: one file per step and a manifest; each step proves from its file."""
+    inputs = _inputs(scenario)
+    chain = _chain_flags(inputs, tmp_path)
+    last = scenario.claimed
+    span = max(1, last // 2)
+    out_dir = tmp_path / "range"
+    assert main(["witness", "generate", "--rollup.node", endpoints.l2, *_rpc_flags(endpoints),
+                 *chain, "--from", "0", "--to", str(last), "--span", str(span),
+                 str(out_dir)]) == 0
+    steps = json.loads((out_dir / "manifest.json").read_text())["steps"]
+    expected = [(a, min(a + span, last)) for a in range(0, last, span)]
+    assert [(s["l2_agreed_blocknumber"], s["l2_blocknumber"]) for s in steps] == expected
+    blocks = scenario.devnet.sequencer.blocks
+    for n, step in enumerate(steps):
+        agreed, claimed = expected[n]
+        assert step["written"] and step["exit_code"] == 0
+        assert step["l2_claim"] == bytes_to_hex(blocks[claimed].output.root)
+        assert step["l1_head"] == bytes_to_hex(scenario.devnet.l1.head.hash)  # the finalized
+        boot = ["--l1.head", step["l1_head"], "--l2.head", step["l2_head"],
+                "--l2.outputroot", step["l2_outputroot"], "--l2.claim", step["l2_claim"],
+                "--l2.blocknumber", str(claimed)]
+        assert blocks[agreed].header.hash.hex() == step["l2_head"][2:]
+        assert _prove_from_file(out_dir / step["file"], boot, chain, tmp_path / f"d{n}") == 0
+
+
+def test_usage_errors_exit_2(scenario: Scenario, endpoints: Endpoints, tmp_path: Path) -> None:
+    """A datadir, no RPC, a range without a rollup node or with boot flags: exit 2, no file."""
+    inputs = _inputs(scenario)
+    chain = _chain_flags(inputs, tmp_path)
+    out = str(tmp_path / "w.json")
+    rpc = _rpc_flags(endpoints)
+    assert main(["witness", "generate", *rpc, *chain, *_boot_flags(inputs), "--datadir",
+                 str(tmp_path / "d"), out]) == 2
+    assert main(["witness", "generate", *chain, *_boot_flags(inputs), out]) == 2
+    assert main(["witness", "generate", *rpc, *chain, "--from", "0", "--to", "2", out]) == 2
+    assert main(["witness", "generate", *rpc, *chain, "--rollup.node", endpoints.l2,
+                 *_boot_flags(inputs), "--from", "0", "--to", "2", out]) == 2
+    assert main(["witness", "generate", *rpc, *chain, "--rollup.node", "ftp://x",
+                 *_boot_flags(inputs), out]) == 2
+    assert not (tmp_path / "w.json").exists() and not (tmp_path / "d").exists()
