@@ -2,7 +2,8 @@
 
 Spec: fault-proof/index.md, "Pre-image key types" (what each key type commits to). A witness
 file is a JSON object ``{"0x<32-byte key>": "0x<value>"}``, gzip-compressed when its name ends
-in ``.gz`` (the form of ``tests/fixtures/fpp/*/preimages.json.gz``).
+in ``.gz`` (the form of ``tests/fixtures/fpp/*/preimages.json.gz``), or, when its name ends in
+``.bin``, a kv.bin (``host.kvbin``: the flat file kona-host-kvbin reads).
 """
 
 import gzip
@@ -16,7 +17,7 @@ from op_program.encoding.errors import JSONTextError
 from op_program.encoding.json_text import loads_bounded
 from op_program.errors import OpProgramError
 from op_program.host.errors import KVStoreError
-from op_program.host.kvbin import encode_kvbin
+from op_program.host.kvbin import KvBinError, decode_kvbin, encode_kvbin
 from op_program.host.kvstore.base import KV, IterableKV
 from op_program.host.kvstore.files import write_atomic
 from op_program.preimage.keys import KeyType, key_type_of
@@ -73,12 +74,31 @@ def _read_object(path: str | os.PathLike[str]) -> dict[str, object]:
     return data
 
 
+def _read_kvbin(path: str | os.PathLike[str]) -> list[tuple[bytes, bytes]]:
+    """The records of a kv.bin witness (at most ``MAX_WITNESS_BYTES``)."""
+    try:
+        with Path(path).open("rb") as file:
+            raw = file.read(MAX_WITNESS_BYTES + 1)
+        if len(raw) > MAX_WITNESS_BYTES:
+            raise WitnessFileError(f"cannot read witness {path}: larger than "
+                                   f"{MAX_WITNESS_BYTES} bytes")
+        return list(decode_kvbin(raw))
+    except OSError as exc:
+        raise WitnessFileError(f"cannot read witness {path}: {exc}") from exc
+    except KvBinError as exc:
+        raise WitnessFileError(f"cannot read witness {path}: {exc}") from exc
+
+
 def read_witness(path: str | os.PathLike[str]) -> Iterator[tuple[bytes, bytes]]:
     """Yield the (key, value) pairs of a witness file, in file order.
 
     Raises:
-        WitnessFileError: unreadable file, bad JSON, or a key/value that is not 0x-hex.
+        WitnessFileError: unreadable file, bad JSON, or a key/value that is not 0x-hex (a
+            kv.bin: a record cut short).
     """
+    if is_kvbin_path(path):
+        yield from _read_kvbin(path)
+        return
     for key_text, value_text in _read_object(path).items():
         yield _parse_hex(key_text, 32), _parse_hex(value_text, None)
 
@@ -96,6 +116,15 @@ def check_witness(path: str | os.PathLike[str]) -> tuple[list[tuple[bytes, bytes
     """
     report = WitnessReport()
     good: list[tuple[bytes, bytes]] = []
+    if is_kvbin_path(path):
+        for key, value in _read_kvbin(path):
+            report.total += 1
+            reason = check_preimage(key, value)
+            if reason is None:
+                good.append((key, value))
+            else:
+                report.note(key, reason)
+        return good, report
     for key_text, value_text in _read_object(path).items():
         report.total += 1
         try:

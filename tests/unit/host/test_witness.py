@@ -117,3 +117,26 @@ def test_a_gzip_bomb_witness_is_refused_at_the_cap(tmp_path: Path,
         list(read_witness(bomb))
     write_witness(tmp_path / "ok.json.gz", GOOD)
     assert dict(read_witness(tmp_path / "ok.json.gz")) == GOOD
+
+
+def test_write_witness_formats_and_kvbin_import(tmp_path: Path,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    """write_witness picks the format by name; ``witness import`` reads kv.bin and re-hashes it."""
+    from op_program.host.kvbin import decode_kvbin, encode_kvbin
+    from op_program.host.witness import write_witness as write_file
+
+    for name in ("w.json", "w.json.gz", "kv.bin"):
+        assert write_file(GOOD.items(), tmp_path / name) == len(GOOD)
+        assert dict(read_witness(tmp_path / name)) == GOOD
+    records = list(decode_kvbin((tmp_path / "kv.bin").read_bytes()))
+    assert [key for key, _ in records] == sorted(GOOD)
+    assert main(["witness", "import", str(tmp_path / "kv.bin"), str(tmp_path / "d")]) == 0
+    bad = [(k, v if i else v + b"!") for i, (k, v) in enumerate(records)]
+    (tmp_path / "bad.bin").write_bytes(encode_kvbin(bad))
+    assert main(["witness", "import", str(tmp_path / "bad.bin"), str(tmp_path / "d2")]) == 2
+    (tmp_path / "cut.bin").write_bytes(encode_kvbin(records)[:-1])
+    with pytest.raises(WitnessFileError):
+        list(read_witness(tmp_path / "cut.bin"))
+    assert main(["witness", "import", str(tmp_path / "cut.bin"), str(tmp_path / "d3")]) == 2
+    assert not (tmp_path / "d3").exists()
+    capsys.readouterr()
