@@ -5,6 +5,7 @@ each witness is then proved by the plain ``op-program`` command from the file al
 into a fresh datadir and proved with no RPC flags at all.
 """
 
+import dataclasses
 import gzip
 import json
 from collections.abc import Iterator
@@ -13,10 +14,11 @@ from pathlib import Path
 import pytest
 
 from op_program.cli.main import main
-from op_program.devnet.host_run import write_chain_files
+from op_program.devnet.host_run import host_config, write_chain_files
 from op_program.devnet.proof import ProofInputs
 from op_program.devnet.rpc_server import Endpoints, serve_devnet
 from op_program.encoding.hex import bytes_to_hex
+from op_program.host.witness_gen import StepParams, generate_step
 from tests.e2e.scenarios import SCENARIOS, Scenario
 
 pytestmark = pytest.mark.e2e
@@ -192,3 +194,25 @@ def test_usage_errors_exit_2(scenario: Scenario, endpoints: Endpoints, tmp_path:
     assert main(["witness", "generate", *rpc, *chain, "--rollup.node", "ftp://x",
                  *_boot_flags(inputs), out]) == 2
     assert not (tmp_path / "w.json").exists() and not (tmp_path / "d").exists()
+
+
+def test_lookahead_changes_round_trips_not_the_witness(tmp_path: Path) -> None:
+    """With 4 lookahead threads the client waits for fewer fetches; the witness is identical."""
+    scenario = SCENARIOS["calldata-span-brotli"]()
+    scenario.devnet.mine_l1(12)  # a longer L1 walk-back from the head
+    devnet = scenario.devnet
+    inputs = _inputs(scenario)
+    results = {}
+    with serve_devnet(devnet.l1, devnet.sequencer, devnet.rollup.l2_chain_id) as served:
+        config = dataclasses.replace(
+            host_config(inputs, tmp_path, tmp_path / "unused", served, None), datadir=None)
+        for threads in (0, 4):
+            out = tmp_path / f"w{threads}.json"
+            results[threads] = generate_step(StepParams(config, str(out),
+                                                        fetch_concurrency=threads))
+            assert results[threads].exit_code == 0, results[threads].message
+    assert (tmp_path / "w0.json").read_bytes() == (tmp_path / "w4.json").read_bytes()
+    assert results[0].lookahead_used == 0
+    assert results[4].lookahead_used >= 12
+    assert results[4].hints_run + results[4].lookahead_used == results[0].hints_run
+    assert results[4].hints_run < results[0].hints_run - 12

@@ -28,15 +28,17 @@ import time
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
 from op_program.errors import OpProgramError
 from op_program.exit_codes import ExitCode
 from op_program.host.config import HostConfig
-from op_program.host.hint_handlers import bulk_hints_for, handlers_for
+from op_program.host.hint_handlers import Preimages, bulk_hints_for, handlers_for
 from op_program.host.kvstore.base import KV
 from op_program.host.kvstore.local import local_preimages
 from op_program.host.kvstore.memory import MemoryKV
 from op_program.host.kvstore.split import SplitKV
+from op_program.host.lookahead import Lookahead
 from op_program.host.prefetcher import Prefetcher
 from op_program.host.runner import ClientProgram, client_argv, run_child, run_in_process
 from op_program.host.sources import open_sources
@@ -96,13 +98,27 @@ class StepResult:
 
 
 class RecordingPrefetcher(Prefetcher):
-    """A prefetcher that remembers every key it served (in first-served order)."""
+    """A prefetcher that remembers every key it served (in first-served order).
 
-    __slots__ = ("served_keys",)
+    With a ``lookahead``, a hint is first looked up among the speculative fetches, and every
+    hint's data (fetched or taken) tells the lookahead what to fetch next.
+    """
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    __slots__ = ("lookahead", "served_keys")
+
+    def __init__(self, *args: Any, lookahead: Lookahead | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         self.served_keys: dict[bytes, None] = {}
+        self.lookahead = lookahead
+
+    def _run(self, hint_type: str, payload: bytes) -> Preimages:
+        if self.lookahead is None:
+            return super()._run(hint_type, payload)
+        pairs = self.lookahead.take(hint_type, payload)
+        if pairs is None:
+            pairs = super()._run(hint_type, payload)
+        self.lookahead.observe(hint_type, payload, pairs)
+        return pairs
 
     def get(self, key: bytes) -> bytes:
         """Serve ``key`` as the prefetcher does, and record it."""
@@ -143,13 +159,17 @@ def capture_online(config: HostConfig, concurrency: int) -> Capture:
     """
     store = MemoryKV()
     opened = open_sources(config)
+    handlers = handlers_for(config.dialect)
+    lookahead = Lookahead(opened.sources, handlers, concurrency) if concurrency > 0 else None
     try:
         prefetcher = RecordingPrefetcher(
             SplitKV(local_preimages(config), store), opened.sources,
-            bulk_enabled=bool(config.l2_experimental_url),
-            handlers=handlers_for(config.dialect), bulk_hints=bulk_hints_for(config.dialect))
+            bulk_enabled=bool(config.l2_experimental_url), handlers=handlers,
+            bulk_hints=bulk_hints_for(config.dialect), lookahead=lookahead)
         verdict = _run_client(prefetcher, config)
     finally:
+        if lookahead is not None:
+            lookahead.close()
         opened.close()
     requests, seconds = 0, 0.0
     for client in opened.clients:
@@ -163,7 +183,8 @@ def capture_online(config: HostConfig, concurrency: int) -> Capture:
         if value is None:  # every served global key was stored first (Prefetcher.get)
             raise OpProgramError(f"served preimage 0x{key.hex()} is not in the store")
         served[key] = value
-    return Capture(verdict, served, prefetcher.hints_run, requests, seconds)
+    used = lookahead.used if lookahead is not None else 0
+    return Capture(verdict, served, prefetcher.hints_run, requests, seconds, used)
 
 
 def prove_offline(config: HostConfig, preimages: dict[bytes, bytes]) -> int:
