@@ -155,8 +155,8 @@ class Lookahead:
             other = (HintType.L1_RECEIPTS if hint_type == HintType.L1_TRANSACTIONS
                      else HintType.L1_TRANSACTIONS)
             self._schedule(other, payload)
-            number = self._number_by_hash.get(payload)
-            following = self._hash_by_number.get(number + 1) if number is not None else None
+            known = self._number_by_hash.get(payload)
+            following = self._hash_by_number.get(known + 1) if known is not None else None
             if following is not None:
                 self._schedule(HintType.L1_TRANSACTIONS, following)
                 self._schedule(HintType.L1_RECEIPTS, following)

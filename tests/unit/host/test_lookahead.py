@@ -1,0 +1,107 @@
+"""The lookahead: speculative answers only for the exact hint, failures fall back, guesses safe."""
+
+from dataclasses import replace
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+
+from op_program.devnet.network import Devnet
+from op_program.hints import HintType
+from op_program.host.errors import RPCError
+from op_program.host.hint_handlers import Preimages
+from op_program.host.lookahead import Lookahead
+from op_program.preimage.keys import keccak256_key
+from op_program.protocol.header import Header
+
+
+@pytest.fixture(scope="module")
+def headers() -> list[Header]:
+    """Ten L1 headers of a devnet chain, by number."""
+    devnet = Devnet()
+    devnet.mine_l1(9)
+    return [block.header for block in devnet.l1.blocks[:10]]
+
+
+def _sources(headers: list[Header], calls: list[Any], forged: int | None = None) -> Any:
+    def call(method: str, number: str, full: bool) -> Any:
+        calls.append((method, number))
+        header = headers[int(number, 16)]
+        if int(number, 16) == forged:  # another block at that number (a reorg)
+            header = replace(header, extra_data=b"forged")
+        return header.to_rpc()
+
+    return SimpleNamespace(l1=SimpleNamespace(rpc=SimpleNamespace(call=call)))
+
+
+def _pair(header: Header) -> Preimages:
+    return [(keccak256_key(header.hash), header.encode())]
+
+
+def test_l1_walk_back_is_fetched_ahead(headers: list[Header]) -> None:
+    calls: list[Any] = []
+    lookahead = Lookahead(_sources(headers, calls), {}, workers=2)
+    try:
+        head = headers[9]
+        lookahead.observe(HintType.L1_BLOCK_HEADER, head.hash, _pair(head))
+        for number in range(8, 0, -1):
+            taken = lookahead.take(HintType.L1_BLOCK_HEADER, headers[number].hash)
+            assert taken == _pair(headers[number])
+            lookahead.observe(HintType.L1_BLOCK_HEADER, headers[number].hash, taken)
+        assert lookahead.used == 8
+        assert lookahead.take(HintType.L1_BLOCK_HEADER, b"\x01" * 32) is None
+    finally:
+        lookahead.close()
+    numbers = [int(n, 16) for _, n in calls]
+    assert len(numbers) == len(set(numbers))  # each block fetched once
+
+
+def test_a_reorged_header_is_not_used(headers: list[Header]) -> None:
+    lookahead = Lookahead(_sources(headers, [], forged=8), {}, workers=2)
+    try:
+        lookahead.observe(HintType.L1_BLOCK_HEADER, headers[9].hash, _pair(headers[9]))
+        assert lookahead.take(HintType.L1_BLOCK_HEADER, headers[8].hash) is None
+    finally:
+        lookahead.close()
+
+
+def test_transactions_schedule_receipts_and_failures_fall_back(headers: list[Header]) -> None:
+    asked: list[bytes] = []
+
+    def receipts(sources: Any, payload: bytes) -> Preimages:
+        asked.append(payload)
+        if payload == headers[2].hash:
+            raise RPCError("node down")
+        return [(keccak256_key(payload), b"receipts of " + payload)]
+
+    handlers = {HintType.L1_RECEIPTS: receipts}
+    lookahead = Lookahead(_sources(headers, []), handlers, workers=1)
+    try:
+        for header in headers[1:3]:
+            lookahead.observe(HintType.L1_TRANSACTIONS, header.hash, _pair(header))
+        assert lookahead.take(HintType.L1_RECEIPTS, headers[1].hash) == [
+            (keccak256_key(headers[1].hash), b"receipts of " + headers[1].hash)]
+        assert lookahead.take(HintType.L1_RECEIPTS, headers[2].hash) is None  # failed: demand
+        assert lookahead.take(HintType.L1_RECEIPTS, headers[1].hash) is None  # used once only
+        assert lookahead.used == 1
+    finally:
+        lookahead.close()
+    assert asked == [headers[1].hash, headers[2].hash]
+
+
+@pytest.mark.parametrize("value", [b"", b"\xc0", b"\xff" * 40, b"\xf8\x02\x80\x80"])
+def test_garbage_never_breaks_a_prediction(headers: list[Header], value: bytes) -> None:
+    lookahead = Lookahead(_sources(headers, []), {}, workers=1)
+    try:
+        for hint_type in (HintType.L1_BLOCK_HEADER, HintType.L1_TRANSACTIONS,
+                          HintType.L2_STATE_NODE):
+            lookahead.observe(hint_type, b"\x05" * 32, [(b"\x02" + bytes(31), value)])
+            lookahead.observe(hint_type, b"\x05" * 32, [])
+        assert lookahead.scheduled == 0
+    finally:
+        lookahead.close()
+
+
+def test_needs_a_thread() -> None:
+    with pytest.raises(ValueError, match="at least one thread"):
+        Lookahead(SimpleNamespace(), {}, workers=0)  # type: ignore[arg-type]
