@@ -74,7 +74,7 @@ def test_transactions_schedule_receipts_and_failures_fall_back(headers: list[Hea
             raise RPCError("node down")
         return [(keccak256_key(payload), b"receipts of " + payload)]
 
-    handlers = {HintType.L1_RECEIPTS: receipts}
+    handlers: dict[str, Any] = {HintType.L1_RECEIPTS: receipts}
     lookahead = Lookahead(_sources(headers, []), handlers, workers=1)
     try:
         for header in headers[1:3]:
