@@ -216,3 +216,19 @@ def test_lookahead_changes_round_trips_not_the_witness(tmp_path: Path) -> None:
     assert results[4].lookahead_used >= 12
     assert results[4].hints_run + results[4].lookahead_used == results[0].hints_run
     assert results[4].hints_run < results[0].hints_run - 12
+
+
+def test_secrets_in_urls_never_reach_the_output(scenario: Scenario, tmp_path: Path,
+                                                capsys: pytest.CaptureFixture[str],
+                                                caplog: pytest.LogCaptureFixture) -> None:
+    """An unreachable rollup node whose URL holds a key: exit 2, the key printed nowhere."""
+    inputs = _inputs(scenario)
+    secret = "SECRETKEY123"
+    dead = f"http://127.0.0.1:1/{secret}?apikey={secret}"
+    code = main(["witness", "generate", "--l1", dead, "--l1.beacon", dead, "--l2", dead,
+                 *_chain_flags(inputs, tmp_path), *_boot_flags(inputs, with_claim=False),
+                 "--rollup.node", dead, str(tmp_path / "w.json")])
+    assert code == 2
+    captured = capsys.readouterr()
+    assert secret not in captured.out + captured.err + caplog.text
+    assert not (tmp_path / "w.json").exists()
