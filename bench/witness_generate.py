@@ -1,7 +1,8 @@
 """Time ``witness generate`` (``host.witness_gen.generate_step``) on devnet scenarios; print JSON.
 
 Usage: python bench/witness_generate.py [--scenario NAME ...] [--rtt-ms MS ...]
-       [--concurrency K ...] [--reps N]
+       [--concurrency K ...] [--reps N] [--extra-l1 N]
+       python bench/witness_generate.py --real-hints
 
 For each scenario, simulated round-trip time and ``--fetch.concurrency``: wall seconds of the
 online capture and of the offline check, RPC requests and the seconds spent in them, hints run,
@@ -112,6 +113,48 @@ def run_one(scenario: Any, rtt: float, concurrency: int) -> dict[str, Any]:
     }  # fmt: skip
 
 
+def real_hints() -> dict[str, Any]:
+    """Replay the real OP Sepolia witness in-process; count the distinct hints by type.
+
+    An online host runs a hint when the client asks for a key it does not hold, so the distinct
+    hints a proof sends are (about) the fetches, i.e. the sequential round trips, an online run
+    of it would make: what a real network's latency multiplies.
+    """
+    from op_program.client.program import run
+    from op_program.host.witness import read_witness
+    from op_program.preimage.keys import local_key
+
+    fixture = ROOT / "tests" / "fixtures" / "fpp" / "op-sepolia-16491249"
+    table = dict(read_witness(fixture / "preimages.json.gz"))
+    boot = json.loads((fixture / "boot.json").read_text())
+    for number, value in ((1, boot["l1_head"]), (2, boot["agreed_l2_output_root"]),
+                          (3, boot["claimed_l2_output_root"])):
+        table[local_key(number)] = bytes.fromhex(value[2:])
+    table[local_key(4)] = int(boot["claimed_l2_block_number"]).to_bytes(8, "big")
+    table[local_key(5)] = int(boot["l2_chain_id"]).to_bytes(8, "big")
+    seen: set[str] = set()
+    counts: dict[str, int] = defaultdict(int)
+    served = 0
+
+    class Oracle:
+        def get(self, key: bytes) -> bytes:
+            nonlocal served
+            served += 1
+            return table[key]
+
+        def hint(self, hint: str) -> None:
+            if hint not in seen:
+                seen.add(hint)
+                counts[hint.partition(" ")[0]] += 1
+
+    started = time.monotonic()
+    code = run(Oracle(), Oracle())
+    return {"witness": fixture.name, "exit_code": code, "seconds": round(time.monotonic() -
+                                                                         started, 3),
+            "preimages_served": served, "distinct_hints": len(seen),
+            "distinct_hints_by_type": dict(sorted(counts.items()))}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scenario", action="append",
@@ -119,11 +162,16 @@ def main() -> None:
     parser.add_argument("--rtt-ms", action="append", type=float, help="default 0 and 50")
     parser.add_argument("--concurrency", action="append", type=int, help="default 0 and 4")
     parser.add_argument("--reps", type=int, default=1)
+    parser.add_argument("--real-hints", action="store_true",
+                        help="only replay the real OP Sepolia witness and count its hints")
     parser.add_argument("--extra-l1", type=int, default=0, metavar="N",
                         help="mine N more L1 blocks after the scenario: the client walks back "
                              "N more L1 headers from the L1 head (real proofs walk back "
                              "tens to hundreds)")
     args = parser.parse_args()
+    if args.real_hints:
+        print(json.dumps({"bench": "witness_generate", "real": real_hints()}, indent=1))
+        return
     from tests.e2e.scenarios import SCENARIOS
 
     results = []
