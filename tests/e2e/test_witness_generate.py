@@ -8,6 +8,7 @@ into a fresh datadir and proved with no RPC flags at all.
 import dataclasses
 import gzip
 import json
+import pickle
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -197,7 +198,10 @@ def test_usage_errors_exit_2(scenario: Scenario, endpoints: Endpoints, tmp_path:
 
 
 def test_lookahead_changes_round_trips_not_the_witness(tmp_path: Path) -> None:
-    """With 4 lookahead threads the client waits for fewer fetches; the witness is identical."""
+    """With 4 lookahead threads the client waits for fewer fetches; the witness is identical.
+
+    ``StepParams`` and ``StepResult`` survive pickling (a range engine maps ``generate_step``).
+    """
     scenario = SCENARIOS["calldata-span-brotli"]()
     scenario.devnet.mine_l1(12)  # a longer L1 walk-back from the head
     devnet = scenario.devnet
@@ -208,9 +212,11 @@ def test_lookahead_changes_round_trips_not_the_witness(tmp_path: Path) -> None:
             host_config(inputs, tmp_path, tmp_path / "unused", served, None), datadir=None)
         for threads in (0, 4):
             out = tmp_path / f"w{threads}.json"
-            results[threads] = generate_step(StepParams(config, str(out),
-                                                        fetch_concurrency=threads))
+            params = StepParams(config, str(out), fetch_concurrency=threads)
+            assert pickle.loads(pickle.dumps(params)) == params  # for a range engine's workers
+            results[threads] = generate_step(params)
             assert results[threads].exit_code == 0, results[threads].message
+            assert pickle.loads(pickle.dumps(results[threads])) == results[threads]
     assert (tmp_path / "w0.json").read_bytes() == (tmp_path / "w4.json").read_bytes()
     assert results[0].lookahead_used == 0
     assert results[4].lookahead_used >= 12

@@ -1,0 +1,61 @@
+"""Range planning and the rollup node's output replies (re-hashed, hostile input refused)."""
+
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from op_program.host.errors import HostConfigError, RPCResponseError
+from op_program.host.witness_range import MAX_STEPS, parse_output_at_block, plan_steps
+from op_program.protocol.output_root import OutputV0
+
+STATE, STORAGE, BLOCK = b"\x01" * 32, b"\x02" * 32, b"\x03" * 32
+
+
+def _reply(number: Any = 7, **changes: Any) -> dict[str, Any]:
+    root = OutputV0(STATE, STORAGE, BLOCK).root
+    reply: dict[str, Any] = {
+        "version": "0x" + "00" * 32, "outputRoot": "0x" + root.hex(),
+        "blockRef": {"hash": "0x" + BLOCK.hex(), "number": number},
+        "withdrawalStorageRoot": "0x" + STORAGE.hex(), "stateRoot": "0x" + STATE.hex(),
+    }  # fmt: skip
+    reply.update(changes)
+    return reply
+
+
+def test_plan_steps() -> None:
+    assert plan_steps(0, 5, 2) == [(0, 2), (2, 4), (4, 5)]
+    assert plan_steps(10, 11, 1) == [(10, 11)]
+    assert plan_steps(3, 9, 100) == [(3, 9)]
+    for first, last, span in ((5, 5, 1), (6, 5, 1), (-1, 5, 1), (0, 5, 0)):
+        with pytest.raises(HostConfigError):
+            plan_steps(first, last, span)
+    with pytest.raises(HostConfigError, match="steps"):
+        plan_steps(0, MAX_STEPS + 1, 1)
+
+
+@given(st.integers(0, 10**6), st.integers(1, 500), st.integers(1, 50))
+def test_steps_cover_the_range_end_to_end(first: int, length: int, span: int) -> None:
+    steps = plan_steps(first, first + length, span)
+    assert steps[0][0] == first and steps[-1][1] == first + length
+    assert all(a < c <= a + span for a, c in steps)
+    assert all(steps[i][1] == steps[i + 1][0] for i in range(len(steps) - 1))
+
+
+def test_output_reply_is_rehashed() -> None:
+    parsed = parse_output_at_block(7, _reply())
+    assert (parsed.block_hash, parsed.output_root) == (BLOCK, OutputV0(STATE, STORAGE,
+                                                                       BLOCK).root)
+    assert parse_output_at_block(7, _reply(number="0x7")).number == 7
+
+
+@pytest.mark.parametrize("reply", [
+    None, [], "x", {"blockRef": None}, _reply(number=8), _reply(number=True),
+    _reply(number="0xzz"), _reply(stateRoot="0x" + "09" * 32), _reply(outputRoot=None),
+    _reply(outputRoot="0x12"), _reply(version="0x" + "00" * 31 + "01"),
+    _reply(withdrawalStorageRoot=5), {**_reply(), "blockRef": {"hash": 1, "number": 7}},
+])  # fmt: skip
+def test_bad_output_replies_are_typed_errors(reply: Any) -> None:
+    with pytest.raises(RPCResponseError):
+        parse_output_at_block(7, reply)
