@@ -59,3 +59,11 @@ def test_output_reply_is_rehashed() -> None:
 def test_bad_output_replies_are_typed_errors(reply: Any) -> None:
     with pytest.raises(RPCResponseError):
         parse_output_at_block(7, reply)
+
+
+def test_cli_expect_choices_are_the_expect_values() -> None:
+    from op_program.cli.witness_generate_cmd import EXPECT_CHOICES
+    from op_program.host.witness_gen import Expect
+
+    assert EXPECT_CHOICES == tuple(e.value for e in Expect)
+    assert Expect(EXPECT_CHOICES[0]) is Expect.VALID
