@@ -153,9 +153,25 @@ def test_claim_from_the_rollup_node(scenario: Scenario, endpoints: Endpoints,
     assert _prove_from_file(out, _boot_flags(inputs), chain, tmp_path / "d") == 0
 
 
-def test_range_writes_one_witness_per_step(scenario: Scenario, endpoints: Endpoints,
+@pytest.fixture(scope="module")
+def calldata_scenario() -> Scenario:
+    """Calldata batches (span, brotli): cheaper to import and prove than 4096 blob elements."""
+    return SCENARIOS["calldata-span-brotli"]()
+
+
+@pytest.fixture(scope="module")
+def calldata_endpoints(calldata_scenario: Scenario) -> Iterator[Endpoints]:
+    """The calldata devnet's nodes for the module."""
+    devnet = calldata_scenario.devnet
+    with serve_devnet(devnet.l1, devnet.sequencer, devnet.rollup.l2_chain_id) as served:
+        yield served
+
+
+def test_range_writes_one_witness_per_step(calldata_scenario: Scenario,
+                                           calldata_endpoints: Endpoints,
                                            tmp_path: Path) -> None:
     """``--from/--to/--span``: one file per step and a manifest; each step proves from its file."""
+    scenario, endpoints = calldata_scenario, calldata_endpoints
     inputs = _inputs(scenario)
     chain = _chain_flags(inputs, tmp_path)
     last = scenario.claimed
@@ -167,6 +183,13 @@ def test_range_writes_one_witness_per_step(scenario: Scenario, endpoints: Endpoi
     steps = json.loads((out_dir / "manifest.json").read_text())["steps"]
     expected = [(a, min(a + span, last)) for a in range(0, last, span)]
     assert [(s["l2_agreed_blocknumber"], s["l2_blocknumber"]) for s in steps] == expected
+    # The steps share a preimage cache: the second fetches less than it does alone.
+    alone_inputs = scenario.devnet.proof_inputs(*expected[1])
+    config = dataclasses.replace(host_config(alone_inputs, tmp_path / "alone", tmp_path / "x",
+                                             endpoints, None), datadir=None)
+    alone = generate_step(StepParams(config, str(tmp_path / "alone.json")))
+    assert alone.preimages == steps[1]["preimages"]
+    assert 0 < steps[1]["rpc_requests"] < alone.rpc_requests
     blocks = scenario.devnet.sequencer.blocks
     for n, step in enumerate(steps):
         agreed, claimed = expected[n]

@@ -9,7 +9,8 @@ Without ``--l2.claim`` the claim is ``--rollup.node``'s output root of ``--l2.bl
 
 A range: ``--from N --to M [--span K] --rollup.node URL``, ``OUT`` a directory that receives one
 witness per step, ``<agreed>-<claimed>.<format>``, and ``manifest.json`` (each step's boot
-inputs, verdict and sizes, rewritten after every step). Steps run one after the other here;
+inputs, verdict and sizes, rewritten after every step). Steps run one after the other here,
+sharing a preimage cache (each witness still holds only what its own proof was served);
 ``generate_step`` is a picklable function of plain data so a range engine can map it over
 workers. Exit code: the verdict (0 valid, 1 invalid with ``--expect invalid|any``) when every
 witness was written, 2 as soon as one could not be (the steps before it stay written).
@@ -39,6 +40,7 @@ from op_program.redact import redact_url, redact_urls_in
 
 if TYPE_CHECKING:
     from op_program.host.config import HostConfig
+    from op_program.host.kvstore.memory import MemoryKV
     from op_program.host.witness_gen import StepResult
     from op_program.host.witness_range import RollupNode
 
@@ -46,6 +48,9 @@ FORMATS = ("json.gz", "json", "bin")
 EXPECT_CHOICES = ("valid", "invalid", "any")
 """host.witness_gen.Expect values (a test keeps them equal): --help must not import the host."""
 BOOT_FLAGS = ("l2.head", "l2.outputroot", "l2.claim", "l2.blocknumber")
+CACHE_ENTRIES = 2_000_000
+"""Preimages the steps of a range share before the cache starts over (~1-2 GB at most; a real
+one-block proof fetches ~36k)."""
 
 
 def register(actions: Any) -> None:
@@ -149,6 +154,7 @@ def _run_single(args: argparse.Namespace, rollup_url: str | None, expect: Any) -
 
 
 def _run_range(args: argparse.Namespace, rollup_url: str | None, expect: Any) -> int:
+    from op_program.host.kvstore.memory import MemoryKV
     from op_program.host.witness_range import RollupNode, finalized_l1_head, plan_steps
 
     if args.range_from is None or args.range_to is None:
@@ -170,9 +176,12 @@ def _run_range(args: argparse.Namespace, rollup_url: str | None, expect: Any) ->
     node = RollupNode(rollup_url)
     manifest: list[dict[str, Any]] = []
     worst = int(ExitCode.VALID)
+    cache = MemoryKV()
     try:
         for agreed, claimed in steps:
-            code = _range_step(args, node, expect, agreed, claimed, out_dir, manifest)
+            if len(cache) > CACHE_ENTRIES:
+                cache = MemoryKV()
+            code = _range_step(args, node, expect, (agreed, claimed), out_dir, manifest, cache)
             worst = max(worst, code)
             if code == ExitCode.ERROR:
                 break
@@ -181,11 +190,12 @@ def _run_range(args: argparse.Namespace, rollup_url: str | None, expect: Any) ->
     return worst
 
 
-def _range_step(args: argparse.Namespace, node: RollupNode, expect: Any, agreed: int,
-                claimed: int, out_dir: Path, manifest: list[dict[str, Any]]) -> int:
+def _range_step(args: argparse.Namespace, node: RollupNode, expect: Any, step: tuple[int, int],
+                out_dir: Path, manifest: list[dict[str, Any]], cache: MemoryKV) -> int:
     from op_program.host.kvstore.files import write_atomic
-    from op_program.host.witness_gen import StepParams, generate_step
+    from op_program.host.witness_gen import StepParams, generate_step_cached
 
+    agreed, claimed = step
     start = node.output_at(agreed)
     end = node.output_at(claimed)
     step_args = _with(args, l2_head="0x" + start.block_hash.hex(),
@@ -194,7 +204,8 @@ def _range_step(args: argparse.Namespace, node: RollupNode, expect: Any, agreed:
     config = _config(step_args)
     out = out_dir / f"{agreed}-{claimed}.{args.range_format}"
     started = time.monotonic()
-    result = generate_step(StepParams(config, str(out), expect, args.fetch_concurrency))
+    result = generate_step_cached(StepParams(config, str(out), expect, args.fetch_concurrency),
+                                  cache)
     _print(result)
     entry = {
         "file": out.name, "written": result.written, "exit_code": result.exit_code,

@@ -151,13 +151,17 @@ class Capture:
     lookahead_used: int = 0
 
 
-def capture_online(config: HostConfig, concurrency: int) -> Capture:
+def capture_online(config: HostConfig, concurrency: int,
+                   store: MemoryKV | None = None) -> Capture:
     """Run the proof online with an in-memory store; keep what the client was served.
+
+    ``store`` may hold preimages fetched (and checked) by earlier steps of a range: they are
+    served without a fetch, and only the ones this proof was served enter its witness.
 
     Raises:
         OpProgramError: the sources cannot be opened.
     """
-    store = MemoryKV()
+    store = MemoryKV() if store is None else store
     opened = open_sources(config)
     handlers = handlers_for(config.dialect)
     lookahead = Lookahead(opened.sources, handlers, concurrency) if concurrency > 0 else None
@@ -209,6 +213,21 @@ def generate_step(params: StepParams) -> StepResult:
         A ``StepResult`` whose ``exit_code`` is the verdict (0 or 1) when the witness was
         written, 2 when it was not (``message`` says why in one line).
     """
+    return generate_step_cached(params, None)
+
+
+def generate_step_cached(params: StepParams, cache: MemoryKV | None) -> StepResult:
+    """``generate_step`` with a preimage cache shared by the steps a process runs in a row.
+
+    Consecutive steps of a range share most of their L1 data (one L1 head: the same walk-back)
+    and the upper L2 state trie; with ``cache`` a step fetches only what earlier steps did not.
+    Each witness still holds exactly what its own proof was served, and is proved offline from
+    that alone. ``None``: a fresh store, as ``generate_step``.
+
+    Returns:
+        A ``StepResult`` whose ``exit_code`` is the verdict (0 or 1) when the witness was
+        written, 2 when it was not (``message`` says why in one line).
+    """
     config = params.config
     out = params.out
     if not config.fetching_enabled or config.server_mode or config.datadir is not None:
@@ -216,7 +235,7 @@ def generate_step(params: StepParams) -> StepResult:
                           "and --l2, and no --datadir or --server")
     started = time.monotonic()
     try:
-        capture = capture_online(config, params.fetch_concurrency)
+        capture = capture_online(config, params.fetch_concurrency, cache)
     except OpProgramError as exc:
         return StepResult(int(ExitCode.ERROR), out, f"online proof failed: {exc}")
     online, served = capture.verdict, capture.preimages
