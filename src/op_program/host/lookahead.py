@@ -14,9 +14,14 @@ threads; ``bench/witness_generate.py`` measures what it saves):
 
 A speculative result is used only for the exact hint (type and payload) the client then sends,
 and goes through the prefetcher's usual re-hash before it is stored, so speculation changes the
-round trips, never the preimages served. A failed speculative fetch is dropped (the demand fetch
-runs as usual). Pending speculation is bounded (``MAX_PENDING`` per thread); beyond it new
-predictions are dropped, and on close queued ones are cancelled.
+round trips, never the preimages served. A failed speculative fetch, whatever it raised, is
+dropped (the demand fetch runs as usual and reports its own error). One still queued behind
+busy threads when the client asks for it is cancelled and fetched on demand at once: waiting
+behind other speculation (on a slow node) could only be slower. Speculation is bounded: at
+most ``MAX_HELD`` per thread fetches queued, running or done but not yet asked for (the oldest
+finished unused answers are dropped first, then new predictions). The threads are daemons
+(``host.daemon_pool``): on close, queued fetches are cancelled and running ones are not waited
+for, so a stuck speculative request holds neither the end of a proof nor a Ctrl-C.
 """
 
 from __future__ import annotations
@@ -24,13 +29,14 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Mapping
-from concurrent.futures import Future, ThreadPoolExecutor
-from concurrent.futures import TimeoutError as FutureTimeout
+from concurrent.futures import Future
+from typing import TypeVar
 
 from op_program.encoding.hex import bytes_to_hex
 from op_program.encoding.rlp import rlp_decode_list
 from op_program.errors import DecodeError, OpProgramError
 from op_program.hints import HintType
+from op_program.host.daemon_pool import DaemonPool, Task
 from op_program.host.errors import FetchedDataError, RPCError
 from op_program.host.hint_handlers import Handler, Preimages, Sources
 from op_program.mpt.account import EMPTY_CODE_HASH, Account
@@ -40,10 +46,11 @@ from op_program.protocol.header import Header
 
 _log = logging.getLogger("op_program.host.lookahead")
 
-MAX_PENDING = 16
-"""Speculative fetches waiting or running, per thread, before new predictions are dropped."""
+MAX_HELD = 16
+"""Speculative fetches held (queued, running, or done and not yet asked for), per thread."""
 WAIT_SECONDS = 600.0
-"""Longest wait for a speculative fetch the client needs now (the RPC deadline bounds it)."""
+"""Longest wait for a running speculative fetch the client needs now (the RPC deadline, 300 s,
+bounds it first)."""
 
 HintKey = tuple[str, bytes]
 
@@ -51,19 +58,22 @@ HintKey = tuple[str, bytes]
 class Lookahead:
     """A bounded pool of speculative hint fetches, keyed by the exact hint they answer."""
 
-    __slots__ = ("_by_hint", "_expected", "_handlers", "_hash_by_number", "_headers", "_lock",
-                 "_number_by_hash", "_pool", "_sources", "_window", "dropped", "scheduled", "used")
+    __slots__ = ("_by_hint", "_closed", "_expected", "_handlers", "_hash_by_number", "_headers",
+                 "_limit", "_lock", "_number_by_hash", "_pool", "_sources", "_window", "dropped",
+                 "scheduled", "used")
 
     def __init__(self, sources: Sources, handlers: Mapping[str, Handler], workers: int) -> None:
         if workers < 1:
             raise ValueError("a lookahead needs at least one thread")
         self._sources = sources
         self._handlers = handlers
-        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="lookahead")
+        self._pool: DaemonPool[Preimages] = DaemonPool(workers, "lookahead")
         self._window = 2 * workers
+        self._limit = MAX_HELD * workers
+        self._closed = False
         self._lock = threading.RLock()  # done-callbacks may run in the scheduling thread
-        self._by_hint: dict[HintKey, Future[Preimages]] = {}
-        self._headers: dict[int, Future[Preimages]] = {}
+        self._by_hint: dict[HintKey, Task[Preimages]] = {}
+        self._headers: dict[int, Task[Preimages]] = {}
         self._hash_by_number: dict[int, bytes] = {}
         self._number_by_hash: dict[bytes, int] = {}
         self._expected: dict[bytes, int] = {}
@@ -72,12 +82,21 @@ class Lookahead:
         self.used = 0
         self.dropped = 0
 
-    def _pending(self) -> int:
-        running = [f for f in (*self._by_hint.values(), *self._headers.values()) if not f.done()]
-        return len(running)
+    @property
+    def held(self) -> int:
+        """Speculative fetches queued, running, or done and not yet asked for."""
+        with self._lock:
+            return len(self._by_hint) + len(self._headers)
 
-    def _submit(self, task: Callable[[], Preimages]) -> Future[Preimages] | None:
-        if self._pending() >= MAX_PENDING * max(1, self._window // 2):
+    def _make_room(self) -> bool:
+        """Drop the oldest finished unused answers until one more fits; False if none can go."""
+        excess = len(self._by_hint) + len(self._headers) + 1 - self._limit
+        excess -= _drop_done(self._by_hint, excess)
+        excess -= _drop_done(self._headers, excess)
+        return excess <= 0
+
+    def _submit(self, task: Callable[[], Preimages]) -> Task[Preimages] | None:
+        if self._closed or not self._make_room():
             self.dropped += 1
             return None
         self.scheduled += 1
@@ -108,9 +127,12 @@ class Lookahead:
                 future = self._header_future(payload)
         if future is None:
             return None
+        if (not future.running() and not self._pool.starts_soon(future)
+                and future.cancel()):  # queued behind busy threads: fetch it now instead
+            return None
         try:
             pairs = future.result(timeout=WAIT_SECONDS)
-        except (OpProgramError, FutureTimeout) as exc:
+        except Exception as exc:  # noqa: BLE001 - a failed guess (or FutureTimeout): use demand
             _log.debug("Speculative fetch failed, fetching on demand type=%s err=%s",
                        hint_type, exc)
             return None
@@ -120,7 +142,7 @@ class Lookahead:
         self.used += 1
         return pairs
 
-    def _header_future(self, block_hash: bytes) -> Future[Preimages] | None:
+    def _header_future(self, block_hash: bytes) -> Task[Preimages] | None:
         """The by-number fetch expected to hold header ``block_hash`` (its child's number - 1)."""
         number = self._expected.pop(block_hash, None)
         return None if number is None else self._headers.pop(number, None)
@@ -170,8 +192,25 @@ class Lookahead:
                     self._schedule(HintType.L2_STATE_NODE, account.storage_root + suffix)
 
     def close(self) -> None:
-        """Cancel queued speculation and wait for the running fetches to end."""
-        self._pool.shutdown(wait=True, cancel_futures=True)
+        """Cancel queued speculation and drop every answer; running fetches are not waited for."""
+        with self._lock:
+            self._closed = True
+            self._pool.close()
+            self._by_hint.clear()
+            self._headers.clear()
+
+
+K = TypeVar("K")
+
+
+def _drop_done(table: dict[K, Task[Preimages]], count: int) -> int:
+    """Remove up to ``count`` finished futures from ``table``, oldest first; return how many."""
+    if count <= 0:
+        return 0
+    done = [key for key, future in table.items() if future.done()][:count]
+    for key in done:
+        del table[key]
+    return len(done)
 
 
 def _header_by_number(sources: Sources, number: int) -> Preimages:

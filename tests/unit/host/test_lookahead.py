@@ -1,5 +1,6 @@
 """The lookahead: speculative answers only for the exact hint, failures fall back, guesses safe."""
 
+import threading
 from dataclasses import replace
 from types import SimpleNamespace
 from typing import Any
@@ -10,7 +11,7 @@ from op_program.devnet.network import Devnet
 from op_program.hints import HintType
 from op_program.host.errors import RPCError
 from op_program.host.hint_handlers import Preimages
-from op_program.host.lookahead import Lookahead
+from op_program.host.lookahead import MAX_HELD, Lookahead
 from op_program.preimage.keys import keccak256_key
 from op_program.protocol.header import Header
 
@@ -105,3 +106,101 @@ def test_garbage_never_breaks_a_prediction(headers: list[Header], value: bytes) 
 def test_needs_a_thread() -> None:
     with pytest.raises(ValueError, match="at least one thread"):
         Lookahead(SimpleNamespace(), {}, workers=0)  # type: ignore[arg-type]
+
+
+def _blocking_receipts(started: threading.Event, release: threading.Event,
+                       finished: list[bytes], asked: list[bytes], blocked: bytes) -> Any:
+    """A receipts handler that holds the thread on ``blocked`` until released (at most 20 s)."""
+
+    def receipts(sources: Any, payload: bytes) -> Preimages:
+        asked.append(payload)
+        if payload == blocked:
+            started.set()
+            release.wait(20)
+            finished.append(payload)
+        return [(keccak256_key(payload), b"receipts")]
+
+    return receipts
+
+
+def test_a_fetch_queued_behind_a_busy_thread_is_fetched_on_demand(
+        headers: list[Header]) -> None:
+    """The one thread is stuck on a slow fetch: a queued guess is cancelled, not waited for."""
+    started, release = threading.Event(), threading.Event()
+    finished: list[bytes] = []
+    asked: list[bytes] = []
+    slow, wanted = headers[1].hash, headers[2].hash
+    handlers: dict[str, Any] = {
+        HintType.L1_RECEIPTS: _blocking_receipts(started, release, finished, asked, slow)}
+    lookahead = Lookahead(_sources(headers, []), handlers, workers=1)
+    try:
+        lookahead.observe(HintType.L1_TRANSACTIONS, slow, _pair(headers[1]))
+        lookahead.observe(HintType.L1_TRANSACTIONS, wanted, _pair(headers[2]))
+        assert started.wait(20)
+        assert lookahead.take(HintType.L1_RECEIPTS, wanted) is None  # the demand fetch runs
+        assert finished == []  # ... without waiting for the stuck one
+    finally:
+        release.set()
+        lookahead.close()
+    assert wanted not in asked
+
+
+def test_close_does_not_wait_for_a_running_fetch(headers: list[Header]) -> None:
+    """A speculative fetch stuck on a slow node holds neither the end of a proof nor Ctrl-C."""
+    started, release = threading.Event(), threading.Event()
+    finished: list[bytes] = []
+    slow = headers[1].hash
+    handlers: dict[str, Any] = {
+        HintType.L1_RECEIPTS: _blocking_receipts(started, release, finished, [], slow)}
+    lookahead = Lookahead(_sources(headers, []), handlers, workers=2)
+    threads = [t for t in threading.enumerate() if t.name.startswith("lookahead")]
+    assert threads and all(t.daemon for t in threads)  # never keep the process alive
+    try:
+        lookahead.observe(HintType.L1_TRANSACTIONS, slow, _pair(headers[1]))
+        assert started.wait(20)
+        lookahead.close()
+        assert finished == []
+        assert lookahead.held == 0
+    finally:
+        release.set()
+    for thread in threads:
+        thread.join(20)
+        assert not thread.is_alive()  # the threads end once their fetch does
+
+
+@pytest.mark.parametrize("error", [ValueError("bug"), KeyError("x"), RPCError("down")])
+def test_any_failure_of_a_guess_falls_back_to_demand(headers: list[Header],
+                                                      error: Exception) -> None:
+    """Whatever a speculative fetch raised, the client's fetch runs on demand (no crash)."""
+
+    def receipts(sources: Any, payload: bytes) -> Preimages:
+        raise error
+
+    lookahead = Lookahead(_sources(headers, []), {HintType.L1_RECEIPTS: receipts}, workers=1)
+    try:
+        lookahead.observe(HintType.L1_TRANSACTIONS, headers[1].hash, _pair(headers[1]))
+        assert lookahead.take(HintType.L1_RECEIPTS, headers[1].hash) is None
+    finally:
+        lookahead.close()
+
+
+def test_unused_answers_are_bounded(headers: list[Header]) -> None:
+    """Guesses the client never asks for do not pile up: the oldest unused go first."""
+
+    fetched = threading.Semaphore(0)
+
+    def receipts(sources: Any, payload: bytes) -> Preimages:
+        fetched.release()
+        return [(keccak256_key(payload), b"receipts")]
+
+    lookahead = Lookahead(_sources(headers, []), {HintType.L1_RECEIPTS: receipts}, workers=1)
+    blocks = [replace(headers[1], number=1000 + 2 * i) for i in range(5 * MAX_HELD)]
+    try:
+        for block in blocks:
+            lookahead.observe(HintType.L1_TRANSACTIONS, block.hash, _pair(block))
+            assert fetched.acquire(timeout=20)
+            assert lookahead.held <= MAX_HELD
+        last = blocks[-1].hash
+        assert lookahead.take(HintType.L1_RECEIPTS, last) == [(keccak256_key(last), b"receipts")]
+    finally:
+        lookahead.close()
