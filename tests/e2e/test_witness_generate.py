@@ -261,3 +261,33 @@ def test_secrets_in_urls_never_reach_the_output(scenario: Scenario, tmp_path: Pa
     captured = capsys.readouterr()
     assert secret not in captured.out + captured.err + caplog.text
     assert not (tmp_path / "w.json").exists()
+
+
+def test_range_step_beyond_the_l1_head_is_an_error_not_a_verdict(
+        calldata_scenario: Scenario, calldata_endpoints: Endpoints, tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """An L1 head before the range's batches: exit 2, a line naming the L1 head, no witness.
+
+    The client judges such a claim invalid (the claimed block is not derivable from L1 up to
+    that head); for a range, whose claims are the rollup node's own, that is never a verdict,
+    and ``--expect invalid|any`` (which would write it and exit 1) is refused.
+    """
+    scenario, endpoints = calldata_scenario, calldata_endpoints
+    chain = _chain_flags(_inputs(scenario), tmp_path)
+    early = bytes_to_hex(scenario.devnet.l1.blocks[2].header.hash)  # the batch is in block 3
+    out_dir = tmp_path / "range"
+    common = ["witness", "generate", "--rollup.node", endpoints.l2, *_rpc_flags(endpoints),
+              *chain, "--l1.head", early, "--from", "0", "--to", str(scenario.claimed),
+              "--span", str(scenario.claimed)]
+    capsys.readouterr()
+    for expect in ("any", "invalid"):
+        assert main([*common, "--expect", expect, str(out_dir)]) == 2
+        assert "only --expect valid" in capsys.readouterr().err
+    assert not out_dir.exists()
+    assert main([*common, str(out_dir)]) == 2
+    err = capsys.readouterr().err
+    errors = [line for line in err.splitlines() if line.startswith("op-program: error")]
+    assert len(errors) == 1 and f"proves invalid under L1 head {early}" in errors[0]
+    steps = json.loads((out_dir / "manifest.json").read_text())["steps"]
+    assert [(s["written"], s["exit_code"]) for s in steps] == [(False, 2)]
+    assert [p.name for p in out_dir.iterdir()] == ["manifest.json"]

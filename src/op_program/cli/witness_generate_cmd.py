@@ -13,7 +13,10 @@ inputs, verdict and sizes, rewritten after every step). Steps run one after the 
 sharing a preimage cache (each witness still holds only what its own proof was served);
 ``generate_step`` is a picklable function of plain data so a range engine can map it over
 workers. Exit code: the verdict (0 valid, 1 invalid with ``--expect invalid|any``) when every
-witness was written, 2 as soon as one could not be (the steps before it stay written).
+witness was written, 2 as soon as one could not be (the steps before it stay written). A range's
+claims are the rollup node's own, so it takes only ``--expect valid``: a step that proves
+invalid means its batch is not derivable under the L1 head (fault-proof/index.md, "Fault Proof
+Program": the claim is checked at the safe head reached), an error named as such, not a verdict.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ import argparse
 import json
 import sys
 import time
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -159,6 +162,9 @@ def _run_range(args: argparse.Namespace, rollup_url: str | None, expect: Any) ->
 
     if args.range_from is None or args.range_to is None:
         raise UsageError("a range needs both --from and --to")
+    if args.expect != EXPECT_CHOICES[0]:
+        raise UsageError("a range proves the rollup node's own output roots: only --expect "
+                         "valid (an invalid step is an error, never a verdict)")
     if rollup_url is None:
         raise UsageError("a range needs --rollup.node for the output roots")
     given = [name for name in BOOT_FLAGS if getattr(args, dest_of(name), None) is not None]
@@ -206,6 +212,12 @@ def _range_step(args: argparse.Namespace, node: RollupNode, expect: Any, step: t
     started = time.monotonic()
     result = generate_step_cached(StepParams(config, str(out), expect, args.fetch_concurrency),
                                   cache)
+    if result.offline_verdict == ExitCode.INVALID and not result.written:
+        result = replace(result, message=(
+            f"the rollup node's output root of L2 block {claimed} proves invalid under L1 head "
+            f"0x{config.l1_head.hex()}: its batch is most likely posted after that L1 head "
+            "(by default the finalized one); use a lower --to or a later --l1.head; no witness "
+            "written"))
     _print(result)
     entry = {
         "file": out.name, "written": result.written, "exit_code": result.exit_code,
