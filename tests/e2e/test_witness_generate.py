@@ -268,6 +268,9 @@ def test_range_step_beyond_the_l1_head_is_an_error_not_a_verdict(
         capsys: pytest.CaptureFixture[str]) -> None:
     """An L1 head before the range's batches: exit 2, a line naming the L1 head, no witness.
 
+    Run after a successful run into the same directory, the failed step's earlier file is
+    removed and the manifest keeps the entries of files the rerun does not plan.
+
     The client judges such a claim invalid (the claimed block is not derivable from L1 up to
     that head); for a range, whose claims are the rollup node's own, that is never a verdict,
     and ``--expect invalid|any`` (which would write it and exit 1) is refused.
@@ -277,17 +280,29 @@ def test_range_step_beyond_the_l1_head_is_an_error_not_a_verdict(
     early = bytes_to_hex(scenario.devnet.l1.blocks[2].header.hash)  # the batch is in block 3
     out_dir = tmp_path / "range"
     common = ["witness", "generate", "--rollup.node", endpoints.l2, *_rpc_flags(endpoints),
-              *chain, "--l1.head", early, "--from", "0", "--to", str(scenario.claimed),
+              *chain, "--from", "0", "--to", str(scenario.claimed),
               "--span", str(scenario.claimed)]
     capsys.readouterr()
     for expect in ("any", "invalid"):
-        assert main([*common, "--expect", expect, str(out_dir)]) == 2
+        assert main([*common, "--l1.head", early, "--expect", expect, str(out_dir)]) == 2
         assert "only --expect valid" in capsys.readouterr().err
     assert not out_dir.exists()
-    assert main([*common, str(out_dir)]) == 2
+    # A first run (finalized L1 head) writes the step; an earlier run's entry is kept.
+    assert main([*common, str(out_dir)]) == 0
+    manifest = out_dir / "manifest.json"
+    first = json.loads(manifest.read_text())["steps"]
+    assert [s["file"] for s in first] == [f"0-{scenario.claimed}.json.gz"]
+    assert first[0]["l2_chain_id"] == scenario.devnet.rollup.l2_chain_id
+    older = {"file": "100-101.json.gz", "written": True}
+    manifest.write_text(json.dumps({"steps": [older, *first]}))
+    # The rerun's step fails: exit 2, one line naming the L1 head, the stale file removed.
+    capsys.readouterr()
+    assert main([*common, "--l1.head", early, str(out_dir)]) == 2
     err = capsys.readouterr().err
     errors = [line for line in err.splitlines() if line.startswith("op-program: error")]
     assert len(errors) == 1 and f"proves invalid under L1 head {early}" in errors[0]
-    steps = json.loads((out_dir / "manifest.json").read_text())["steps"]
-    assert [(s["written"], s["exit_code"]) for s in steps] == [(False, 2)]
+    steps = json.loads(manifest.read_text())["steps"]
+    assert steps[0] == older
+    assert [(s["file"], s["written"], s["exit_code"]) for s in steps[1:]] == [
+        (first[0]["file"], False, 2)]
     assert [p.name for p in out_dir.iterdir()] == ["manifest.json"]

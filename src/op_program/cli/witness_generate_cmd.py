@@ -22,7 +22,6 @@ Program": the claim is checked at the safe head reached), an error named as such
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
 from dataclasses import asdict, replace
@@ -37,6 +36,7 @@ from op_program.cli.host_flags import (
     host_config_from_args,
     u64_flag,
 )
+from op_program.cli.witness_manifest import Manifest
 from op_program.errors import UsageError
 from op_program.exit_codes import ExitCode
 from op_program.redact import redact_url, redact_urls_in
@@ -179,8 +179,8 @@ def _run_range(args: argparse.Namespace, rollup_url: str | None, expect: Any) ->
         args = _with(args, l1_head="0x" + finalized_l1_head(l1_url).hex())
     out_dir = Path(args.out)
     out_dir.mkdir(parents=True, exist_ok=True)
+    manifest = Manifest(out_dir, {_step_file(args, step) for step in steps})
     node = RollupNode(rollup_url)
-    manifest: list[dict[str, Any]] = []
     worst = int(ExitCode.VALID)
     cache = MemoryKV()
     try:
@@ -197,8 +197,7 @@ def _run_range(args: argparse.Namespace, rollup_url: str | None, expect: Any) ->
 
 
 def _range_step(args: argparse.Namespace, node: RollupNode, expect: Any, step: tuple[int, int],
-                out_dir: Path, manifest: list[dict[str, Any]], cache: MemoryKV) -> int:
-    from op_program.host.kvstore.files import write_atomic
+                out_dir: Path, manifest: Manifest, cache: MemoryKV) -> int:
     from op_program.host.witness_gen import StepParams, generate_step_cached
 
     agreed, claimed = step
@@ -208,7 +207,7 @@ def _range_step(args: argparse.Namespace, node: RollupNode, expect: Any, step: t
                       l2_outputroot="0x" + start.output_root.hex(),
                       l2_claim="0x" + end.output_root.hex(), l2_blocknumber=str(claimed))
     config = _config(step_args)
-    out = out_dir / f"{agreed}-{claimed}.{args.range_format}"
+    out = out_dir / _step_file(args, step)
     started = time.monotonic()
     result = generate_step_cached(StepParams(config, str(out), expect, args.fetch_concurrency),
                                   cache)
@@ -223,13 +222,18 @@ def _range_step(args: argparse.Namespace, node: RollupNode, expect: Any, step: t
         "file": out.name, "written": result.written, "exit_code": result.exit_code,
         "l1_head": "0x" + config.l1_head.hex(), "l2_head": "0x" + config.l2_head.hex(),
         "l2_outputroot": "0x" + config.l2_output_root.hex(),
-        "l2_claim": "0x" + config.l2_claim.hex(), "l2_agreed_blocknumber": agreed,
+        "l2_claim": "0x" + config.l2_claim.hex(), "l2_chain_id": config.chain.l2_chain_id,
+        "l2_agreed_blocknumber": agreed,
         "l2_blocknumber": claimed, "seconds": round(time.monotonic() - started, 3),
         **{k: v for k, v in asdict(result).items()
            if k in ("preimages", "bytes", "rpc_requests", "hints_run")},
     }  # fmt: skip
     if not result.written:
         entry["error"] = redact_urls_in(result.message)
-    manifest.append(entry)
-    write_atomic(out_dir / "manifest.json", json.dumps({"steps": manifest}, indent=1).encode())
+    manifest.record(entry)
     return result.exit_code
+
+
+def _step_file(args: argparse.Namespace, step: tuple[int, int]) -> str:
+    """The witness file name of a range step (in the output directory)."""
+    return f"{step[0]}-{step[1]}.{args.range_format}"
