@@ -18,12 +18,12 @@ import logging
 import os
 import shlex
 from collections.abc import Callable, Iterator
-from typing import Protocol
+from typing import Any, Protocol, TypeVar
 
 from op_program.exit_codes import ExitCode
 from op_program.host.config import HostConfig
 from op_program.host.errors import HostConfigError
-from op_program.host.hint_handlers import bulk_hints_for, handlers_for
+from op_program.host.hint_handlers import Sources, bulk_hints_for, handlers_for
 from op_program.host.kvstore.base import KV
 from op_program.host.kvstore.disk import open_disk_kv
 from op_program.host.kvstore.local import local_preimages
@@ -177,6 +177,34 @@ def _default_client() -> ClientProgram:
     return run
 
 
+P = TypeVar("P", bound=Prefetcher)
+
+
+def new_prefetcher(config: HostConfig, store: KV, sources: Sources | None,
+                   factory: Callable[..., P], **extra: Any) -> P:
+    """The host's prefetcher for ``config``: local keys from the boot inputs, then ``store``.
+
+    ``sources`` None: offline (hints ignored). ``factory``: ``Prefetcher`` or a subclass, with
+    its own arguments in ``extra`` (``witness generate`` records what is served).
+    """
+    return factory(SplitKV(local_preimages(config), store), sources,
+                   bulk_enabled=bool(config.l2_experimental_url),
+                   handlers=handlers_for(config.dialect),
+                   bulk_hints=bulk_hints_for(config.dialect), **extra)
+
+
+def run_client(prefetcher: Prefetcher, config: HostConfig,
+               client: ClientProgram | None = None) -> int:
+    """Run the config's client against ``prefetcher``: the ``--exec`` child, else in-process.
+
+    Returns:
+        The client's verdict (0 or 1), or 2.
+    """
+    if config.exec_cmd:
+        return run_child(prefetcher, client_argv(config.exec_cmd))
+    return run_in_process(prefetcher, client or _default_client())
+
+
 def run_host(config: HostConfig, client: ClientProgram | None = None) -> int:
     """Run the host for ``config``; return the process exit code.
 
@@ -201,23 +229,17 @@ def run_host(config: HostConfig, client: ClientProgram | None = None) -> int:
 
 def _run(config: HostConfig, client: ClientProgram | None,
          vm_channels: ChannelPair | None) -> int:
-    argv = client_argv(config.exec_cmd) if config.exec_cmd else None
+    if config.exec_cmd:
+        client_argv(config.exec_cmd)  # a malformed --exec fails before anything is opened
     store = open_store(config)
     opened: OpenSources | None = None
     try:
         opened = open_sources(config) if config.fetching_enabled else None
-        prefetcher = Prefetcher(
-            SplitKV(local_preimages(config), store),
-            opened.sources if opened else None,
-            bulk_enabled=bool(config.l2_experimental_url),
-            handlers=handlers_for(config.dialect),
-            bulk_hints=bulk_hints_for(config.dialect),
-        )
+        prefetcher = new_prefetcher(config, store, opened.sources if opened else None,
+                                    Prefetcher)
         if vm_channels is not None:
             return run_server(prefetcher, vm_channels)
-        if argv is not None:
-            return run_child(prefetcher, argv)
-        return run_in_process(prefetcher, client or _default_client())
+        return run_client(prefetcher, config, client)
     finally:
         with signals_deferred():
             if opened is not None:
