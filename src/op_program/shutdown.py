@@ -79,6 +79,16 @@ def received_signal() -> int | None:
     return _state.received
 
 
+def stop_requested() -> int | None:
+    """The SIGINT/SIGTERM received while the handlers are installed, else None.
+
+    A signal that lands in a :func:`signals_deferred` block (the end of a client run) raises
+    nothing and later ones are ignored, so work that goes on after such a block (the next proof
+    of ``witness generate``) asks here before starting.
+    """
+    return _state.received if _state.installed else None
+
+
 @contextlib.contextmanager
 def handling_signals() -> Iterator[None]:
     """Raise :class:`Interrupted` on the first SIGINT/SIGTERM while inside; restore after.

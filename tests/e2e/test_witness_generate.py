@@ -9,8 +9,10 @@ import dataclasses
 import gzip
 import json
 import pickle
+import signal
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -19,7 +21,9 @@ from op_program.devnet.host_run import host_config, write_chain_files
 from op_program.devnet.proof import ProofInputs
 from op_program.devnet.rpc_server import Endpoints, serve_devnet
 from op_program.encoding.hex import bytes_to_hex
+from op_program.host import witness_gen
 from op_program.host.witness_gen import StepParams, generate_step
+from op_program.shutdown import signals_deferred
 from tests.e2e.scenarios import SCENARIOS, Scenario
 
 pytestmark = pytest.mark.e2e
@@ -306,3 +310,28 @@ def test_range_step_beyond_the_l1_head_is_an_error_not_a_verdict(
     assert [(s["file"], s["written"], s["exit_code"]) for s in steps[1:]] == [
         (first[0]["file"], False, 2)]
     assert [p.name for p in out_dir.iterdir()] == ["manifest.json"]
+
+
+def test_a_signal_during_the_client_run_stops_the_generation(
+        calldata_scenario: Scenario, calldata_endpoints: Endpoints, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """SIGINT landing where signals are deferred (the end of a client run): exit 2, no file.
+
+    Such a signal raises nothing and later ones are ignored, so without a check the offline
+    proof, the write (and a range's remaining steps) would go on regardless.
+    """
+    real = witness_gen.run_client
+
+    def run_then_signal(*args: Any, **kwargs: Any) -> int:
+        code = real(*args, **kwargs)
+        with signals_deferred():
+            signal.raise_signal(signal.SIGINT)
+        return code
+
+    monkeypatch.setattr(witness_gen, "run_client", run_then_signal)
+    inputs = _inputs(calldata_scenario)
+    out = tmp_path / "w.json"
+    assert main(["witness", "generate", *_rpc_flags(calldata_endpoints),
+                 *_chain_flags(inputs, tmp_path), *_boot_flags(inputs), str(out)]) == 2
+    assert "interrupted by SIGINT; no witness written" in capsys.readouterr().err
+    assert not out.exists()

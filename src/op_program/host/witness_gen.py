@@ -24,6 +24,7 @@ may map it over worker processes; it opens and closes everything it uses itself.
 from __future__ import annotations
 
 import logging
+import signal
 import time
 from dataclasses import dataclass, replace
 from enum import StrEnum
@@ -33,17 +34,16 @@ from typing import Any
 from op_program.errors import OpProgramError
 from op_program.exit_codes import ExitCode
 from op_program.host.config import HostConfig
-from op_program.host.hint_handlers import Preimages, bulk_hints_for, handlers_for
-from op_program.host.kvstore.base import KV
-from op_program.host.kvstore.local import local_preimages
+from op_program.host.hint_handlers import Preimages, handlers_for
 from op_program.host.kvstore.memory import MemoryKV
-from op_program.host.kvstore.split import SplitKV
 from op_program.host.lookahead import Lookahead
 from op_program.host.prefetcher import Prefetcher
-from op_program.host.runner import ClientProgram, client_argv, run_child, run_in_process
+from op_program.host.runner import new_prefetcher, run_client
 from op_program.host.sources import open_sources
 from op_program.host.witness import write_witness
 from op_program.preimage.keys import KeyType
+from op_program.redact import redact_urls_in
+from op_program.shutdown import stop_requested
 
 _log = logging.getLogger("op_program.host.witness")
 
@@ -127,18 +127,6 @@ class RecordingPrefetcher(Prefetcher):
         return value
 
 
-def _default_client() -> ClientProgram:
-    from op_program.client.program import run
-
-    return run
-
-
-def _run_client(prefetcher: Prefetcher, config: HostConfig) -> int:
-    if config.exec_cmd:
-        return run_child(prefetcher, client_argv(config.exec_cmd))
-    return run_in_process(prefetcher, _default_client())
-
-
 @dataclass(frozen=True, slots=True)
 class Capture:
     """An online proof: its verdict, the global preimages it was served, and its costs."""
@@ -166,11 +154,9 @@ def capture_online(config: HostConfig, concurrency: int,
     handlers = handlers_for(config.dialect)
     lookahead = Lookahead(opened.sources, handlers, concurrency) if concurrency > 0 else None
     try:
-        prefetcher = RecordingPrefetcher(
-            SplitKV(local_preimages(config), store), opened.sources,
-            bulk_enabled=bool(config.l2_experimental_url), handlers=handlers,
-            bulk_hints=bulk_hints_for(config.dialect), lookahead=lookahead)
-        verdict = _run_client(prefetcher, config)
+        prefetcher = new_prefetcher(config, store, opened.sources, RecordingPrefetcher,
+                                    lookahead=lookahead)
+        verdict = run_client(prefetcher, config)
     finally:
         if lookahead is not None:
             lookahead.close()
@@ -193,12 +179,9 @@ def capture_online(config: HostConfig, concurrency: int,
 
 def prove_offline(config: HostConfig, preimages: dict[bytes, bytes]) -> int:
     """Run the config's client against exactly ``preimages`` plus the boot inputs, no RPC."""
-    store: KV = MemoryKV()
+    store = MemoryKV()
     store.put_many(preimages.items())
-    prefetcher = Prefetcher(SplitKV(local_preimages(config), store), None,
-                            handlers=handlers_for(config.dialect),
-                            bulk_hints=bulk_hints_for(config.dialect))
-    return _run_client(prefetcher, config)
+    return run_client(new_prefetcher(config, store, None, Prefetcher), config)
 
 
 def _verdict_name(code: int | None) -> str:
@@ -206,12 +189,22 @@ def _verdict_name(code: int | None) -> str:
                                                   f"no verdict ({code})")
 
 
+def _interrupted(result: StepResult) -> StepResult | None:
+    """``result`` as an interruption, if SIGINT/SIGTERM arrived (even while it was deferred)."""
+    signum = stop_requested()
+    if signum is None:
+        return None
+    return replace(result, message=f"interrupted by {signal.Signals(signum).name}; no witness "
+                                   "written")
+
+
 def generate_step(params: StepParams) -> StepResult:
     """Generate, check offline and write one witness; never raises for a proof's failure.
 
     Returns:
         A ``StepResult`` whose ``exit_code`` is the verdict (0 or 1) when the witness was
-        written, 2 when it was not (``message`` says why in one line).
+        written, 2 when it was not (``message`` says why in one line, node URLs reduced to
+        scheme and host: a range engine may log it).
     """
     return generate_step_cached(params, None)
 
@@ -237,7 +230,8 @@ def generate_step_cached(params: StepParams, cache: MemoryKV | None) -> StepResu
     try:
         capture = capture_online(config, params.fetch_concurrency, cache)
     except OpProgramError as exc:
-        return StepResult(int(ExitCode.ERROR), out, f"online proof failed: {exc}")
+        return StepResult(int(ExitCode.ERROR), out,
+                          "online proof failed: " + redact_urls_in(str(exc)))
     online, served = capture.verdict, capture.preimages
     size = sum(len(v) for v in served.values())
     result = StepResult(int(ExitCode.ERROR), out, "", online_verdict=online,
@@ -245,6 +239,8 @@ def generate_step_cached(params: StepParams, cache: MemoryKV | None) -> StepResu
                         seconds_online=time.monotonic() - started,
                         rpc_requests=capture.rpc_requests, rpc_seconds=capture.rpc_seconds,
                         hints_run=capture.hints_run, lookahead_used=capture.lookahead_used)
+    if (stopped := _interrupted(result)) is not None:
+        return stopped
     if online not in (ExitCode.VALID, ExitCode.INVALID):
         return replace(result, message=f"online proof reached no verdict (exit {online}); "
                                        "no witness written")
@@ -252,11 +248,13 @@ def generate_step_cached(params: StepParams, cache: MemoryKV | None) -> StepResu
     try:
         offline = prove_offline(config, served)
     except OpProgramError as exc:
-        offline, why = int(ExitCode.ERROR), f": {exc}"
+        offline, why = int(ExitCode.ERROR), ": " + redact_urls_in(str(exc))
     else:
         why = ""
     result = replace(result, offline_verdict=offline,
                      seconds_offline=time.monotonic() - started)
+    if (stopped := _interrupted(result)) is not None:
+        return stopped
     if offline != online:
         return replace(result, message="offline proof from the captured witness gave "
                        f"{_verdict_name(offline)}, online gave {_verdict_name(online)}{why}; "
@@ -268,7 +266,7 @@ def generate_step_cached(params: StepParams, cache: MemoryKV | None) -> StepResu
         Path(out).parent.mkdir(parents=True, exist_ok=True)
         write_witness(served.items(), out)
     except (OpProgramError, OSError) as exc:
-        return replace(result, message=f"cannot write witness: {exc}")
+        return replace(result, message="cannot write witness: " + redact_urls_in(str(exc)))
     _log.info("Witness written file=%s verdict=%d preimages=%d bytes=%d rpc_requests=%d",
               out, offline, len(served), size, capture.rpc_requests)
     return replace(result, exit_code=offline, written=True,
