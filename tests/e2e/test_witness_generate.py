@@ -22,6 +22,7 @@ from op_program.devnet.proof import ProofInputs
 from op_program.devnet.rpc_server import Endpoints, serve_devnet
 from op_program.encoding.hex import bytes_to_hex
 from op_program.host import witness_gen
+from op_program.host.runner import run_client
 from op_program.host.witness_gen import StepParams, generate_step
 from op_program.shutdown import signals_deferred
 from tests.e2e.scenarios import SCENARIOS, Scenario
@@ -320,10 +321,8 @@ def test_a_signal_during_the_client_run_stops_the_generation(
     Such a signal raises nothing and later ones are ignored, so without a check the offline
     proof, the write (and a range's remaining steps) would go on regardless.
     """
-    real = witness_gen.run_client
-
     def run_then_signal(*args: Any, **kwargs: Any) -> int:
-        code = real(*args, **kwargs)
+        code = run_client(*args, **kwargs)
         with signals_deferred():
             signal.raise_signal(signal.SIGINT)
         return code
