@@ -148,13 +148,18 @@ def test_tampered_witness_is_never_a_verdict(scenario: Scenario, endpoints: Endp
 
 
 def test_claim_from_the_rollup_node(scenario: Scenario, endpoints: Endpoints,
-                                    tmp_path: Path) -> None:
-    """No ``--l2.claim``: the claim is the rollup node's output root (the devnet's L2 node)."""
+                                    tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """No ``--l2.claim``: the claim is the rollup node's output root (the devnet's L2 node).
+
+    It is printed: the offline proof needs it as a boot input.
+    """
     inputs = _inputs(scenario)
     chain = _chain_flags(inputs, tmp_path)
     out = tmp_path / "w.json"
     assert main(["witness", "generate", "--rollup.node", endpoints.l2, *_rpc_flags(endpoints),
                  *chain, *_boot_flags(inputs, with_claim=False), str(out)]) == 0
+    claim = bytes_to_hex(inputs.claimed_output_root)
+    assert f"--l2.claim {claim} (the rollup node's output root" in capsys.readouterr().out
     assert _prove_from_file(out, _boot_flags(inputs), chain, tmp_path / "d") == 0
 
 

@@ -142,7 +142,9 @@ def _run_single(args: argparse.Namespace, rollup_url: str | None, expect: Any) -
     from op_program.host.witness_gen import StepParams, generate_step
     from op_program.host.witness_range import RollupNode
 
+    derived = False
     if flag_value(args, "l2.claim") is None and rollup_url is not None:
+        derived = True
         number = u64_flag(args, "l2.blocknumber")
         node = RollupNode(rollup_url)
         try:
@@ -150,9 +152,12 @@ def _run_single(args: argparse.Namespace, rollup_url: str | None, expect: Any) -
         finally:
             node.close()
         args = _with(args, l2_claim="0x" + claim.hex())
-    params = StepParams(_config(args), args.out, expect, args.fetch_concurrency)
-    result = generate_step(params)
+    config = _config(args)
+    result = generate_step(StepParams(config, args.out, expect, args.fetch_concurrency))
     _print(result)
+    if result.written and derived:  # a boot input the offline proof needs, never shown before
+        print(f"{result.out}: --l2.claim 0x{config.l2_claim.hex()} (the rollup node's output "
+              f"root of L2 block {config.l2_claim_block_number})")
     return result.exit_code
 
 
