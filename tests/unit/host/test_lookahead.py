@@ -6,6 +6,8 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from op_program.devnet.network import Devnet
 from op_program.hints import HintType
@@ -202,5 +204,19 @@ def test_unused_answers_are_bounded(headers: list[Header]) -> None:
             assert lookahead.held <= MAX_HELD
         last = blocks[-1].hash
         assert lookahead.take(HintType.L1_RECEIPTS, last) == [(keccak256_key(last), b"receipts")]
+    finally:
+        lookahead.close()
+
+
+@settings(deadline=None, max_examples=200, suppress_health_check=[HealthCheck.too_slow])
+@given(value=st.binary(max_size=700), payload=st.binary(max_size=64),
+       hint_type=st.sampled_from([HintType.L1_BLOCK_HEADER, HintType.L1_TRANSACTIONS,
+                                  HintType.L1_RECEIPTS, HintType.L2_STATE_NODE]))
+def test_hostile_data_never_breaks_observe(value: bytes, payload: bytes, hint_type: str) -> None:
+    """Whatever a node sent (observed before the prefetcher re-hashes it): no exception."""
+    lookahead = Lookahead(SimpleNamespace(), {}, workers=1)  # type: ignore[arg-type]
+    try:
+        lookahead.observe(hint_type, payload, [(b"\x02" + bytes(31), value)])
+        assert lookahead.held <= MAX_HELD
     finally:
         lookahead.close()
