@@ -51,9 +51,10 @@ FORMATS = ("json.gz", "json", "bin")
 EXPECT_CHOICES = ("valid", "invalid", "any")
 """host.witness_gen.Expect values (a test keeps them equal): --help must not import the host."""
 BOOT_FLAGS = ("l2.head", "l2.outputroot", "l2.claim", "l2.blocknumber")
-CACHE_ENTRIES = 2_000_000
-"""Preimages the steps of a range share before the cache starts over (~1-2 GB at most; a real
-one-block proof fetches ~36k)."""
+CACHE_BYTES = 1 << 30
+"""Size of the preimage values the steps of a range share before the cache starts over (a
+real one-block proof serves ~36k preimages, ~30 MB; an entry count alone did not bound the
+bytes: contract code is up to 24 KB an entry)."""
 
 
 def register(actions: Any) -> None:
@@ -190,8 +191,7 @@ def _run_range(args: argparse.Namespace, rollup_url: str | None, expect: Any) ->
     cache = MemoryKV()
     try:
         for agreed, claimed in steps:
-            if len(cache) > CACHE_ENTRIES:
-                cache = MemoryKV()
+            cache = _bounded(cache)
             code = _range_step(args, node, expect, (agreed, claimed), out_dir, manifest, cache)
             worst = max(worst, code)
             if code == ExitCode.ERROR:
@@ -199,6 +199,13 @@ def _run_range(args: argparse.Namespace, rollup_url: str | None, expect: Any) ->
     finally:
         node.close()
     return worst
+
+
+def _bounded(cache: MemoryKV) -> MemoryKV:
+    """``cache``, or a new empty one once it holds more than ``CACHE_BYTES`` of values."""
+    from op_program.host.kvstore.memory import MemoryKV
+
+    return MemoryKV() if cache.value_bytes > CACHE_BYTES else cache
 
 
 def _range_step(args: argparse.Namespace, node: RollupNode, expect: Any, step: tuple[int, int],

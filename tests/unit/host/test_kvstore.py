@@ -129,3 +129,21 @@ def test_unwritable_directory_is_typed(tmp_path: Path) -> None:
         HexFileKV(root).put(KEY, VALUE)
     with pytest.raises(KVStoreError):
         HexFileKV(root).get(KEY)
+
+
+def test_memory_kv_counts_value_bytes() -> None:
+    """Puts, overwrites (same key, new size) and batches keep ``value_bytes`` exact."""
+    store = MemoryKV()
+    store.put(b"\x02" * 32, b"abc")
+    store.put_many([(b"\x03" * 32, b"12345"), (b"\x02" * 32, b"x")])
+    assert store.value_bytes == 6 and len(store) == 2
+
+
+def test_range_cache_starts_over_past_its_byte_bound(monkeypatch: pytest.MonkeyPatch) -> None:
+    from op_program.cli import witness_generate_cmd
+
+    cache = MemoryKV()
+    cache.put(b"\x02" * 32, b"v" * 10)
+    assert witness_generate_cmd._bounded(cache) is cache
+    monkeypatch.setattr(witness_generate_cmd, "CACHE_BYTES", 9)
+    assert len(witness_generate_cmd._bounded(cache)) == 0

@@ -8,12 +8,17 @@ from collections.abc import Iterable, Iterator
 
 
 class MemoryKV:
-    """A dict-backed store."""
+    """A dict-backed store.
 
-    __slots__ = ("_data",)
+    ``value_bytes`` is the size of the values it holds: a memory bound for long-lived stores
+    such as ``witness generate``'s range cache.
+    """
+
+    __slots__ = ("_data", "value_bytes")
 
     def __init__(self) -> None:
         self._data: dict[bytes, bytes] = {}
+        self.value_bytes = 0
 
     def get(self, key: bytes) -> bytes | None:
         """Return the stored value of ``key`` or None."""
@@ -21,12 +26,16 @@ class MemoryKV:
 
     def put(self, key: bytes, value: bytes) -> None:
         """Store ``value`` under ``key``."""
-        self._data[bytes(key)] = bytes(value)
+        self.put_many(((key, value),))
 
     def put_many(self, items: Iterable[tuple[bytes, bytes]]) -> None:
         """Store every pair of ``items``."""
+        data = self._data
         for key, value in items:
-            self._data[bytes(key)] = bytes(value)
+            stored = bytes(key)
+            old = data.get(stored)
+            data[stored] = bytes(value)
+            self.value_bytes += len(value) - (0 if old is None else len(old))
 
     def keys(self) -> Iterator[bytes]:
         """Yield the stored keys."""
