@@ -24,6 +24,7 @@ from op_program.encoding.hex import bytes_to_hex
 from op_program.host import witness_gen
 from op_program.host.runner import run_client
 from op_program.host.witness_gen import StepParams, generate_step
+from op_program.host.witness_range import RollupNode
 from op_program.shutdown import signals_deferred
 from tests.e2e.scenarios import SCENARIOS, Scenario
 
@@ -339,3 +340,22 @@ def test_a_signal_during_the_client_run_stops_the_generation(
                  *_chain_flags(inputs, tmp_path), *_boot_flags(inputs), str(out)]) == 2
     assert "interrupted by SIGINT; no witness written" in capsys.readouterr().err
     assert not out.exists()
+
+
+def test_range_past_the_finalized_l2_block_is_refused_first(
+        calldata_scenario: Scenario, calldata_endpoints: Endpoints, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """Default L1 head (finalized) and ``--to`` past the node's finalized L2 block: exit 2 at once.
+
+    The devnet node does not serve ``optimism_syncStatus`` (the other range tests run through
+    that: no check); here the node reports an earlier finalized block.
+    """
+    monkeypatch.setattr(RollupNode, "finalized_l2", lambda self: 1)
+    scenario, endpoints = calldata_scenario, calldata_endpoints
+    out_dir = tmp_path / "range"
+    assert main(["witness", "generate", "--rollup.node", endpoints.l2, *_rpc_flags(endpoints),
+                 *_chain_flags(_inputs(scenario), tmp_path), "--from", "0", "--to", "2",
+                 str(out_dir)]) == 2
+    assert ("L2 block 2 is not finalized yet (the rollup node's finalized L2 block is 1)"
+            in capsys.readouterr().err)
+    assert not out_dir.exists()

@@ -163,8 +163,7 @@ def _run_single(args: argparse.Namespace, rollup_url: str | None, expect: Any) -
 
 
 def _run_range(args: argparse.Namespace, rollup_url: str | None, expect: Any) -> int:
-    from op_program.host.kvstore.memory import MemoryKV
-    from op_program.host.witness_range import RollupNode, finalized_l1_head, plan_steps
+    from op_program.host.witness_range import RollupNode, plan_steps
 
     if args.range_from is None or args.range_to is None:
         raise UsageError("a range needs both --from and --to")
@@ -177,28 +176,45 @@ def _run_range(args: argparse.Namespace, rollup_url: str | None, expect: Any) ->
     if given:
         raise UsageError(f"a range derives --{given[0]} per step: do not give it")
     steps = plan_steps(args.range_from, args.range_to, args.span)
-    l1_head = flag_value(args, "l1.head")
-    if l1_head is None:
+    node = RollupNode(rollup_url)
+    try:
+        return _run_steps(args, node, expect, steps)
+    finally:
+        node.close()
+
+
+def _run_steps(args: argparse.Namespace, node: RollupNode, expect: Any,
+               steps: list[tuple[int, int]]) -> int:
+    from op_program.host.kvstore.memory import MemoryKV
+    from op_program.host.witness_range import finalized_l1_head
+
+    if flag_value(args, "l1.head") is None:
         l1_url = flag_value(args, "l1")
         if l1_url is None:
             raise UsageError("flag l1 is required")
+        _check_finalized(node, args.range_to)
         args = _with(args, l1_head="0x" + finalized_l1_head(l1_url).hex())
     out_dir = Path(args.out)
     out_dir.mkdir(parents=True, exist_ok=True)
     manifest = Manifest(out_dir, {_step_file(args, step) for step in steps})
-    node = RollupNode(rollup_url)
     worst = int(ExitCode.VALID)
     cache = MemoryKV()
-    try:
-        for agreed, claimed in steps:
-            cache = _bounded(cache)
-            code = _range_step(args, node, expect, (agreed, claimed), out_dir, manifest, cache)
-            worst = max(worst, code)
-            if code == ExitCode.ERROR:
-                break
-    finally:
-        node.close()
+    for agreed, claimed in steps:
+        cache = _bounded(cache)
+        code = _range_step(args, node, expect, (agreed, claimed), out_dir, manifest, cache)
+        worst = max(worst, code)
+        if code == ExitCode.ERROR:
+            break
     return worst
+
+
+def _check_finalized(node: RollupNode, last: int) -> None:
+    """Refuse a range past the rollup node's finalized L2 block (the default L1 head's reach)."""
+    finalized = node.finalized_l2()
+    if finalized is not None and last > finalized:
+        raise UsageError(f"L2 block {last} is not finalized yet (the rollup node's finalized L2 "
+                         f"block is {finalized}): its batch may be after the finalized L1 head; "
+                         f"use --to {finalized} or lower, or give --l1.head")
 
 
 def _bounded(cache: MemoryKV) -> MemoryKV:

@@ -14,7 +14,9 @@ range's last block is right for every step (the client stops deriving once the c
 safe); a finalized block cannot be reorged away, so the witnesses stay valid; one value makes the
 run reproducible. Its cost: an early step walks L1 back from that head to its own L1 origin, a
 few headers per step more than a per-step head would need (op-node exposes no L1 block at which
-each L2 block became safe that all nodes serve).
+each L2 block became safe that all nodes serve). With the finalized head, a range that ends past
+the rollup node's finalized L2 block (``optimism_syncStatus``, read before the L1 head so the
+head is at least as recent) is refused before any step: its last batches may be after the head.
 """
 
 from dataclasses import dataclass
@@ -26,6 +28,8 @@ from op_program.host.errors import HostConfigError, RPCError, RPCResponseError
 from op_program.host.rpc.jsonrpc import JsonRpcClient
 from op_program.protocol.output_root import OutputV0
 
+METHOD_NOT_FOUND = -32601
+"""JSON-RPC 2.0 "method not found"."""
 MAX_STEPS = 100_000
 """Most steps one range command plans (a bound on a typo such as --span 1 over 10^9 blocks)."""
 
@@ -85,6 +89,24 @@ def parse_output_at_block(number: int, reply: Any) -> BlockOutput:
     return BlockOutput(number, output.block_hash, root)
 
 
+def parse_finalized_l2(reply: Any) -> int:
+    """The ``finalized_l2.number`` of an ``optimism_syncStatus`` reply.
+
+    Raises:
+        RPCResponseError: not an object with a ``finalized_l2`` block reference and a u64 number.
+    """
+    ref = reply.get("finalized_l2") if isinstance(reply, dict) else None
+    number = ref.get("number") if isinstance(ref, dict) else None
+    try:
+        value = int(number, 16) if isinstance(number, str) else number
+    except ValueError:
+        value = None
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value < 1 << 64:
+        raise RPCResponseError(f"optimism_syncStatus: no finalized L2 block number "
+                               f"({str(number)[:40]!r})")
+    return value
+
+
 def _hash(value: Any) -> bytes:
     if not isinstance(value, str):
         raise TypeError(f"{value!r:.40} is not a hex string")
@@ -107,6 +129,23 @@ class RollupNode:
         """
         return parse_output_at_block(number, self._rpc.call("optimism_outputAtBlock",
                                                             hex(number)))
+
+    def finalized_l2(self) -> int | None:
+        """The number of the node's finalized L2 block (``optimism_syncStatus``).
+
+        None when the node does not serve the method (JSON-RPC -32601): the check it feeds is a
+        courtesy, each step's proof judges derivability anyway.
+
+        Raises:
+            RPCError: the request failed or the reply has no finalized L2 block number.
+        """
+        try:
+            reply = self._rpc.call("optimism_syncStatus")
+        except RPCResponseError as exc:
+            if exc.code == METHOD_NOT_FOUND:
+                return None
+            raise
+        return parse_finalized_l2(reply)
 
     def close(self) -> None:
         """Close the HTTP client."""

@@ -7,7 +7,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from op_program.host.errors import HostConfigError, RPCResponseError
-from op_program.host.witness_range import MAX_STEPS, parse_output_at_block, plan_steps
+from op_program.host.witness_range import (
+    MAX_STEPS,
+    parse_finalized_l2,
+    parse_output_at_block,
+    plan_steps,
+)
 from op_program.protocol.output_root import OutputV0
 
 STATE, STORAGE, BLOCK = b"\x01" * 32, b"\x02" * 32, b"\x03" * 32
@@ -67,3 +72,15 @@ def test_cli_expect_choices_are_the_expect_values() -> None:
 
     assert EXPECT_CHOICES == tuple(e.value for e in Expect)
     assert Expect(EXPECT_CHOICES[0]) is Expect.VALID
+
+
+def test_finalized_l2_number_of_a_sync_status() -> None:
+    assert parse_finalized_l2({"finalized_l2": {"number": 12, "hash": "0x00"}}) == 12
+    assert parse_finalized_l2({"finalized_l2": {"number": "0xc"}}) == 12
+    hostile: list[Any] = [
+        None, [], {}, {"finalized_l2": None}, {"finalized_l2": {"number": True}},
+        {"finalized_l2": {"number": -1}}, {"finalized_l2": {"number": 1 << 64}},
+        {"finalized_l2": {"number": "0xzz"}}, {"finalized_l2": {"number": 1.5}}]
+    for reply in hostile:
+        with pytest.raises(RPCResponseError, match="finalized L2"):
+            parse_finalized_l2(reply)
