@@ -214,8 +214,10 @@ def test_range_writes_one_witness_per_step(calldata_scenario: Scenario,
         assert _prove_from_file(out_dir / step["file"], boot, chain, tmp_path / f"d{n}") == 0
 
 
-def test_usage_errors_exit_2(scenario: Scenario, endpoints: Endpoints, tmp_path: Path) -> None:
-    """A datadir, no RPC, a range without a rollup node or with boot flags: exit 2, no file."""
+def test_usage_errors_exit_2(scenario: Scenario, endpoints: Endpoints, tmp_path: Path,
+                            capsys: pytest.CaptureFixture[str]) -> None:
+    """A datadir, no RPC, a range without a rollup node or with boot flags, too many threads,
+    a directory as the witness file (refused before the proof): exit 2, no file."""
     inputs = _inputs(scenario)
     chain = _chain_flags(inputs, tmp_path)
     out = str(tmp_path / "w.json")
@@ -228,6 +230,10 @@ def test_usage_errors_exit_2(scenario: Scenario, endpoints: Endpoints, tmp_path:
                  *_boot_flags(inputs), "--from", "0", "--to", "2", out]) == 2
     assert main(["witness", "generate", *rpc, *chain, "--rollup.node", "ftp://x",
                  *_boot_flags(inputs), out]) == 2
+    assert main(["witness", "generate", *rpc, *chain, *_boot_flags(inputs),
+                 "--fetch.concurrency", "17", out]) == 2
+    assert main(["witness", "generate", *rpc, *chain, *_boot_flags(inputs), str(tmp_path)]) == 2
+    assert "is a directory" in capsys.readouterr().err
     assert not (tmp_path / "w.json").exists() and not (tmp_path / "d").exists()
 
 

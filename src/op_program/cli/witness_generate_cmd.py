@@ -50,6 +50,9 @@ if TYPE_CHECKING:
 FORMATS = ("json.gz", "json", "bin")
 EXPECT_CHOICES = ("valid", "invalid", "any")
 """host.witness_gen.Expect values (a test keeps them equal): --help must not import the host."""
+MAX_FETCH_CONCURRENCY = 16
+"""Most lookahead threads: each may hold one reply of up to the RPC size cap (256 MiB) from a
+hostile node, so 4 GiB at most; the walk-back gains nothing past ~8 (bench/witness_generate.py)."""
 BOOT_FLAGS = ("l2.head", "l2.outputroot", "l2.claim", "l2.blocknumber")
 CACHE_BYTES = 1 << 30
 """Size of the preimage values the steps of a range share before the cache starts over (a
@@ -130,8 +133,10 @@ def run(args: argparse.Namespace) -> int:
     """Generate one witness, or one per step of a range; return the exit code."""
     from op_program.host.witness_gen import Expect
 
-    if args.fetch_concurrency < 0 or args.fetch_concurrency > 64:
-        raise UsageError("invalid fetch.concurrency: must be 0..64")
+    if not 0 <= args.fetch_concurrency <= MAX_FETCH_CONCURRENCY:
+        raise UsageError(f"invalid fetch.concurrency: must be 0..{MAX_FETCH_CONCURRENCY}")
+    if args.range_from is None and args.range_to is None and Path(args.out).is_dir():
+        raise UsageError(f"witness file {args.out} is a directory (a range takes --from/--to)")
     expect = Expect(args.expect)
     rollup_url = _rollup_url(args)
     if args.range_from is not None or args.range_to is not None:
