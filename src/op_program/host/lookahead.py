@@ -17,7 +17,10 @@ and goes through the prefetcher's usual re-hash before it is stored, so speculat
 round trips, never the preimages served. A failed speculative fetch, whatever it raised, is
 dropped (the demand fetch runs as usual and reports its own error). One still queued behind
 busy threads when the client asks for it is cancelled and fetched on demand at once: waiting
-behind other speculation (on a slow node) could only be slower. Speculation is bounded: at
+behind other speculation (on a slow node) could only be slower; a running one is waited for at
+most ``PATIENCE_SECONDS``, and after ``MAX_MISSES`` unusable guesses of one hint type that type
+is no longer fetched ahead, so a node slow or broken on the speculative requests alone costs a
+few bounded waits, not one per hint. Speculation is bounded: at
 most ``MAX_HELD`` per thread fetches queued, running or done but not yet asked for (the oldest
 finished unused answers are dropped first, then new predictions). The threads are daemons
 (``host.daemon_pool``): on close, queued fetches are cancelled and running ones are not waited
@@ -48,9 +51,14 @@ _log = logging.getLogger("op_program.host.lookahead")
 
 MAX_HELD = 16
 """Speculative fetches held (queued, running, or done and not yet asked for), per thread."""
-WAIT_SECONDS = 600.0
-"""Longest wait for a running speculative fetch the client needs now (the RPC deadline, 300 s,
-bounds it first)."""
+PATIENCE_SECONDS = 10.0
+"""Longest wait for a running speculative fetch the client needs now; then it is fetched on
+demand (a node slow on ``eth_getBlockByNumber`` alone must not hold every walk-back step for
+its 30 s read timeout or 300 s deadline)."""
+MAX_MISSES = 3
+"""Speculative fetches of one hint type that failed, timed out or held another block, after
+which that type is no longer fetched ahead (a node that cannot serve it costs at most this many
+waits of ``PATIENCE_SECONDS``)."""
 
 HintKey = tuple[str, bytes]
 
@@ -59,8 +67,8 @@ class Lookahead:
     """A bounded pool of speculative hint fetches, keyed by the exact hint they answer."""
 
     __slots__ = ("_by_hint", "_closed", "_expected", "_handlers", "_hash_by_number", "_headers",
-                 "_limit", "_lock", "_number_by_hash", "_pool", "_sources", "_window", "dropped",
-                 "scheduled", "used")
+                 "_limit", "_lock", "_misses", "_number_by_hash", "_pool", "_sources", "_window",
+                 "dropped", "scheduled", "used")
 
     def __init__(self, sources: Sources, handlers: Mapping[str, Handler], workers: int) -> None:
         if workers < 1:
@@ -78,6 +86,7 @@ class Lookahead:
         self._number_by_hash: dict[bytes, int] = {}
         self._expected: dict[bytes, int] = {}
         """L1 block hash -> number, for headers the client is expected to ask next."""
+        self._misses: dict[str, int] = {}
         self.scheduled = 0
         self.used = 0
         self.dropped = 0
@@ -105,14 +114,14 @@ class Lookahead:
     def _schedule(self, hint_type: str, payload: bytes) -> None:
         handler = self._handlers.get(hint_type)
         key = (hint_type, payload)
-        if handler is None or key in self._by_hint:
+        if handler is None or key in self._by_hint or self._gave_up(hint_type):
             return
         future = self._submit(lambda: handler(self._sources, payload))
         if future is not None:
             self._by_hint[key] = future
 
     def _schedule_header(self, number: int) -> None:
-        if number < 0 or number in self._headers:
+        if number < 0 or number in self._headers or self._gave_up(HintType.L1_BLOCK_HEADER):
             return
         future = self._submit(lambda: _header_by_number(self._sources, number))
         if future is not None:
@@ -131,16 +140,29 @@ class Lookahead:
                 and future.cancel()):  # queued behind busy threads: fetch it now instead
             return None
         try:
-            pairs = future.result(timeout=WAIT_SECONDS)
+            pairs = future.result(timeout=PATIENCE_SECONDS)
         except Exception as exc:  # noqa: BLE001 - a failed guess (or FutureTimeout): use demand
             _log.debug("Speculative fetch failed, fetching on demand type=%s err=%s",
-                       hint_type, exc)
+                       hint_type, exc or type(exc).__name__)
+            self._miss(hint_type)
             return None
         if hint_type == HintType.L1_BLOCK_HEADER and (not pairs or
                                                      pairs[0][0] != keccak256_key(payload)):
-            return None  # a by-number header that turned out to be another block
+            self._miss(hint_type)  # a by-number header that turned out to be another block
+            return None
         self.used += 1
         return pairs
+
+    def _gave_up(self, hint_type: str) -> bool:
+        return self._misses.get(hint_type, 0) >= MAX_MISSES
+
+    def _miss(self, hint_type: str) -> None:
+        """Count a guess of ``hint_type`` that could not be used (the demand fetch follows)."""
+        with self._lock:
+            self._misses[hint_type] = self._misses.get(hint_type, 0) + 1
+            if self._gave_up(hint_type):
+                _log.info("Speculative fetching stopped for this proof type=%s misses=%d",
+                          hint_type, MAX_MISSES)
 
     def _header_future(self, block_hash: bytes) -> Task[Preimages] | None:
         """The by-number fetch expected to hold header ``block_hash`` (its child's number - 1)."""

@@ -11,9 +11,10 @@ from hypothesis import strategies as st
 
 from op_program.devnet.network import Devnet
 from op_program.hints import HintType
+from op_program.host import lookahead as lookahead_module
 from op_program.host.errors import RPCError
 from op_program.host.hint_handlers import Preimages
-from op_program.host.lookahead import MAX_HELD, Lookahead
+from op_program.host.lookahead import MAX_HELD, MAX_MISSES, Lookahead
 from op_program.preimage.keys import keccak256_key
 from op_program.protocol.header import Header
 
@@ -219,4 +220,33 @@ def test_hostile_data_never_breaks_observe(value: bytes, payload: bytes, hint_ty
         lookahead.observe(hint_type, payload, [(b"\x02" + bytes(31), value)])
         assert lookahead.held <= MAX_HELD
     finally:
+        lookahead.close()
+
+
+def test_a_node_stuck_on_guesses_costs_a_few_bounded_waits(
+        headers: list[Header], monkeypatch: pytest.MonkeyPatch) -> None:
+    """By-number headers that never come: each take gives up after the patience, and after
+    ``MAX_MISSES`` of them the walk-back is no longer fetched ahead."""
+    monkeypatch.setattr(lookahead_module, "PATIENCE_SECONDS", 0.05)
+    release = threading.Event()
+
+    def stuck(method: str, number: str, full: bool) -> Any:
+        release.wait(20)
+        raise RPCError("too late")
+
+    sources = SimpleNamespace(l1=SimpleNamespace(rpc=SimpleNamespace(call=stuck)))
+    lookahead = Lookahead(sources, {}, workers=4)  # type: ignore[arg-type]
+    try:
+        lookahead.observe(HintType.L1_BLOCK_HEADER, headers[9].hash, _pair(headers[9]))
+        for number in range(8, 8 - MAX_MISSES, -1):  # running (4 threads): waited, then given up
+            assert lookahead.take(HintType.L1_BLOCK_HEADER, headers[number].hash) is None
+            lookahead.observe(HintType.L1_BLOCK_HEADER, headers[number].hash,
+                              _pair(headers[number]))  # as fetched on demand
+        assert not release.is_set()
+        scheduled = lookahead.scheduled
+        later = replace(headers[9], number=1000)
+        lookahead.observe(HintType.L1_BLOCK_HEADER, later.hash, _pair(later))
+        assert lookahead.scheduled == scheduled  # no more headers fetched ahead
+    finally:
+        release.set()
         lookahead.close()
