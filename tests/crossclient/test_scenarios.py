@@ -19,6 +19,13 @@ import pytest
 
 from op_program.devnet.host_run import host_argv, run_host, write_chain_files
 from op_program.devnet.rpc_server import serve_devnet
+from op_program.executor import transactions
+from op_program.executor.fees.l1_cost import (
+    L1CostRules,
+    L1FeeParams,
+    is_first_ecotone_block,
+    l1_cost,
+)
 from op_program.host.dialect import ClientDialect
 from tests.crossclient.reference import reference_binary
 from tests.e2e.scenarios import SCENARIOS, Scenario
@@ -26,15 +33,26 @@ from tests.e2e.scenarios import SCENARIOS, Scenario
 pytestmark = pytest.mark.e2e
 
 WRONG = bytes.fromhex("22" * 32)
-GRANITE_SCENARIOS = frozenset(("out-of-order-frames-pre-holocene",))
+GRANITE_SCENARIOS = frozenset(("fork-activations-to-granite", "out-of-order-frames-pre-holocene"))
 """Scenarios whose devnet stops at Granite (the Go op-program of 2024 knows no later fork)."""
-OPEN = {("fork-activations", "kona-client"): (
-    "open, not root-caused yet: on the Holocene activation reset (Holocene at +10 s, Isthmus "
-    "at +12 s) kona-client asks for the transactions of block 0x668aa675…, which neither devnet "
-    "chain has; our host cannot fetch it and the run ends in exit 2 (no verdict). Our "
-    "client proves the scenario (tests/e2e); kona proves Holocene, Isthmus and Jovian from "
-    "genesis (test_demo_clients)")}
-"""Measured disagreements still under investigation (kept visible as xfail, reason in text)."""
+FIRST_ECOTONE_L1_FEE = (
+    "kona (op-revm) disagrees with op-geth, the Go op-program and us on the L1 fee of user "
+    "transactions in the Ecotone activation block: L1Block's Ecotone scalars are still unset "
+    "there, op-geth (rollup_cost.go, 'the very first Ecotone block requires we use the Bedrock "
+    "cost function') charges the pre-Ecotone formula of protocol/exec-engine.md "
+    "(`(rollupDataGas + l1FeeOverhead) * l1BaseFee * l1FeeScalar / 1e6`, l1FeeScalar = the "
+    "Gas Price Oracle `scalar`, L1Block slot 6); op-revm 14 (l1block.rs "
+    "calculate_tx_l1_cost_ecotone) takes that branch but multiplies by the Ecotone base-fee "
+    "scalar (slot 3, zero), i.e. charges nothing. kona's L1 fee vault and sender balances "
+    "differ, so its block 2 has another state root and hash (0x668aa675… on fork-activations), "
+    "whose transactions the devnet does not have: exit 2, no verdict. The Go op-program client "
+    "proves fork-activations-to-granite 0/1 (op-geth's rule, ours); kona proves "
+    "fork-activations 0/1 when our sequencer applies op-revm's rule "
+    "(test_kona_agrees_under_op_revm_first_ecotone_fee). Real chains never hit it: op-node's "
+    "sequencer leaves the Ecotone upgrade block without user transactions")
+OPEN = {("fork-activations", "kona-client"): FIRST_ECOTONE_L1_FEE,
+        ("fork-activations-to-granite", "kona-client"): FIRST_ECOTONE_L1_FEE}
+"""Measured disagreements, root-caused (kept visible as xfail, reason in text)."""
 MARKERS = {"kona-client": "InvalidClaim(", "op-program-client-go": "Claim is invalid",
            "ours": "Claim is invalid"}
 
@@ -69,6 +87,36 @@ def test_client_through_our_host(scenario: tuple[str, Scenario], binary: str,
     assert MARKERS[binary] not in "".join(capfd.readouterr())
     assert _judge(built, tmp_path / "wrong", client, dialect, WRONG) == 1
     assert MARKERS[binary] in "".join(capfd.readouterr())
+
+
+def test_kona_agrees_under_op_revm_first_ecotone_fee(tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch,
+                                                     capfd: pytest.CaptureFixture[str]) -> None:
+    """The one disagreement on fork-activations is the first Ecotone block's L1 fee.
+
+    Our sequencer rebuilds the scenario with op-revm's rule (no L1 fee for user transactions
+    while L1Block's Ecotone scalars are unset); on that chain kona-client derives every block
+    through the Fjord, Granite, Holocene, Isthmus and Jovian activations exactly as we build
+    them: 0 for the sequencer's claim, 1 for a wrong one. See FIRST_ECOTONE_L1_FEE.
+    """
+    original = l1_cost
+
+    def op_revm_l1_cost(raw: bytes, params: L1FeeParams, rules: L1CostRules) -> int:
+        if rules.ecotone and is_first_ecotone_block(params):
+            return 0  # op-revm: Bedrock formula times the Ecotone base-fee scalar (zero)
+        return original(raw, params, rules)
+
+    monkeypatch.setattr(transactions, "l1_cost", op_revm_l1_cost)
+    built = SCENARIOS["fork-activations"]()
+    monkeypatch.undo()
+    ecotone = built.devnet.rollup.hardforks.ecotone_time
+    activation = next(b for b in built.devnet.sequencer.blocks if b.header.timestamp == ecotone)
+    assert any(tx[0] != 0x7E for tx in activation.transactions)  # the fee case is exercised
+    client = str(reference_binary("kona-client"))
+    assert _judge(built, tmp_path / "right", client, ClientDialect.KONA, None) == 0
+    assert MARKERS["kona-client"] not in "".join(capfd.readouterr())
+    assert _judge(built, tmp_path / "wrong", client, ClientDialect.KONA, WRONG) == 1
+    assert MARKERS["kona-client"] in "".join(capfd.readouterr())
 
 
 ROLLUP_2024 = frozenset((

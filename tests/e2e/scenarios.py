@@ -221,6 +221,19 @@ def fork_activations() -> Scenario:
                    DevnetOptions(fork_offsets=offsets))
 
 
+def fork_activations_to_granite() -> Scenario:
+    """Ecotone, Fjord and Granite activate after a Delta genesis; no later fork is scheduled.
+
+    The chain the 2024 Go op-program (which knows no fork past Granite) can judge. User
+    transactions land in the Ecotone activation block, where the L1 fee is the "first Ecotone
+    block" case (executor/fees/l1_cost.py): op-geth's Bedrock formula, as we do.
+    """
+    offsets: dict[str, int | None] = {"ecotone": 4, "fjord": 6, "granite": 8, "holocene": None,
+                                      "isthmus": None, "jovian": None}
+    return batched(BatcherOptions(compression=CompressionAlgo.ZLIB),
+                   DevnetOptions(fork_offsets=offsets))
+
+
 def out_of_order_frames() -> Scenario:
     """Before Holocene the channel bank reassembles frames that arrive in reverse order."""
     offsets: dict[str, int | None] = {"holocene": 10**6, "isthmus": None, "jovian": None}
@@ -261,6 +274,7 @@ SCENARIOS: dict[str, Callable[[], Scenario]] = {
     "holocene-invalid-tx-deposit-only": holocene_invalid_tx,
     "trace-extension": trace_extension,
     "fork-activations": fork_activations,
+    "fork-activations-to-granite": fork_activations_to_granite,
     "out-of-order-frames-pre-holocene": out_of_order_frames,
     "out-of-order-frames-holocene-repost": holocene_out_of_order_frames,
 }  # fmt: skip

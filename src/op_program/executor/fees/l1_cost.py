@@ -130,13 +130,20 @@ def fjord_l1_cost(data: bytes, params: L1FeeParams) -> int:
 def is_first_ecotone_block(params: L1FeeParams) -> bool:
     """The L1Block contract is not upgraded yet: no blob base fee and both scalars zero.
 
-    Then the Bedrock formula applies (ecotone/exec-engine.md, "the first block of Ecotone"),
-    under every later fork too: op-geth's rollup_cost.go checks this before the Fjord branch,
-    "as the first block of Fjord and Ecotone could be the same block", and so do we. op-revm
-    (kona, anvil) checks it only on its Ecotone branch, so from Fjord on it charges the Fjord
-    formula with zero scalars (no L1 fee) where op-geth and we charge the Bedrock one. We keep
-    op-geth's behaviour; tests/differential/test_random_blocks.py
-    (test_l1_fee_fallback_differs_from_op_revm) runs the case on anvil and states the gap.
+    This happens in the Ecotone activation block only: its L1 attributes deposit is still the
+    pre-Ecotone ``setL1BlockValues`` (ecotone/l1-attributes.md), so there is no Ecotone scalar
+    to price with. The specs give no formula for this block; op-geth's rollup_cost.go ("the
+    very first Ecotone block requires we use the Bedrock cost function") applies the
+    pre-Ecotone formula of protocol/exec-engine.md with that formula's own inputs (overhead and
+    scalar, L1Block slots 5 and 6), checked before the Fjord branch "as the first block of Fjord
+    and Ecotone could be the same block". We do the same, and so does the Go op-program client
+    (tests/crossclient: fork-activations-to-granite, 0/1). op-revm 14 (kona, anvil) differs:
+    under Ecotone rules it takes the Bedrock branch but multiplies by the Ecotone base-fee
+    scalar (zero); under Fjord it uses the Fjord formula with zero scalars; either way no L1
+    fee. kona therefore derives another state root for such a block (tests/crossclient,
+    FIRST_ECOTONE_L1_FEE); tests/differential/test_random_blocks.py
+    (test_l1_fee_fallback_differs_from_op_revm) shows the same gap on anvil. op-node's
+    sequencer never includes user transactions in the Ecotone activation block.
     """
     return (
         params.blob_base_fee == 0 and params.base_fee_scalar == 0
