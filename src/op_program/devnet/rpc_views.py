@@ -21,6 +21,7 @@ from op_program.mpt.lookup import trie_get
 from op_program.protocol.attributes import PayloadAttributes
 from op_program.protocol.header import Header
 from op_program.protocol.receipts import Receipt
+from op_program.protocol.transactions import DepositTransaction, decode_transaction
 
 JsonHandler = Callable[[list[Any]], Any]
 SECONDS_PER_SLOT = 12
@@ -31,29 +32,105 @@ class RpcMethodError(Exception):
     """A request the devnet node answers with a JSON-RPC error."""
 
 
-def block_json(header: Header, transactions: Sequence[bytes]) -> dict[str, Any]:
-    """``eth_getBlockByHash(hash, false)``: header fields and transaction hashes."""
+def block_json(header: Header, transactions: Sequence[bytes],
+               full: bool = False) -> dict[str, Any]:  # fmt: skip
+    """``eth_getBlockByHash(hash, full)``: header fields and transaction hashes or objects."""
     out: dict[str, Any] = dict(header.to_rpc())
-    out["transactions"] = [bytes_to_hex(keccak256(tx)) for tx in transactions]
+    out["transactions"] = ([transaction_json(tx, i, header) for i, tx in enumerate(transactions)]
+                           if full else [bytes_to_hex(keccak256(tx)) for tx in transactions])
+    if header.withdrawals_root is not None:
+        out["withdrawals"] = []  # devnet blocks carry none (L2: withdrawals are always empty)
     return out
 
 
-def receipt_json(receipt: Receipt, index: int, tx: bytes, block: Header) -> dict[str, Any]:
-    """One receipt object as ``eth_getBlockReceipts`` returns it."""
+_TX_FIELDS = (
+    ("chain_id", "chainId"), ("nonce", "nonce"), ("gas_price", "gasPrice"), ("gas", "gas"),
+    ("max_priority_fee_per_gas", "maxPriorityFeePerGas"), ("max_fee_per_gas", "maxFeePerGas"),
+    ("value", "value"), ("max_fee_per_blob_gas", "maxFeePerBlobGas"), ("mint", "mint"),
+    ("v", "v"), ("r", "r"), ("s", "s"),
+)
+"""Integer fields of the transaction types, and their JSON-RPC names (execution-apis)."""
+
+
+def transaction_json(raw: bytes, index: int, block: Header) -> dict[str, Any]:
+    """One transaction object as ``eth_getBlockByHash(hash, true)`` returns it.
+
+    Every field of the transaction's type is written (geth's decoder requires them and
+    clients re-encode the object to check the block's transactions root), plus its position
+    and sender. Deposits (op-geth) carry ``sourceHash``, ``mint`` and ``isSystemTx`` and no
+    signature.
+    """
+    tx = decode_transaction(raw)
+    out: dict[str, Any] = {
+        "type": int_to_hex(tx.tx_type), "hash": bytes_to_hex(keccak256(raw)),
+        "blockHash": bytes_to_hex(block.hash), "blockNumber": int_to_hex(block.number),
+        "transactionIndex": int_to_hex(index), "from": bytes_to_hex(tx.recover_sender()),
+        "to": None if tx.to is None else bytes_to_hex(tx.to), "input": bytes_to_hex(tx.data),
+    }  # fmt: skip
+    for name, key in _TX_FIELDS:
+        value = getattr(tx, name, None)
+        if isinstance(value, int):
+            out[key] = int_to_hex(value)
+    if isinstance(tx, DepositTransaction):
+        out.update(sourceHash=bytes_to_hex(tx.source_hash), isSystemTx=tx.is_system_tx,
+                   nonce="0x0")  # fmt: skip
+    else:
+        out.setdefault("nonce", "0x0")
+    y_parity = getattr(tx, "y_parity", None)
+    if isinstance(y_parity, int):
+        out["v"] = out["yParity"] = int_to_hex(y_parity)
+    access_list = getattr(tx, "access_list", None)
+    if access_list is not None:
+        out["accessList"] = [{"address": bytes_to_hex(entry.address),
+                              "storageKeys": [bytes_to_hex(k) for k in entry.storage_keys]}
+                             for entry in access_list]  # fmt: skip
+    hashes = getattr(tx, "blob_versioned_hashes", None)
+    if hashes is not None:
+        out["blobVersionedHashes"] = [bytes_to_hex(h) for h in hashes]
+    authorizations = getattr(tx, "authorization_list", None)
+    if authorizations is not None:
+        out["authorizationList"] = [{
+            "chainId": int_to_hex(a.chain_id), "address": bytes_to_hex(a.address),
+            "nonce": int_to_hex(a.nonce), "yParity": int_to_hex(a.y_parity),
+            "r": int_to_hex(a.r), "s": int_to_hex(a.s)} for a in authorizations]  # fmt: skip
+    return out
+
+
+def receipt_json(receipt: Receipt, index: int, tx: bytes, block: Header, gas_used: int = 0,
+                 first_log_index: int = 0) -> dict[str, Any]:  # fmt: skip
+    """One receipt object as ``eth_getBlockReceipts`` returns it.
+
+    With the fields geth's decoder requires: ``gasUsed``, and ``transactionHash`` in each log.
+    """
+    tx_hash, block_hash = bytes_to_hex(keccak256(tx)), bytes_to_hex(block.hash)
+    position = {"transactionHash": tx_hash, "transactionIndex": int_to_hex(index),
+                "blockHash": block_hash, "blockNumber": int_to_hex(block.number)}
     out: dict[str, Any] = {
         "type": int_to_hex(receipt.tx_type), "status": int_to_hex(receipt.status),
         "cumulativeGasUsed": int_to_hex(receipt.cumulative_gas_used),
-        "logsBloom": bytes_to_hex(receipt.logs_bloom), "transactionIndex": int_to_hex(index),
-        "transactionHash": bytes_to_hex(keccak256(tx)), "blockHash": bytes_to_hex(block.hash),
-        "blockNumber": int_to_hex(block.number),
+        "gasUsed": int_to_hex(gas_used), "logsBloom": bytes_to_hex(receipt.logs_bloom),
+        **position,
         "logs": [{"address": bytes_to_hex(log.address),
                   "topics": [bytes_to_hex(t) for t in log.topics],
-                  "data": bytes_to_hex(log.data)} for log in receipt.logs],
+                  "data": bytes_to_hex(log.data), "logIndex": int_to_hex(first_log_index + n),
+                  "removed": False, **position}
+                 for n, log in enumerate(receipt.logs)],
     }  # fmt: skip
     if receipt.deposit_nonce is not None:
         out["depositNonce"] = int_to_hex(receipt.deposit_nonce)
     if receipt.deposit_receipt_version is not None:
         out["depositReceiptVersion"] = int_to_hex(receipt.deposit_receipt_version)
+    return out
+
+
+def block_receipts_json(header: Header, txs: Sequence[bytes],
+                        receipts: Sequence[Receipt]) -> list[dict[str, Any]]:  # fmt: skip
+    """``eth_getBlockReceipts``: every receipt with its own gas and its logs' block indices."""
+    out, previous, log_index = [], 0, 0
+    for index, (receipt, tx) in enumerate(zip(receipts, txs, strict=True)):
+        used = receipt.cumulative_gas_used - previous
+        out.append(receipt_json(receipt, index, tx, header, used, log_index))
+        previous, log_index = receipt.cumulative_gas_used, log_index + len(receipt.logs)
     return out
 
 
@@ -90,7 +167,8 @@ class ChainView:
         """The eth-namespace methods over this chain."""
         def by_ref(params: list[Any]) -> Any:
             block = self._block(params[0])
-            return None if block is None else block_json(block[0], block[1])
+            full = len(params) > 1 and params[1] is True
+            return None if block is None else block_json(block[0], block[1], full)
 
         def raw_tx(params: list[Any]) -> Any:
             tx = self._txs.get(hex_to_bytes(params[0], 32))
@@ -101,8 +179,7 @@ class ChainView:
             if block is None:
                 return None
             header, txs, rs = block
-            pairs = enumerate(zip(rs, txs, strict=True))
-            return [receipt_json(r, i, tx, header) for i, (r, tx) in pairs]
+            return block_receipts_json(header, txs, rs)
 
         def raw_receipts(params: list[Any]) -> Any:
             block = self._block(params[0])
