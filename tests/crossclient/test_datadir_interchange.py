@@ -3,8 +3,8 @@
 A ``directory`` datadir written online by our host (serving the Go client,
 ``--client.dialect op-program-2024``) proves offline under the Go host, and one written online
 by the Go host proves offline under ours serving the same client: same verdicts (0 right claim,
-1 wrong). The Go client is the common judge because the 2024 Go host cannot serve our client on
-the devnet's custom L1 (no local key 9, see test_scenarios.py).
+1 wrong). The Go client is the common judge (the Go host runs it in-process); the scenario runs
+on Sepolia's L1 of 2024 (Cancun headers, an L1 config both sides know).
 """
 
 import subprocess
@@ -55,11 +55,6 @@ def test_our_datadir_proves_under_go_host(built: Scenario, tmp_path: Path,
     assert _go_host(built, tmp_path / "go", claim, ours.datadir, online=False) == expected
 
 
-@pytest.mark.xfail(run=False, strict=True, reason=(
-    "issue 14, open: on the merged main the 2024 Go host fetching online from the devnet's RPC "
-    "never finishes (no CPU, killed by the 300 s timeout in CI, twice); it passed on the "
-    "crossclient branch before the merge. Root cause not found yet; not run so that CI does "
-    "not spend 10 minutes on it"))
 @pytest.mark.parametrize(("claim", "expected"), [(None, 0), (WRONG, 1)])
 def test_go_datadir_proves_under_our_host(built: Scenario, tmp_path: Path,
                                           claim: bytes | None, expected: int) -> None:

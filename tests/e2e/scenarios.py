@@ -21,6 +21,13 @@ from op_program.protocol.system_config import (
 )
 from op_program.protocol.transactions import DepositTransaction
 
+SEPOLIA = 11_155_111
+GRANITE_ERA_TIME = 1_725_000_000
+"""The scenarios that stop at Granite run in Granite's era: L1 is Sepolia (its chain id and
+config) in 2024-08, under Cancun. Clients take that L1 config from their registry, so the 2024
+Go host, which has no local key 9 and predates Prague's header field, can serve our client
+(tests/crossclient)."""
+
 
 @dataclass
 class Scenario:
@@ -231,14 +238,16 @@ def fork_activations_to_granite() -> Scenario:
     offsets: dict[str, int | None] = {"ecotone": 4, "fjord": 6, "granite": 8, "holocene": None,
                                       "isthmus": None, "jovian": None}
     return batched(BatcherOptions(compression=CompressionAlgo.ZLIB),
-                   DevnetOptions(fork_offsets=offsets))
+                   DevnetOptions(fork_offsets=offsets, l1_chain_id=SEPOLIA,
+                                 genesis_time=GRANITE_ERA_TIME))
 
 
 def out_of_order_frames() -> Scenario:
     """Before Holocene the channel bank reassembles frames that arrive in reverse order."""
     offsets: dict[str, int | None] = {"holocene": 10**6, "isthmus": None, "jovian": None}
     return batched(BatcherOptions(max_frame_data=300, reverse_frames=True),
-                   DevnetOptions(fork_offsets=offsets))
+                   DevnetOptions(fork_offsets=offsets, l1_chain_id=SEPOLIA,
+                                 genesis_time=GRANITE_ERA_TIME))
 
 
 def holocene_out_of_order_frames() -> Scenario:

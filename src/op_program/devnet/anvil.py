@@ -79,20 +79,22 @@ class AnvilL1(L1Chain):
     __slots__ = ("_blobs", "_funded", "_process", "rpc", "url")
 
     def __init__(self, chain_id: int, genesis_time: int, emitters: Mapping[bytes, int],
-                 block_time: int = 12) -> None:  # fmt: skip
+                 block_time: int = 12, prague: bool = True) -> None:  # fmt: skip
         """Start anvil; ``emitters`` maps addresses to the topic count of their log emitter."""
         port = _free_port()
         self.url = f"http://127.0.0.1:{port}"
         self._process = subprocess.Popen(
             [str(find_anvil()), "--port", str(port), "--silent", "--no-mining",
              "--chain-id", str(chain_id), "--timestamp", str(genesis_time),
-             "--hardfork", "prague", "--block-base-fee-per-gas", "1000000000"],
+             "--hardfork", "prague" if prague else "cancun",
+             "--block-base-fee-per-gas", "1000000000"],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )  # fmt: skip
         self.rpc = JsonRpcClient(self.url)
         self._blobs: dict[bytes, tuple[tuple[bytes, bytes], ...]] = {}
         self._funded: set[bytes] = set()
         self.chain_id = chain_id
+        self.prague = prague
         self.block_time = block_time
         self.blocks = []
         self._by_hash = {}

@@ -197,6 +197,7 @@ class ChainParams:
 
     batcher: bytes
     l1_genesis: BlockId
+    l1_chain_id: int = L1_CHAIN_ID
     fork_offsets: Mapping[str, int | None] = field(default_factory=dict)
     seq_window_size: int = 20
     channel_timeout: int = 50
@@ -224,7 +225,7 @@ def build_genesis(params: ChainParams, genesis_time: int = GENESIS_TIME) -> L2Ge
         genesis=Genesis(params.l1_genesis, BlockId(header.hash, 0), genesis_time, system_config),
         block_time=params.block_time, max_sequencer_drift=params.max_sequencer_drift,
         seq_window_size=params.seq_window_size, channel_timeout=params.channel_timeout,
-        l1_chain_id=L1_CHAIN_ID, l2_chain_id=L2_CHAIN_ID, batch_inbox_address=BATCH_INBOX,
+        l1_chain_id=params.l1_chain_id, l2_chain_id=L2_CHAIN_ID, batch_inbox_address=BATCH_INBOX,
         deposit_contract_address=OPTIMISM_PORTAL, l1_system_config_address=SYSTEM_CONFIG,
         granite_channel_timeout=params.channel_timeout, hardforks=hardforks,
     )  # fmt: skip

@@ -74,10 +74,13 @@ def _receipts(txs: Sequence[L1Tx]) -> list[Receipt]:
 class L1Chain:
     """A growing L1 chain; also the ``L1ChainProvider`` the sequencer's attributes need."""
 
-    __slots__ = ("_by_hash", "blocks", "block_time", "chain_id", "nonces", "pending")
+    __slots__ = ("_by_hash", "blocks", "block_time", "chain_id", "nonces", "pending", "prague")
 
-    def __init__(self, chain_id: int, genesis_time: int, block_time: int = 12) -> None:
+    def __init__(self, chain_id: int, genesis_time: int, block_time: int = 12,
+                 prague: bool = True) -> None:  # fmt: skip
+        """``prague``: Prague's rules (EIP-7685 requests hash in headers) or Cancun's."""
         self.chain_id = chain_id
+        self.prague = prague
         self.block_time = block_time
         self.blocks: list[L1Block] = []
         self._by_hash: dict[bytes, L1Block] = {}
@@ -121,7 +124,7 @@ class L1Chain:
             base_fee_per_gas=L1_BASE_FEE, withdrawals_root=EMPTY_ROOT,
             blob_gas_used=blob_count * GAS_PER_BLOB, excess_blob_gas=0,
             parent_beacon_block_root=keccak256(b"devnet beacon %d" % number),
-            requests_hash=EMPTY_REQUESTS_HASH,
+            requests_hash=EMPTY_REQUESTS_HASH if self.prague else None,
         )  # fmt: skip
         block = L1Block(header, tuple(txs), tuple(receipts), tuple(tx_nodes),
                         tuple(receipt_nodes))  # fmt: skip

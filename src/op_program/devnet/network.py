@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from op_program.config.chain_config import parse_chain_config
+from op_program.config.registry import l1_chain_config_by_chain_id
 from op_program.config.rollup import BlockId, RollupConfig
 from op_program.devnet.anvil import AnvilL1
 from op_program.devnet.batcher import Batcher
@@ -21,6 +22,7 @@ from op_program.devnet.genesis import (
     SYSTEM_CONFIG,
     ChainParams,
     build_genesis,
+    chain_config_json,
 )
 from op_program.devnet.keys import DevAccount
 from op_program.devnet.l1 import L1Block, L1Chain
@@ -29,6 +31,7 @@ from op_program.devnet.l2_txs import L2Wallet
 from op_program.devnet.preimages import PreimageStore
 from op_program.devnet.proof import ProofInputs, ProofResult, prove_in_process
 from op_program.devnet.sequencer import L2Block, Sequencer
+from op_program.errors import ConfigError
 from op_program.protocol.transactions import DepositTransaction
 
 FUNDING = 10**24
@@ -42,6 +45,52 @@ L1_CHAIN_CONFIG: Mapping[str, Any] = {
 }  # fmt: skip
 
 
+DEVNET_L1_SPAN = 10**6
+"""Seconds of L1 time a devnet may cover (scenarios use minutes): over this window a known L1's
+fork schedule must not change for the devnet to carry that L1's chain id."""
+
+
+@dataclass(frozen=True, slots=True)
+class DevnetL1Rules:
+    """The chain config a devnet's L1 carries and the rules its blocks follow."""
+
+    chain_config: Mapping[str, Any]
+    prague: bool
+    """Prague (EIP-7685 requests hash, EIP-7691 blob schedule) or Cancun."""
+
+
+def devnet_l1_rules(chain_id: int, genesis_time: int) -> DevnetL1Rules:
+    """The devnet L1's chain config JSON and rules for L1 chain id ``chain_id``.
+
+    Under the devnet's own chain id (900901, unknown to every client) the L1 follows
+    ``L1_CHAIN_CONFIG`` (Prague from genesis) and a proof carries that config in local key 9
+    (fault-proof/index.md, custom chains). A known L1's chain id (e.g. Sepolia's) makes clients
+    use their built-in config for it instead; that is only sound if the devnet's blocks follow
+    that config, so the devnet takes the known L1's real config, checks that its schedule does
+    not change over the devnet's span (the devnet L1 implements one rule set: Cancun or
+    Prague, not Osaka), and builds Cancun or Prague blocks accordingly.
+
+    Raises:
+        DevnetError: the chain id is unknown, or its rules change or are unsupported there.
+    """
+    if chain_id == L1_CHAIN_ID:
+        return DevnetL1Rules(L1_CHAIN_CONFIG, prague=True)
+    try:
+        known = l1_chain_config_by_chain_id(chain_id)
+    except ConfigError as exc:
+        raise DevnetError(f"L1 chain id {chain_id}: {exc}") from exc
+    start, end = genesis_time, genesis_time + DEVNET_L1_SPAN
+    names = [name for name, _ in known.time_forks]
+    changing = [n for n in names if known.is_time_fork(n, start) != known.is_time_fork(n, end)]
+    if changing or known.blob_params_at(start) != known.blob_params_at(end):
+        raise DevnetError(f"L1 chain {chain_id} changes rules during the devnet "
+                          f"({', '.join(changing) or 'blob schedule'})")  # fmt: skip
+    if not known.is_time_fork("cancunTime", start) or known.is_time_fork("osakaTime", start):
+        raise DevnetError(f"the devnet L1 follows Cancun or Prague, not L1 chain {chain_id}'s "
+                          f"rules at time {start}")  # fmt: skip
+    return DevnetL1Rules(chain_config_json(known), known.is_time_fork("pragueTime", start))
+
+
 @dataclass(frozen=True, slots=True)
 class DevnetOptions:
     """Chain parameters of a devnet."""
@@ -51,13 +100,19 @@ class DevnetOptions:
     channel_timeout: int = 50
     anvil: bool = False
     """Use anvil (a real node, started and stopped by the devnet) as the L1."""
+    l1_chain_id: int = L1_CHAIN_ID
+    """The devnet's own L1 chain id, or a known L1's (``devnet_l1_rules``): then clients read
+    the L1 config from their registry, not local key 9, which pre-2025 op-program hosts do not
+    serve."""
+    genesis_time: int = GENESIS_TIME
+    """L1 and L2 genesis timestamp (selects a known L1's fork, e.g. Sepolia before Prague)."""
 
 
 class Devnet:
     """A complete local OP Stack chain."""
 
-    __slots__ = ("alice", "batcher", "batcher_account", "bob", "genesis", "l1", "owner",
-                 "rogue", "sequencer", "wallet")  # fmt: skip
+    __slots__ = ("alice", "batcher", "batcher_account", "bob", "genesis", "l1",
+                 "l1_chain_config", "owner", "rogue", "sequencer", "wallet")  # fmt: skip
 
     def __init__(self, options: DevnetOptions | None = None) -> None:
         options = options or DevnetOptions()
@@ -66,20 +121,25 @@ class Devnet:
         self.alice = DevAccount.from_label("alice")
         self.bob = DevAccount.from_label("bob")
         self.owner = DevAccount.from_label("system config owner")
+        rules = devnet_l1_rules(options.l1_chain_id, options.genesis_time)
+        self.l1_chain_config = rules.chain_config
         if options.anvil:
-            self.l1: L1Chain = AnvilL1(L1_CHAIN_ID, GENESIS_TIME,
-                                       {OPTIMISM_PORTAL: 4, SYSTEM_CONFIG: 3})  # fmt: skip
+            self.l1: L1Chain = AnvilL1(options.l1_chain_id, options.genesis_time,
+                                       {OPTIMISM_PORTAL: 4, SYSTEM_CONFIG: 3},
+                                       prague=rules.prague)  # fmt: skip
         else:
-            self.l1 = L1Chain(L1_CHAIN_ID, GENESIS_TIME)
+            self.l1 = L1Chain(options.l1_chain_id, options.genesis_time, prague=rules.prague)
         params = ChainParams(
             batcher=self.batcher_account.address, l1_genesis=BlockId(self.l1.blocks[0].hash, 0),
+            l1_chain_id=options.l1_chain_id,
             fork_offsets=options.fork_offsets, seq_window_size=options.seq_window_size,
             channel_timeout=options.channel_timeout,
             funded={self.alice.address: FUNDING, self.bob.address: FUNDING},
         )  # fmt: skip
-        self.genesis = build_genesis(params)
+        self.genesis = build_genesis(params, options.genesis_time)
         rollup = self.genesis.rollup
-        self.sequencer = Sequencer(self.genesis, self.l1, parse_chain_config(L1_CHAIN_CONFIG))
+        self.sequencer = Sequencer(self.genesis, self.l1,
+                                   parse_chain_config(self.l1_chain_config))
         self.batcher = Batcher(self.l1, self.batcher_account, rollup.batch_inbox_address,
                                rollup.l2_chain_id, rollup.genesis.l2_time)  # fmt: skip
         self.wallet = L2Wallet(self.alice, rollup.l2_chain_id)
@@ -161,7 +221,7 @@ class Devnet:
             l1_head=head.hash, l2_head=blocks[agreed].header.hash,
             agreed_output_root=blocks[agreed].output.root, claimed_output_root=claim,
             claimed_block_number=claimed, rollup=self.rollup,
-            l2_chain_config=self.genesis.l2_chain_config_json, l1_chain_config=L1_CHAIN_CONFIG,
+            l2_chain_config=self.genesis.l2_chain_config_json, l1_chain_config=self.l1_chain_config,
         )  # fmt: skip
 
     def prove(self, agreed: int, claimed: int, claim: bytes | None = None,
