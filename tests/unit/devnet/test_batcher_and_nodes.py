@@ -84,3 +84,29 @@ def test_l1_node_and_beacon_api(devnet: Devnet) -> None:
     assert get("/eth/v1/config/spec", {})["data"]["SECONDS_PER_SLOT"] == "12"
     sidecars = get(f"/eth/v1/beacon/blob_sidecars/{head.number}", {"indices": "0"})["data"]
     assert len(sidecars) == 1 and len(hex_to_bytes(sidecars[0]["blob"])) == 131072
+
+
+def test_full_blocks_and_receipts_as_geth_decodes_them(devnet: Devnet) -> None:
+    """``eth_getBlockByHash(h, true)`` lists transaction objects with every field of their type
+    (the 2024 Go host decodes them and re-derives the transactions root); receipts carry
+    ``gasUsed`` and each log its transaction hash."""
+    devnet.batcher.submit(devnet.sequencer.blocks[1:3], BatcherOptions(use_blobs=True))
+    l1 = l1_view(devnet.l1).handlers()
+    head = devnet.l1.head
+    blob_block = l1["eth_getBlockByHash"]([bytes_to_hex(head.hash), True])
+    (blob_tx,) = blob_block["transactions"]
+    assert blob_tx["type"] == "0x3" and blob_tx["blobVersionedHashes"]
+    assert {"chainId", "nonce", "maxFeePerBlobGas", "yParity", "r", "s"} <= set(blob_tx)
+    assert blob_block["withdrawals"] == []
+    l2 = l2_handlers(devnet.sequencer, devnet.rollup.l2_chain_id)
+    block = devnet.sequencer.blocks[1]
+    full = l2["eth_getBlockByHash"]([bytes_to_hex(block.header.hash), True])["transactions"]
+    assert [tx["hash"] for tx in full] == [bytes_to_hex(keccak256(t)) for t in block.transactions]
+    deposit, user = full[0], full[-1]
+    assert deposit["type"] == "0x7e" and deposit["isSystemTx"] is False
+    assert {"sourceHash", "from", "mint", "gas", "value", "input"} <= set(deposit)
+    assert user["type"] == "0x2" and user["from"] == bytes_to_hex(devnet.alice.address)
+    receipts = l2["eth_getBlockReceipts"]([bytes_to_hex(block.header.hash)])
+    assert sum(int(r["gasUsed"], 16) for r in receipts) == block.header.gas_used
+    assert all(log["transactionHash"] == r["transactionHash"]
+               for r in receipts for log in r["logs"])  # fmt: skip
