@@ -3,10 +3,11 @@
 Issue 14 step 6. Every e2e scenario (tests/e2e/scenarios.py) is built once and judged, right
 and wrong claim, by: our client in-process behind our online host; kona-client behind our host
 (``--client.dialect kona``); and, on scenarios that stop at Granite, the 2024 Go client behind our
-host (``op-program-2024``). Expected: 0 for the right claim, 1 for the wrong one. Reference
-binaries come from ``$OP_PROGRAM_REFERENCE_DIR`` (default ../shared/reference), unpacked into
-``~/.cache/op-program-reference``. Run from the repository root: ``python bench/crossclient.py
-[SCENARIO ...]``.
+host (``op-program-2024``) and the 2024 Go host (``op-program-go --exec``) serving our client,
+all online against the devnet's nodes. Expected: 0 for the right claim, 1 for the wrong one.
+Reference binaries come from ``$OP_PROGRAM_REFERENCE_DIR`` (default ../shared/reference),
+unpacked into ``~/.cache/op-program-reference``. Run from the repository root:
+``python bench/crossclient.py [SCENARIO ...]``.
 """
 
 import json
@@ -14,6 +15,7 @@ import logging
 import lzma
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -22,7 +24,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the scenarios live in tests/e2e
 
-from tests.e2e.scenarios import SCENARIOS  # noqa: E402
+from tests.crossclient.go_host import go_host_argv  # noqa: E402
+from tests.e2e.scenarios import GRANITE_SCENARIOS, SCENARIOS, Scenario  # noqa: E402
 
 from op_program.devnet.host_run import run_host  # noqa: E402
 from op_program.devnet.rpc_server import serve_devnet  # noqa: E402
@@ -31,7 +34,6 @@ from op_program.host.dialect import ClientDialect  # noqa: E402
 REPO = Path(__file__).resolve().parents[1]
 CACHE = Path.home() / ".cache" / "op-program-reference"
 WRONG = bytes.fromhex("22" * 32)
-GRANITE_SCENARIOS = frozenset(("out-of-order-frames-pre-holocene",))
 
 
 def _binary(name: str) -> str:
@@ -60,6 +62,18 @@ def _clients(name: str) -> list[tuple[str, str | None, ClientDialect]]:
     return clients
 
 
+def _go_host(scenario: Scenario, claim: bytes | None) -> tuple[int, float]:
+    """The 2024 Go host fetching online and serving our client: exit code and wall seconds."""
+    devnet = scenario.devnet
+    with tempfile.TemporaryDirectory() as tmp, serve_devnet(
+            devnet.l1, devnet.sequencer, devnet.rollup.l2_chain_id) as endpoints:
+        argv = go_host_argv(_binary("op-program-go"), scenario, Path(tmp), claim, endpoints,
+                            Path(tmp) / "datadir")
+        started = time.monotonic()
+        done = subprocess.run(argv, capture_output=True, timeout=600, check=False)
+        return done.returncode, time.monotonic() - started
+
+
 def _scenario(name: str) -> list[dict[str, Any]]:
     started = time.monotonic()
     scenario = SCENARIOS[name]()
@@ -77,6 +91,14 @@ def _scenario(name: str) -> list[dict[str, Any]]:
                              "claim": "right" if claim is None else "wrong",
                              "exit_code": run.exit_code, "expected": 0 if claim is None else 1,
                              "wall_seconds": round(run.seconds, 2),
+                             "build_seconds": round(built, 2)})
+        if name in GRANITE_SCENARIOS:
+            for claim in (None, WRONG):
+                code, seconds = _go_host(scenario, claim)
+                rows.append({"scenario": name, "client": "go-host+ours",
+                             "claim": "right" if claim is None else "wrong",
+                             "exit_code": code, "expected": 0 if claim is None else 1,
+                             "wall_seconds": round(seconds, 2),
                              "build_seconds": round(built, 2)})
     return rows
 

@@ -19,6 +19,7 @@ from op_program.devnet.host_run import run_host
 from op_program.devnet.network import Devnet, DevnetOptions
 from op_program.devnet.rpc_server import serve_devnet
 from op_program.host.dialect import ClientDialect
+from op_program.host.kvstore.base import DataFormat
 from op_program.protocol.system_config import UPDATE_GAS_LIMIT
 from op_program.protocol.transactions import DepositTransaction
 from tests.crossclient.reference import reference_binary
@@ -63,6 +64,7 @@ def test_reference_client_on_anvil(case: tuple[str, Scenario], tmp_path: Path,
     client = str(reference_binary(binary))
     with serve_devnet(devnet.l1, devnet.sequencer, devnet.rollup.l2_chain_id) as endpoints:
         assert endpoints.l1 == getattr(devnet.l1, "url", None)  # the host reads anvil itself
-        run = run_host(inputs, tmp_path, endpoints, client=client, dialect=CASES[binary][1])
+        run = run_host(inputs, tmp_path, endpoints, client=client, dialect=CASES[binary][1],
+                       data_format=DataFormat.LMDB)
     assert run.exit_code == expected
     assert (MARKERS[binary] in "".join(capfd.readouterr())) == (claim is not None)

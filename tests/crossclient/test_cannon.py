@@ -18,8 +18,8 @@ from op_program.devnet.host_run import host_argv
 from op_program.devnet.rpc_server import serve_devnet
 from op_program.host.dialect import ClientDialect
 from tests.crossclient.reference import reference_binary, reference_file
-from tests.crossclient.test_scenarios import WRONG
-from tests.e2e.scenarios import SCENARIOS, Scenario
+from tests.crossclient.test_scenarios import WRONG, built_scenario
+from tests.e2e.scenarios import Scenario
 
 pytestmark = pytest.mark.e2e
 
@@ -30,7 +30,7 @@ STOPPED = re.compile(r'msg="Execution stopped".*?exited=(\w+) code=(\d+)')
 @pytest.fixture(scope="module")
 def built() -> Scenario:
     """The Granite-era scenario, built once for both claims."""
-    return SCENARIOS[SCENARIO]()
+    return built_scenario(SCENARIO)
 
 
 @pytest.mark.parametrize(("claim", "expected"), [(None, 0), (WRONG, 1)])

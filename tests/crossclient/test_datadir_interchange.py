@@ -15,9 +15,10 @@ import pytest
 from op_program.devnet.host_run import run_host
 from op_program.devnet.rpc_server import serve_devnet
 from op_program.host.dialect import ClientDialect
+from tests.crossclient.go_host import go_host_argv
 from tests.crossclient.reference import reference_binary
-from tests.crossclient.test_scenarios import WRONG, go_host_argv
-from tests.e2e.scenarios import SCENARIOS, Scenario
+from tests.crossclient.test_scenarios import WRONG, built_scenario
+from tests.e2e.scenarios import Scenario
 
 pytestmark = pytest.mark.e2e
 
@@ -27,14 +28,15 @@ SCENARIO = "out-of-order-frames-pre-holocene"
 @pytest.fixture(scope="module")
 def built() -> Scenario:
     """The Granite scenario, built once."""
-    return SCENARIOS[SCENARIO]()
+    return built_scenario(SCENARIO)
 
 
 def _go_host(scenario: Scenario, workdir: Path, claim: bytes | None, datadir: Path,
              online: bool) -> int:
     devnet = scenario.devnet
     with serve_devnet(devnet.l1, devnet.sequencer, devnet.rollup.l2_chain_id) as endpoints:
-        argv = go_host_argv(scenario, workdir, claim, endpoints if online else None, datadir)
+        argv = go_host_argv(str(reference_binary("op-program-go")), scenario, workdir, claim,
+                            endpoints if online else None, datadir)
         index = argv.index("--exec")  # the Go host runs its own client in-process
         del argv[index:index + 2]
         done = subprocess.run(argv, capture_output=True, text=True, timeout=300, check=False)

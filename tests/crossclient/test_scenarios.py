@@ -9,15 +9,13 @@ sequencer's claim must exit 0 and a wrong claim 1, with the client's own invalid
 tests/e2e/test_devnet_host.py.
 """
 
-import json
 import subprocess
-import sys
+from functools import cache
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from op_program.devnet.host_run import host_argv, run_host, write_chain_files
+from op_program.devnet.host_run import run_host
 from op_program.devnet.rpc_server import serve_devnet
 from op_program.executor import transactions
 from op_program.executor.fees.l1_cost import (
@@ -27,14 +25,14 @@ from op_program.executor.fees.l1_cost import (
     l1_cost,
 )
 from op_program.host.dialect import ClientDialect
+from op_program.host.kvstore.base import DataFormat
+from tests.crossclient.go_host import go_host_argv
 from tests.crossclient.reference import reference_binary
-from tests.e2e.scenarios import SCENARIOS, Scenario
+from tests.e2e.scenarios import GRANITE_SCENARIOS, SCENARIOS, Scenario
 
 pytestmark = pytest.mark.e2e
 
 WRONG = bytes.fromhex("22" * 32)
-GRANITE_SCENARIOS = frozenset(("fork-activations-to-granite", "out-of-order-frames-pre-holocene"))
-"""Scenarios whose devnet stops at Granite (the Go op-program of 2024 knows no later fork)."""
 FIRST_ECOTONE_L1_FEE = (
     "kona (op-revm) disagrees with op-geth, the Go op-program and us on the L1 fee of user "
     "transactions in the Ecotone activation block: L1Block's Ecotone scalars are still unset "
@@ -57,36 +55,58 @@ MARKERS = {"kona-client": "InvalidClaim(", "op-program-client-go": "Claim is inv
            "ours": "Claim is invalid"}
 
 
-@pytest.fixture(scope="module", params=sorted(SCENARIOS))
-def scenario(request: pytest.FixtureRequest) -> tuple[str, Scenario]:
-    """Build each scenario once for all clients and both claims."""
-    return request.param, SCENARIOS[request.param]()
+@cache
+def built_scenario(name: str) -> Scenario:
+    """Each scenario is built once per test process, for every client and both claims."""
+    return SCENARIOS[name]()
 
 
-def _judge(scenario: Scenario, workdir: Path, client: str, dialect: ClientDialect,
+CLIENT_CASES = [
+    *((name, "kona-client", ClientDialect.KONA) for name in sorted(SCENARIOS)),
+    *((name, "op-program-client-go", ClientDialect.OP_PROGRAM_2024)
+      for name in sorted(GRANITE_SCENARIOS)),
+]
+"""kona-client on every scenario; the 2024 Go client on those that stop at Granite."""
+
+
+def _judge(scenario: Scenario, workdir: Path, client: str | None, dialect: ClientDialect,
            claim: bytes | None) -> int:
+    """Our host online, serving ``client`` (None: our client as a child) with ``dialect``.
+
+    The datadir is lmdb: a blob's 4096 field elements are one write, not 4096 files (20 s to
+    3 s per blob proof here); directory datadirs are covered by test_datadir_interchange.
+    """
     devnet = scenario.devnet
     inputs = devnet.proof_inputs(scenario.agreed, scenario.claimed, claim, scenario.l1_head)
     with serve_devnet(devnet.l1, devnet.sequencer, devnet.rollup.l2_chain_id) as endpoints:
-        return run_host(inputs, workdir, endpoints, client=client, dialect=dialect).exit_code
+        return run_host(inputs, workdir, endpoints, exec_client=client is None, client=client,
+                        dialect=dialect, data_format=DataFormat.LMDB).exit_code
 
 
-@pytest.mark.parametrize(("binary", "dialect"), [("kona-client", ClientDialect.KONA),
-                                                  ("op-program-client-go",
-                                                   ClientDialect.OP_PROGRAM_2024)])
-def test_client_through_our_host(scenario: tuple[str, Scenario], binary: str,
-                                 dialect: ClientDialect, tmp_path: Path,
-                                 capfd: pytest.CaptureFixture[str]) -> None:
-    name, built = scenario
-    if binary == "op-program-client-go" and name not in GRANITE_SCENARIOS:
-        return  # the 2024 Go client knows no fork past Granite (reference README)
+@pytest.mark.parametrize(("name", "binary", "dialect"), CLIENT_CASES)
+def test_client_through_our_host(name: str, binary: str, dialect: ClientDialect,
+                                 tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
     if (name, binary) in OPEN:
         pytest.xfail(OPEN[name, binary])
+    built = built_scenario(name)
     client = str(reference_binary(binary))
     assert _judge(built, tmp_path / "right", client, dialect, None) == 0
     assert MARKERS[binary] not in "".join(capfd.readouterr())
     assert _judge(built, tmp_path / "wrong", client, dialect, WRONG) == 1
     assert MARKERS[binary] in "".join(capfd.readouterr())
+
+
+def test_wrong_blob_dialect_is_an_error_not_a_verdict(tmp_path: Path) -> None:
+    """Our client served pre-2025 (by-index) blob keys: an error (exit 2), never a verdict.
+
+    The two blob schemes collide at one key per blob (dialect.py): the first element our
+    client asks for (z₀ = 1) is there under index 1, with another element's value; the next
+    ones are not, and the host cannot produce them from the blob hint. Either claim exits 2.
+    """
+    built = built_scenario("blobs-span-zlib")
+    for claim in (None, WRONG):
+        workdir = tmp_path / ("right" if claim is None else "wrong")
+        assert _judge(built, workdir, None, ClientDialect.OP_PROGRAM_2024, claim) == 2
 
 
 def test_kona_agrees_under_op_revm_first_ecotone_fee(tmp_path: Path,
@@ -119,60 +139,8 @@ def test_kona_agrees_under_op_revm_first_ecotone_fee(tmp_path: Path,
     assert MARKERS["kona-client"] in "".join(capfd.readouterr())
 
 
-ROLLUP_2024 = frozenset((
-    "genesis", "block_time", "max_sequencer_drift", "seq_window_size", "channel_timeout",
-    "l1_chain_id", "l2_chain_id", "regolith_time", "canyon_time", "delta_time", "ecotone_time",
-    "fjord_time", "granite_time", "holocene_time", "interop_time", "batch_inbox_address",
-    "deposit_contract_address", "l1_system_config_address", "protocol_versions_address",
-    "da_challenge_contract_address", "da_challenge_window", "da_resolve_window", "alt_da"))
-SYSTEM_CONFIG_2024 = frozenset(("batcherAddr", "overhead", "scalar", "gasLimit",
-                                "eip1559Params"))
-"""The rollup.json fields op-node knew in 2024-10 (op-node/rollup/types.go at d317e96c); its
-decoder refuses unknown fields, so later fields (unscheduled forks, Isthmus scalars) go."""
-
-
-def rollup_2024(document: dict[str, Any]) -> dict[str, Any]:
-    """Drop from a rollup.json what the 2024 Go host cannot parse (no fork may use it)."""
-    for fork in ("isthmus_time", "jovian_time"):
-        assert document.get(fork) is None, f"{fork} is scheduled: the 2024 Go host cannot judge"
-    assert document.get("granite_channel_timeout", 50) == 50
-    kept = {k: v for k, v in document.items() if k in ROLLUP_2024}
-    genesis = dict(kept["genesis"])
-    genesis["system_config"] = {k: v for k, v in genesis["system_config"].items()
-                                if k in SYSTEM_CONFIG_2024}
-    kept["genesis"] = genesis
-    return kept
-
-
-def go_host_argv(scenario: Scenario, workdir: Path, claim: bytes | None,
-                 endpoints: object | None, datadir: Path) -> list[str]:
-    """The Go host's command line for ``scenario``, serving our client as its --exec child."""
-    devnet = scenario.devnet
-    inputs = devnet.proof_inputs(scenario.agreed, scenario.claimed, claim, scenario.l1_head)
-    _, genesis, _ = write_chain_files(inputs, workdir)
-    # Our devnet's genesis file holds only the chain config (all the host serves from it); geth's
-    # Genesis parser also requires the genesis block's gas limit and difficulty.
-    document = json.loads(genesis.read_text())
-    first = devnet.sequencer.blocks[0].header
-    document.update({"gasLimit": hex(first.gas_limit), "difficulty": "0x0", "alloc": {}})
-    geth_genesis = workdir / "genesis-geth.json"
-    geth_genesis.write_text(json.dumps(document))
-    ours = workdir / "op-program-client"  # the Go host execs one path, no arguments
-    ours.write_text(f"#!/bin/sh\nexec {sys.executable} -m op_program.client.entrypoint\n")
-    ours.chmod(0o755)
-    argv = host_argv(inputs, workdir, datadir, endpoints, str(ours))  # type: ignore[arg-type]
-    argv[argv.index("--l2.genesis") + 1] = str(geth_genesis)
-    rollup_go = workdir / "rollup-go.json"
-    rollup_go.write_text(json.dumps(rollup_2024(json.loads((workdir / "rollup.json").read_text()))))
-    argv[argv.index("--rollup.config") + 1] = str(rollup_go)
-    # The Go host has no --l1.chainconfig and serves no local key 9: the devnet's L1 must be
-    # one the client knows (the Granite-era scenarios run on Sepolia's L1).
-    index = argv.index("--l1.chainconfig")
-    del argv[index:index + 2]
-    return [str(reference_binary("op-program-go")), *argv]
-
-
-def test_go_host_serves_our_client(scenario: tuple[str, Scenario], tmp_path: Path) -> None:
+@pytest.mark.parametrize("name", sorted(GRANITE_SCENARIOS))
+def test_go_host_serves_our_client(name: str, tmp_path: Path) -> None:
     """The 2024 Go host fetches online from the devnet and serves our client: 0 right, 1 wrong.
 
     The Granite-era scenarios run on Sepolia's L1 in 2024 (tests/e2e/scenarios.py,
@@ -180,14 +148,13 @@ def test_go_host_serves_our_client(scenario: tuple[str, Scenario], tmp_path: Pat
     for known L1s, so the 2024 host's lack of local key 9 (custom L1 configs) does not matter,
     and the L1 headers have no Prague ``requestsHash``, which the 2024 host cannot hash.
     """
-    name, built = scenario
-    if name not in GRANITE_SCENARIOS:
-        return  # the 2024 Go host knows no fork past Granite
+    built = built_scenario(name)
     devnet = built.devnet
     for claim, expected in ((None, 0), (WRONG, 1)):
         workdir = tmp_path / ("right" if claim is None else "wrong")
         with serve_devnet(devnet.l1, devnet.sequencer, devnet.rollup.l2_chain_id) as endpoints:
-            argv = go_host_argv(built, workdir, claim, endpoints, workdir / "datadir")
+            argv = go_host_argv(str(reference_binary("op-program-go")), built, workdir, claim,
+                                endpoints, workdir / "datadir")
             done = subprocess.run(argv, capture_output=True, text=True, timeout=300,
                                   check=False)
         output = done.stderr + done.stdout

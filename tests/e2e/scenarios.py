@@ -287,3 +287,6 @@ SCENARIOS: dict[str, Callable[[], Scenario]] = {
     "out-of-order-frames-pre-holocene": out_of_order_frames,
     "out-of-order-frames-holocene-repost": holocene_out_of_order_frames,
 }  # fmt: skip
+GRANITE_SCENARIOS = frozenset(("fork-activations-to-granite", "out-of-order-frames-pre-holocene"))
+"""Scenarios whose devnet stops at Granite, on the L1 of that era (GRANITE_ERA_TIME): those the
+2024 Go op-program (host and client, no fork past Granite) can judge."""

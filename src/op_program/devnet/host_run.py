@@ -65,8 +65,8 @@ def write_chain_files(inputs: ProofInputs, workdir: Path) -> tuple[Path, Path, P
 
 
 def host_argv(inputs: ProofInputs, workdir: Path, datadir: Path, endpoints: Endpoints | None,
-              exec_cmd: str | None,
-              dialect: ClientDialect = ClientDialect.OP_PROGRAM) -> list[str]:  # fmt: skip
+              exec_cmd: str | None, dialect: ClientDialect = ClientDialect.OP_PROGRAM,
+              data_format: DataFormat = DataFormat.DIRECTORY) -> list[str]:  # fmt: skip
     """The op-program flags of a proof of ``inputs`` (online when ``endpoints`` is given)."""
     rollup, genesis, l1 = write_chain_files(inputs, workdir)
     argv = [
@@ -83,6 +83,8 @@ def host_argv(inputs: ProofInputs, workdir: Path, datadir: Path, endpoints: Endp
         argv += ["--exec", exec_cmd]
     if dialect is not ClientDialect.OP_PROGRAM:
         argv += ["--client.dialect", dialect.value]
+    if data_format is not DataFormat.DIRECTORY:
+        argv += ["--data.format", data_format.value]
     return argv
 
 
@@ -96,8 +98,8 @@ def fill_datadir(datadir: Path, preimages: Iterable[tuple[bytes, bytes]]) -> Non
 
 
 def host_config(inputs: ProofInputs, workdir: Path, datadir: Path, endpoints: Endpoints | None,
-                exec_cmd: str | None,
-                dialect: ClientDialect = ClientDialect.OP_PROGRAM) -> HostConfig:  # fmt: skip
+                exec_cmd: str | None, dialect: ClientDialect = ClientDialect.OP_PROGRAM,
+                data_format: DataFormat = DataFormat.DIRECTORY) -> HostConfig:  # fmt: skip
     """The host config the command line of ``host_argv`` produces."""
     rollup, genesis, l1 = write_chain_files(inputs, workdir)
     return HostConfig(
@@ -107,27 +109,30 @@ def host_config(inputs: ProofInputs, workdir: Path, datadir: Path, endpoints: En
         datadir=datadir, l1_url=endpoints.l1 if endpoints else None,
         l1_beacon_url=endpoints.beacon if endpoints else None,
         l2_url=endpoints.l2 if endpoints else None,
-        exec_cmd=exec_cmd, dialect=dialect,
+        exec_cmd=exec_cmd, dialect=dialect, data_format=data_format,
     ).check()  # fmt: skip
 
 
 def run_host(inputs: ProofInputs, workdir: Path, endpoints: Endpoints | None = None,
              exec_client: bool = False, offline_store: PreimageStore | None = None,
              client_log_level: str | None = None, client: str | None = None,
-             dialect: ClientDialect = ClientDialect.OP_PROGRAM) -> HostRun:
+             dialect: ClientDialect = ClientDialect.OP_PROGRAM, *,
+             data_format: DataFormat = DataFormat.DIRECTORY) -> HostRun:
     """Run the real host (``host.runner``) in this process, the client in-process or a child.
 
     ``offline_store`` fills the datadir first (then ``endpoints`` is usually None). ``client``
     is another client program to run as the child (any binary speaking fds 3-6, e.g. kona-client
-    with ``dialect`` kona); it implies a child process.
+    with ``dialect`` kona); it implies a child process. ``data_format`` is the datadir's
+    (``directory``, one file per preimage, is what the Go host reads too; ``lmdb`` writes a
+    blob's 4096 field elements in one transaction instead of 4096 files).
     """
     datadir = workdir / "datadir"
     if offline_store is not None:
         fill_datadir(datadir, offline_store.items())
     exec_cmd = (client if client is not None
                 else client_command(client_log_level) if exec_client else None)
-    argv = host_argv(inputs, workdir, datadir, endpoints, exec_cmd, dialect)
-    config = host_config(inputs, workdir, datadir, endpoints, exec_cmd, dialect)
+    argv = host_argv(inputs, workdir, datadir, endpoints, exec_cmd, dialect, data_format)
+    config = host_config(inputs, workdir, datadir, endpoints, exec_cmd, dialect, data_format)
     started = time.monotonic()
     code = run_host_config(config)
     return HostRun(tuple(argv), code, time.monotonic() - started, datadir)
