@@ -229,6 +229,7 @@ def _quiet_logs(quiet: bool) -> Iterator[None]:
 
 def _demo(args: argparse.Namespace, options: DemoOptions, claim: bytes | None,
           quiet: bool) -> int:  # fmt: skip
+    from op_program.cli.host_flags import data_format_of
     from op_program.devnet.demo import build_demo
     from op_program.devnet.host_run import run_host
     from op_program.devnet.rpc_server import serve_devnet
@@ -248,7 +249,8 @@ def _demo(args: argparse.Namespace, options: DemoOptions, claim: bytes | None,
                             lambda: run_host(inputs, workdir, endpoints, args.exec_client,
                                              client_log_level="warn" if quiet else None,
                                              client=_client(args.client),
-                                             dialect=_dialect(args)))
+                                             dialect=_dialect(args),
+                                             data_format=data_format_of(args)))
             print(_report(chain, result, inputs.claimed_output_root, time.monotonic() - started),
                   flush=True)
             if args.keep_nodes:

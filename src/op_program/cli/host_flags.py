@@ -252,6 +252,15 @@ def _chain(args: argparse.Namespace) -> ChainSetup:
                              Path(l1_path) if l1_path else None)
 
 
+def data_format_of(args: argparse.Namespace) -> DataFormat:
+    """``--data.format`` (or its variable) as given to any subcommand that runs the host.
+
+    Raises:
+        HostConfigError: not a supported format.
+    """
+    return _data_format(args)
+
+
 def _data_format(args: argparse.Namespace, _: str = "data.format") -> DataFormat:
     text = _value(args, "data.format") or DataFormat.DIRECTORY.value
     try:

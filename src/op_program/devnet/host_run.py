@@ -41,8 +41,12 @@ class HostRun:
         return shlex.join(("op-program", *self.argv))
 
     def stored_preimages(self) -> int:
-        """How many preimages the datadir holds (directory format: one file each)."""
-        return sum(1 for _ in self.datadir.rglob("*.txt"))
+        """How many preimages the datadir holds (any format)."""
+        store = open_disk_kv(self.datadir)
+        try:
+            return sum(1 for _ in store.keys())
+        finally:
+            store.close()
 
 
 def client_command(log_level: str | None = None) -> str:
