@@ -30,6 +30,7 @@ from tests.e2e.scenarios import GRANITE_SCENARIOS, SCENARIOS, Scenario  # noqa: 
 from op_program.devnet.host_run import run_host  # noqa: E402
 from op_program.devnet.rpc_server import serve_devnet  # noqa: E402
 from op_program.host.dialect import ClientDialect  # noqa: E402
+from op_program.host.kvstore.base import DataFormat  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 CACHE = Path.home() / ".cache" / "op-program-reference"
@@ -86,7 +87,8 @@ def _scenario(name: str) -> list[dict[str, Any]]:
                                              scenario.l1_head)
                 with tempfile.TemporaryDirectory() as tmp, serve_devnet(
                         devnet.l1, devnet.sequencer, devnet.rollup.l2_chain_id) as endpoints:
-                    run = run_host(inputs, Path(tmp), endpoints, client=path, dialect=dialect)
+                    run = run_host(inputs, Path(tmp), endpoints, client=path, dialect=dialect,
+                                   data_format=DataFormat.LMDB)
                 rows.append({"scenario": name, "client": client,
                              "claim": "right" if claim is None else "wrong",
                              "exit_code": run.exit_code, "expected": 0 if claim is None else 1,
