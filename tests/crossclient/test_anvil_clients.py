@@ -4,9 +4,11 @@ Issue 14: the reference clients fetch through our host from a real L1 node (anvi
 batcher, deposit and config-update transactions; the host reads L1 blocks, receipts and
 transactions from anvil itself) and from the devnet's L2 and beacon servers. kona on a
 current devnet (Prague L1, every OP fork at genesis); the 2024 Go client on a Granite-era one
-(anvil as Sepolia under Cancun in 2024, tests/e2e/scenarios.py). Right claim 0, wrong claim 1.
+(anvil as Sepolia under Cancun in 2024, tests/e2e/scenarios.py), and the 2024 Go host, reading
+anvil itself, serving our client there. Right claim 0, wrong claim 1.
 """
 
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,6 +24,7 @@ from op_program.host.dialect import ClientDialect
 from op_program.host.kvstore.base import DataFormat
 from op_program.protocol.system_config import UPDATE_GAS_LIMIT
 from op_program.protocol.transactions import DepositTransaction
+from tests.crossclient.go_host import go_host_argv
 from tests.crossclient.reference import reference_binary
 from tests.crossclient.test_scenarios import MARKERS, WRONG
 from tests.e2e.scenarios import GRANITE_ERA_TIME, SEPOLIA, Scenario, user_blocks
@@ -31,7 +34,10 @@ pytestmark = pytest.mark.e2e
 GRANITE_ERA = DevnetOptions(anvil=True, l1_chain_id=SEPOLIA, genesis_time=GRANITE_ERA_TIME,
                             fork_offsets={"holocene": None, "isthmus": None, "jovian": None})
 CASES = {"kona-client": (DevnetOptions(anvil=True), ClientDialect.KONA),
-         "op-program-client-go": (GRANITE_ERA, ClientDialect.OP_PROGRAM_2024)}
+         "op-program-client-go": (GRANITE_ERA, ClientDialect.OP_PROGRAM_2024),
+         "op-program-go": (GRANITE_ERA, ClientDialect.OP_PROGRAM)}
+"""Per reference binary: the devnet it judges and the dialect our host speaks to it
+(``op-program-go`` is the Go host, serving our client: no host of ours runs)."""
 
 
 @pytest.fixture(scope="module", params=sorted(CASES))
@@ -61,10 +67,18 @@ def test_reference_client_on_anvil(case: tuple[str, Scenario], tmp_path: Path,
     binary, scenario = case
     devnet = scenario.devnet
     inputs = devnet.proof_inputs(scenario.agreed, scenario.claimed, claim)
-    client = str(reference_binary(binary))
+    path = str(reference_binary(binary))
     with serve_devnet(devnet.l1, devnet.sequencer, devnet.rollup.l2_chain_id) as endpoints:
         assert endpoints.l1 == getattr(devnet.l1, "url", None)  # the host reads anvil itself
-        run = run_host(inputs, tmp_path, endpoints, client=client, dialect=CASES[binary][1],
-                       data_format=DataFormat.LMDB)
-    assert run.exit_code == expected
-    assert (MARKERS[binary] in "".join(capfd.readouterr())) == (claim is not None)
+        if binary == "op-program-go":
+            argv = go_host_argv(path, scenario, tmp_path, claim, endpoints, tmp_path / "datadir")
+            done = subprocess.run(argv, capture_output=True, text=True, timeout=300,
+                                  check=False)
+            code, output = done.returncode, done.stdout + done.stderr
+        else:
+            code = run_host(inputs, tmp_path, endpoints, client=path, dialect=CASES[binary][1],
+                            data_format=DataFormat.LMDB).exit_code
+            output = "".join(capfd.readouterr())
+    assert code == expected, output[-3000:]
+    marker = MARKERS["ours" if binary == "op-program-go" else binary]
+    assert (marker in output) == (claim is not None), output[-3000:]
