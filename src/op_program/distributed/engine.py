@@ -120,6 +120,10 @@ class Engine:
         # The scheduler reads this when it starts: a worker that dies with our task counts
         # against it, and the task is rescheduled until it has failed this many times.
         dask.config.set({"distributed.scheduler.allowed-failures": options.retries})
+        # Dask logs its cluster's life at info level through the root logger: keep only its
+        # warnings (a lost worker, a failed task), so op-program's own lines stay readable.
+        for name in ("distributed", "dask"):
+            logging.getLogger(name).setLevel(logging.WARNING)
         try:
             if options.address is not None:
                 self._client = Client(  # type: ignore[no-untyped-call]
