@@ -175,7 +175,7 @@ def test_a_killed_worker_is_retried_with_the_same_result(net: Net, tmp_path: Pat
     request = RangeRequest(
         chain=load_custom_chain(rollup, genesis, l1), urls=NodeUrls(e.l1, e.beacon, e.l2),
         rollup_node=e.l2, first=20, last=27, store=tmp_path / "killed.sqlite3",
-        cluster=ClusterOptions(workers=2))  # fmt: skip
+        cluster=ClusterOptions(workers=2), datadir=tmp_path / "preimages")  # fmt: skip
     marker = tmp_path / "killed"
     seen: list[BlockResult] = []
     report = verify_range(request, seen.append, partial(kill_worker_once, 23, marker))
@@ -187,6 +187,7 @@ def test_a_killed_worker_is_retried_with_the_same_result(net: Net, tmp_path: Pat
         assert result.verdict is Verdict.VALID
         assert bytes_to_hex(result.computed_root or b"") == expected[result.block]["computed_root"]
         assert result.gas_used == expected[result.block]["gas_used"]
+    assert (tmp_path / "preimages" / "preimages.lmdb").stat().st_size > 0  # kept after the run
 
 
 def test_a_rerun_after_an_interruption_proves_only_the_rest(net: Net, tmp_path: Path) -> None:

@@ -28,6 +28,7 @@ from op_program.cli.host_flags import (  # the host's own flag parsing, reused a
 )
 from op_program.cli.progress import progress
 from op_program.errors import UsageError
+from op_program.host.kvstore.base import DataFormat
 
 CHAIN_FLAGS = ("network", "rollup.config", "l2.genesis", "l1.chainconfig")
 NODE_FLAGS = ("l1", "l1.beacon", "l2", "l2.experimental", "l1.rpckind")
@@ -69,6 +70,16 @@ def register(subparsers: Any) -> None:
                              "a rerun skips the steps it holds")
     parser.add_argument("--limit", type=int, default=None, metavar="N",
                         help="stop after proving N steps (a rerun continues)")
+    parser.add_argument("--datadir", default=None, metavar="DIR",
+                        help="preimage store shared by all workers, kept (LMDB by default, "
+                             "see --data.format); default: a temporary one for a local "
+                             "cluster, none with --cluster")
+    parser.add_argument("--no-shared-store", dest="shared_store", action="store_false",
+                        help="without --datadir, let each proof fetch into its own memory")
+    parser.add_argument("--data.format", dest="data_format", default=DataFormat.LMDB.value,
+                        choices=[f.value for f in DataFormat],
+                        help="format of a new --datadir (default lmdb: many processes may "
+                             "share it)")
     parser.add_argument("--json", action="store_true",
                         help="JSON lines on stdout: one object per step, then a summary")
     parser.set_defaults(func=run)
@@ -101,7 +112,9 @@ def _request(args: argparse.Namespace) -> Any:
         store=Path(args.store), span=args.span, l1_head=l1_head, l1_rpc_kind=_rpc_kind(args),
         cluster=ClusterOptions(workers=args.workers, address=args.cluster,
                                retries=args.retries),
-        limit=args.limit)  # fmt: skip
+        limit=args.limit, datadir=Path(args.datadir) if args.datadir else None,
+        data_format=DataFormat(args.data_format),
+        shared_store=args.shared_store)  # fmt: skip
 
 
 HEADER = f"{'block':>10} {'span':>4} {'verdict':<10} {'gas':>12} {'seconds':>8} " \

@@ -14,7 +14,9 @@ no error -> 1, naming the lowest invalid block with its computed and claimed roo
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -24,6 +26,7 @@ from op_program.encoding.hex import hex_to_bytes, int_to_hex
 from op_program.errors import DecodeError, OpProgramError
 from op_program.exit_codes import ExitCode
 from op_program.host.config import ChainSetup, RPCKind
+from op_program.host.kvstore.base import DataFormat
 from op_program.host.rpc.jsonrpc import JsonRpcClient
 from op_program.redact import redact_url
 from op_program.verify_range.store import ResultStore
@@ -53,6 +56,14 @@ class RangeRequest:
     cluster: ClusterOptions = field(default_factory=ClusterOptions)
     limit: int | None = None
     """Stop after proving this many steps (the rest is left for a rerun)."""
+    datadir: Path | None = None
+    """A preimage store shared by all workers, kept after the run."""
+    data_format: DataFormat = DataFormat.LMDB
+    shared_store: bool = True
+    """Without ``datadir``, share a temporary LMDB store between the local cluster's workers
+    (removed after the run). Measured on the devnet: consecutive steps fetch the same
+    preimages (L1 headers, upper state trie nodes) for 72% of their requests, and a shared
+    store doubled the blocks/s of two workers (docs/verify-range.md)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,7 +201,8 @@ def plan(request: RangeRequest, store: ResultStore) -> _Plan:
         tasks.append(StepTask(
             chain=request.chain, urls=request.urls, l1_head=l1_head, block=claimed, span=span,
             l2_head=claims[agreed].block_hash, agreed_root=claims[agreed].root,
-            claimed_root=claims[claimed].root, l1_rpc_kind=request.l1_rpc_kind))  # fmt: skip
+            claimed_root=claims[claimed].root, l1_rpc_kind=request.l1_rpc_kind,
+            datadir=request.datadir, data_format=request.data_format))  # fmt: skip
     _log.info("Planned range first=%d last=%d steps=%d cached=%d to_prove=%d l1_head=0x%s",
               request.first, request.last, len(steps), len(cached), len(tasks), l1_head.hex())
     return _Plan(tasks, cached, len(steps))
@@ -207,6 +219,19 @@ def verify_range(request: RangeRequest, on_result: Callable[[BlockResult], None]
     Raises:
         RangeError, StoreError, EngineError: the range cannot be planned or run.
     """
+    with contextlib.ExitStack() as stack:
+        datadir = request.datadir
+        if datadir is None and request.shared_store and request.cluster.address is None:
+            datadir = Path(stack.enter_context(
+                tempfile.TemporaryDirectory(prefix="op-program-verify-range-")))
+            request = replace(request, datadir=datadir, data_format=DataFormat.LMDB)
+        if datadir is not None:
+            _create_datadir(datadir, request.data_format)
+        return _verify(request, on_result, step)
+
+
+def _verify(request: RangeRequest, on_result: Callable[[BlockResult], None],
+            step: StepFunction) -> RangeReport:
     with ResultStore(request.store, request.chain.l2_chain_id) as store:
         planned = plan(request, store)
         report = RangeReport(planned.steps)
@@ -235,6 +260,13 @@ def verify_range(request: RangeRequest, on_result: Callable[[BlockResult], None]
             report.results.append(result)
             on_result(result)
         return report
+
+
+def _create_datadir(datadir: Path, data_format: DataFormat) -> None:
+    """Create the shared store once, before workers open it concurrently."""
+    from op_program.host.kvstore.disk import open_disk_kv
+
+    open_disk_kv(datadir, data_format, label="--datadir").close()
 
 
 def _agreed_root(tasks: list[StepTask], block: int) -> bytes:

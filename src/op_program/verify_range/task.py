@@ -13,8 +13,10 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from enum import StrEnum
+from pathlib import Path
 
 from op_program.host.config import ChainSetup, RPCKind
+from op_program.host.kvstore.base import DataFormat
 from op_program.redact import redact_url, redact_urls_in
 
 
@@ -57,6 +59,9 @@ class StepTask:
     agreed_root: bytes
     claimed_root: bytes
     l1_rpc_kind: RPCKind = RPCKind.STANDARD
+    datadir: Path | None = None
+    """A preimage store shared by every task (``--datadir``; LMDB serves many processes)."""
+    data_format: DataFormat = DataFormat.LMDB
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +132,7 @@ def prove_step(task: StepTask) -> BlockResult:
             l2_claim_block_number=task.block, l1_url=task.urls.l1,
             l1_beacon_url=task.urls.l1_beacon, l2_url=task.urls.l2,
             l2_experimental_url=task.urls.l2_experimental, l1_rpc_kind=task.l1_rpc_kind,
+            datadir=task.datadir, data_format=task.data_format,
         ).check()  # fmt: skip
         code = run_host(config, client)
     except OpProgramError as exc:
