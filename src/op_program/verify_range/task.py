@@ -138,10 +138,12 @@ def prove_step(task: StepTask) -> BlockResult:
     except OpProgramError as exc:
         client.error, code = f"{type(exc).__name__}: {exc}", 2
     seconds = time.monotonic() - started
-    common = {"block": task.block, "span": task.span, "claimed_root": task.claimed_root,
-              "gas_used": client.gas_used, "seconds": seconds, "preimages": client.preimages}
     if code in (0, 1) and client.output_root is not None:
-        verdict = Verdict.VALID if code == 0 else Verdict.INVALID
-        return BlockResult(verdict=verdict, computed_root=client.output_root, **common)  # type: ignore[arg-type]
-    error = client.error or f"the host exited {code} without a verdict"
-    return BlockResult(verdict=Verdict.ERROR, error=redact_urls_in(error), **common)  # type: ignore[arg-type]
+        verdict, error = (Verdict.VALID if code == 0 else Verdict.INVALID), None
+    else:
+        verdict = Verdict.ERROR
+        error = redact_urls_in(client.error or f"the host exited {code} without a verdict")
+    return BlockResult(block=task.block, span=task.span, claimed_root=task.claimed_root,
+                       verdict=verdict, computed_root=client.output_root,
+                       gas_used=client.gas_used, seconds=seconds, preimages=client.preimages,
+                       error=error)
