@@ -4,7 +4,12 @@ Prints JSON. The devnet (BLOCKS L2 blocks, batched after each L1 block) is built
 separate process, as real nodes would be other machines: the workers' proofs do not share the
 bench process's interpreter with the RPC servers. Measured:
 - ``start_seconds``: the embedded local cluster of K workers, started and ready;
-- ``blocks_per_second``: the range proven on K workers (fresh store, cluster already up);
+- ``blocks_per_second``: the range proven on K workers (fresh store, cluster already up),
+  with the shared LMDB preimage store (the default) and, for 2 workers, without;
+- ``parallelism``: the steps' summed wall time over the run's: how many ran at once (the
+  machine is shared: with other load, 2 busy workers get less than 2 cores, see load average);
+- ``mean_step_cpu_seconds``: CPU time of a step in its worker (wall time less waiting for
+  nodes and for a core);
 - ``task_overhead_ms``: a no-op task mapped over 400 inputs on the 2-worker cluster, per task;
 - ``sequential_seconds_per_block``: the same task function in this process, no engine;
 - ``shared_store``: preimages of STEPS consecutive steps, in all and distinct (what a shared
@@ -73,10 +78,15 @@ def _scaling(chain: ChainSetup, urls: NodeUrls, workdir: Path, workers: int,
         results = [o.result for o in engine.map_unordered(prove_step, tasks)]
         seconds = time.perf_counter() - began
     assert all(r is not None and r.verdict.value == "valid" for r in results), results
+    busy = sum(r.seconds for r in results if r is not None)
+    cpu = sum(r.cpu_seconds for r in results if r is not None)
     return {"workers": workers, "shared_lmdb_datadir": shared,
             "start_seconds": round(start_seconds, 2), "blocks": len(tasks),
             "seconds": round(seconds, 2),
-            "blocks_per_second": round(len(tasks) / seconds, 2)}
+            "blocks_per_second": round(len(tasks) / seconds, 2),
+            "mean_step_seconds": round(busy / len(tasks), 3),
+            "mean_step_cpu_seconds": round(cpu / len(tasks), 3),
+            "parallelism": round(busy / seconds, 2)}
 
 
 def _overhead() -> float:
@@ -111,6 +121,7 @@ def _shared_store(chain: ChainSetup, urls: NodeUrls, workdir: Path) -> dict[str,
 
 
 def main() -> None:
+    load_before = round(os.getloadavg()[0], 2)
     context = multiprocessing.get_context("spawn")
     queue, stop = context.Queue(), context.Event()
     with tempfile.TemporaryDirectory() as tmp:
@@ -128,15 +139,16 @@ def main() -> None:
             for task in sample:
                 assert prove_step(task).verdict.value == "valid"
             sequential = (time.perf_counter() - began) / len(sample)
-            runs = [_scaling(chain, urls, workdir, k) for k in (1, 2)]
-            runs.append(_scaling(chain, urls, workdir, 2, shared=True))
+            runs = [_scaling(chain, urls, workdir, k, shared=True) for k in (1, 2)]
+            runs.append(_scaling(chain, urls, workdir, 2, shared=False))
             overhead = _overhead()
             shared = _shared_store(chain, urls, workdir)
         finally:
             stop.set()
             server.join(timeout=10)
     print(json.dumps({
-        "cpus": os.cpu_count(), "load_average_1m": round(os.getloadavg()[0], 2),
+        "cpus": os.cpu_count(), "load_average_1m_before": load_before,
+        "load_average_1m": round(os.getloadavg()[0], 2),
         "l2_blocks": BLOCKS, "sequential_seconds_per_block": round(sequential, 3),
         "runs": runs, "speedup_2_workers": round(runs[1]["blocks_per_second"]
                                                   / runs[0]["blocks_per_second"], 2),

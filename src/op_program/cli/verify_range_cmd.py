@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -141,21 +140,17 @@ def run(args: argparse.Namespace) -> int:
         total = len(steps_of(request.first, request.last, request.span))
     except RangeError as exc:
         raise UsageError(str(exc)) from exc
-    out = sys.stdout
     if not args.json:
-        print(HEADER, file=out, flush=True)
+        print(HEADER, flush=True)
     with progress("verifying", unit=f"of {total} steps") as tracker:
         def on_result(result: Any) -> None:
-            text = json.dumps(result.to_json()) if args.json else _line(result)
-            print(text, file=out, flush=True)
+            # sys.stdout at each call: on a terminal rich redirects it above the live line.
+            print(json.dumps(result.to_json()) if args.json else _line(result), flush=True)
             tracker.advance()
 
         report = verify_range(request, on_result)
     summary = report.summary()
-    if args.json:
-        print(json.dumps({"summary": summary}), file=out, flush=True)
-    else:
-        print(_summary_text(summary), file=out, flush=True)
+    print(json.dumps({"summary": summary}) if args.json else _summary_text(summary), flush=True)
     return int(report.exit_code)
 
 

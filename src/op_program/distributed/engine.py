@@ -37,6 +37,9 @@ R = TypeVar("R")
 DEFAULT_RETRIES = 2
 """Re-runs of a task after it raised or its worker died (three attempts in all)."""
 
+WORKER_SETUP = "op_program.distributed.worker_setup"
+"""Run in each local worker as it starts, restarts included (ignores SIGINT)."""
+
 _log = logging.getLogger("op_program.distributed")
 
 
@@ -131,8 +134,10 @@ class Engine:
             else:
                 self._cluster = LocalCluster(  # type: ignore[no-untyped-call]
                     n_workers=options.workers or default_workers(), threads_per_worker=1,
-                    processes=True, host="127.0.0.1", dashboard_address=None,
-                    silence_logs=logging.ERROR)
+                    processes=True, host="127.0.0.1", silence_logs=logging.ERROR,
+                    preload=[WORKER_SETUP],
+                    # Dask always serves HTTP (health, metrics); on loopback, a free port.
+                    dashboard_address="127.0.0.1:0", worker_dashboard_address="127.0.0.1:0")
                 self._client = Client(  # type: ignore[no-untyped-call]
                     self._cluster, set_as_default=False)
         except (OSError, TimeoutError, RuntimeError, ValueError) as exc:

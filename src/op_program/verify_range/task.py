@@ -78,6 +78,9 @@ class BlockResult:
     preimages: int = 0
     error: str | None = None
     cached: bool = False
+    cpu_seconds: float = 0.0
+    """CPU time of the worker process during the step (its wall time minus waiting: for the
+    scaling numbers of docs/verify-range.md, independent of other load on the machine)."""
     """Taken from the result store, not proven in this run."""
 
     def to_json(self) -> dict[str, object]:
@@ -88,7 +91,8 @@ class BlockResult:
             "computed_root": None if self.computed_root is None
             else "0x" + self.computed_root.hex(),
             "gas_used": self.gas_used, "seconds": round(self.seconds, 3),
-            "preimages": self.preimages, "cached": self.cached, "error": self.error,
+            "cpu_seconds": round(self.cpu_seconds, 3), "preimages": self.preimages,
+            "cached": self.cached, "error": self.error,
         }  # fmt: skip
 
 
@@ -123,7 +127,7 @@ def prove_step(task: StepTask) -> BlockResult:
     from op_program.host.config import HostConfig
     from op_program.host.runner import run_host
 
-    started = time.monotonic()
+    started, cpu_started = time.monotonic(), time.process_time()
     client = _CapturingClient()
     try:
         config = HostConfig(
@@ -137,7 +141,7 @@ def prove_step(task: StepTask) -> BlockResult:
         code = run_host(config, client)
     except OpProgramError as exc:
         client.error, code = f"{type(exc).__name__}: {exc}", 2
-    seconds = time.monotonic() - started
+    seconds, cpu_seconds = time.monotonic() - started, time.process_time() - cpu_started
     if code in (0, 1) and client.output_root is not None:
         verdict, error = (Verdict.VALID if code == 0 else Verdict.INVALID), None
     else:
@@ -146,4 +150,4 @@ def prove_step(task: StepTask) -> BlockResult:
     return BlockResult(block=task.block, span=task.span, claimed_root=task.claimed_root,
                        verdict=verdict, computed_root=client.output_root,
                        gas_used=client.gas_used, seconds=seconds, preimages=client.preimages,
-                       error=error)
+                       error=error, cpu_seconds=cpu_seconds)
