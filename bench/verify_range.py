@@ -5,7 +5,8 @@ separate process, as real nodes would be other machines: the workers' proofs do 
 bench process's interpreter with the RPC servers. Measured:
 - ``start_seconds``: the embedded local cluster of K workers, started and ready;
 - ``blocks_per_second``: the range proven on K workers (fresh store, cluster already up),
-  with the shared LMDB preimage store (the default) and, for 2 workers, without;
+  online with the shared LMDB preimage store (the default), and offline from a datadir filled
+  with every devnet preimage (no node: CPU-bound, the engine's own scaling);
 - ``parallelism``: the steps' summed wall time over the run's: how many ran at once (the
   machine is shared: with other load, 2 busy workers get less than 2 cores, see load average);
 - ``mean_step_cpu_seconds``: CPU time of a step in its worker (wall time less waiting for
@@ -21,6 +22,7 @@ import multiprocessing
 import os
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -51,6 +53,11 @@ def _serve(workdir: str, queue: Any, stop: Any) -> None:
         devnet.batcher.submit(devnet.sequence_to_l1_head())
     devnet.mine_l1()
     files = write_chain_files(devnet.proof_inputs(0, 1), Path(workdir))
+    offline = open_disk_kv(Path(workdir) / "offline", DataFormat.LMDB)
+    try:
+        offline.put_many(devnet.preimages().items())
+    finally:
+        offline.close()
     with serve_devnet(devnet.l1, devnet.sequencer, devnet.rollup.l2_chain_id) as endpoints:
         queue.put(([str(f) for f in files], endpoints.l1, endpoints.beacon, endpoints.l2))
         stop.wait()
@@ -63,10 +70,12 @@ def _request(chain: ChainSetup, urls: NodeUrls, store: Path, workers: int,
 
 
 def _scaling(chain: ChainSetup, urls: NodeUrls, workdir: Path, workers: int,
-             shared: bool = False) -> dict[str, Any]:
+             shared: bool = False, offline: bool = False) -> dict[str, Any]:
     datadir = workdir / f"shared-w{workers}" if shared else None
     if datadir is not None:
         open_disk_kv(datadir, DataFormat.LMDB).close()
+    if offline:
+        datadir = workdir / "offline"
     started = time.perf_counter()
     with Engine(ClusterOptions(workers=workers)) as engine:
         start_seconds = time.perf_counter() - started
@@ -74,13 +83,16 @@ def _scaling(chain: ChainSetup, urls: NodeUrls, workdir: Path, workers: int,
                            datadir)
         with ResultStore(request.store, chain.l2_chain_id) as store:
             tasks = plan(request, store).tasks
+        if offline:  # no node URLs: the host serves the filled datadir only (CPU-bound)
+            tasks = [replace(t, urls=NodeUrls("", "", "")) for t in tasks]
         began = time.perf_counter()
         results = [o.result for o in engine.map_unordered(prove_step, tasks)]
         seconds = time.perf_counter() - began
     assert all(r is not None and r.verdict.value == "valid" for r in results), results
     busy = sum(r.seconds for r in results if r is not None)
     cpu = sum(r.cpu_seconds for r in results if r is not None)
-    return {"workers": workers, "shared_lmdb_datadir": shared,
+    return {"workers": workers, "nodes": "none (filled datadir)" if offline else "devnet RPC",
+            "shared_lmdb_datadir": shared or offline,
             "start_seconds": round(start_seconds, 2), "blocks": len(tasks),
             "seconds": round(seconds, 2),
             "blocks_per_second": round(len(tasks) / seconds, 2),
@@ -140,7 +152,7 @@ def main() -> None:
                 assert prove_step(task).verdict.value == "valid"
             sequential = (time.perf_counter() - began) / len(sample)
             runs = [_scaling(chain, urls, workdir, k, shared=True) for k in (1, 2)]
-            runs.append(_scaling(chain, urls, workdir, 2, shared=False))
+            runs += [_scaling(chain, urls, workdir, k, offline=True) for k in (1, 2)]
             overhead = _overhead()
             shared = _shared_store(chain, urls, workdir)
         finally:
@@ -150,8 +162,11 @@ def main() -> None:
         "cpus": os.cpu_count(), "load_average_1m_before": load_before,
         "load_average_1m": round(os.getloadavg()[0], 2),
         "l2_blocks": BLOCKS, "sequential_seconds_per_block": round(sequential, 3),
-        "runs": runs, "speedup_2_workers": round(runs[1]["blocks_per_second"]
-                                                  / runs[0]["blocks_per_second"], 2),
+        "runs": runs,
+        "speedup_2_workers_online": round(runs[1]["blocks_per_second"]
+                                          / runs[0]["blocks_per_second"], 2),
+        "speedup_2_workers_offline": round(runs[3]["blocks_per_second"]
+                                           / runs[2]["blocks_per_second"], 2),
         "task_overhead_ms": round(overhead, 2), "shared_store": shared,
     }, indent=2))
 
