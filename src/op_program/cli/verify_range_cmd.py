@@ -22,8 +22,8 @@ from op_program.cli.host_flags import (  # the host's own flag parsing, reused a
     _hash,
     _rpc_kind,
     _url,
-    _value,
     dest_of,
+    flag_value,
 )
 from op_program.cli.progress import progress
 from op_program.errors import UsageError
@@ -45,7 +45,8 @@ def register(subparsers: Any) -> None:
     by_name = {flag.name: flag for flag in FLAGS}
     for name in (*CHAIN_FLAGS, *NODE_FLAGS, "l1.head"):
         flag = by_name[name]
-        parser.add_argument(f"--{name}", dest=dest_of(name), default=None,
+        # SUPPRESS: a host flag given before the subcommand name keeps its value.
+        parser.add_argument(f"--{name}", dest=dest_of(name), default=argparse.SUPPRESS,
                             metavar=name.split(".")[-1].upper(),
                             help=f"{flag.help} [${ENV_PREFIX}{flag.env}]")
     parser.add_argument("--rollup.node", dest="rollup_node", default=None, metavar="URL",
@@ -102,7 +103,7 @@ def _request(args: argparse.Namespace) -> Any:
             raise UsageError(f"{name} must not be negative")
     if args.limit is not None and args.limit < 0:
         raise UsageError("--limit must not be negative")
-    l1_head = _hash(args, "l1.head") if _value(args, "l1.head") else None
+    l1_head = _hash(args, "l1.head") if flag_value(args, "l1.head") else None
     return RangeRequest(
         chain=_chain(args),
         urls=NodeUrls(urls["l1"] or "", urls["l1.beacon"] or "", urls["l2"] or "",
