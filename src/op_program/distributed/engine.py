@@ -24,6 +24,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from types import TracebackType
@@ -89,7 +90,7 @@ def _error_text(exc: BaseException) -> str:
 class Engine:
     """A Dask cluster for the ``with`` block: started here (local) or attached (``address``)."""
 
-    __slots__ = ("_client", "_cluster", "_options", "_started")
+    __slots__ = ("_client", "_cluster", "_options", "_scratch", "_started")
 
     def __init__(self, options: ClusterOptions | None = None) -> None:
         self._options = options or ClusterOptions()
@@ -97,6 +98,7 @@ class Engine:
             raise EngineError("workers, retries and in-flight tasks must not be negative")
         self._client: Any = None
         self._cluster: Any = None
+        self._scratch: tempfile.TemporaryDirectory[str] | None = None
         self._started = False
 
     def __enter__(self) -> Engine:
@@ -132,7 +134,12 @@ class Engine:
                 self._client = Client(  # type: ignore[no-untyped-call]
                     options.address, set_as_default=False, timeout=30)
             else:
+                # The workers' scratch space (and its lock files) in a directory of our own,
+                # removed on close, rather than a dask-scratch-space left in the temp directory.
+                self._scratch = tempfile.TemporaryDirectory(prefix="op-program-dask-")
+                dask.config.set({"temporary-directory": self._scratch.name})
                 self._cluster = LocalCluster(  # type: ignore[no-untyped-call]
+                    local_directory=self._scratch.name,
                     n_workers=options.workers or default_workers(), threads_per_worker=1,
                     processes=True, host="127.0.0.1", silence_logs=logging.ERROR,
                     preload=[WORKER_SETUP],
@@ -172,6 +179,9 @@ class Engine:
         with contextlib.suppress(Exception):
             if cluster is not None:
                 cluster.close()
+        scratch, self._scratch = self._scratch, None
+        if scratch is not None:
+            scratch.cleanup()
 
     def _require(self) -> Any:
         if not self._started or self._client is None:
