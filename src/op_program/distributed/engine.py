@@ -67,6 +67,8 @@ class ClusterOptions:
     retries: int = DEFAULT_RETRIES
     in_flight: int = 0
     """Tasks submitted at once (0: twice the number of workers, at least 2)."""
+    connect_timeout: float = 30.0
+    """Seconds to reach the scheduler at ``address``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,7 +134,7 @@ class Engine:
         try:
             if options.address is not None:
                 self._client = Client(  # type: ignore[no-untyped-call]
-                    options.address, set_as_default=False, timeout=30)
+                    options.address, set_as_default=False, timeout=options.connect_timeout)
             else:
                 # The workers' scratch space (and its lock files) in a directory of our own,
                 # removed on close, rather than a dask-scratch-space left in the temp directory.

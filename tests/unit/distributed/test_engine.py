@@ -71,7 +71,7 @@ def test_a_killed_worker_is_replaced_and_its_task_rerun_with_the_same_result(
     outcomes = list(engine.map_unordered(partial(die_once_on, 5, marker), range(10)))
     assert marker.exists(), "the victim task never ran"
     killed_pid = int(marker.read_text())
-    assert all(o.ok for o in outcomes)
+    assert all(o.ok for o in outcomes), outcomes
     assert {o.item: o.result[0] for o in outcomes if o.result} == {n: n * n for n in range(10)}
     rerun = next(o for o in outcomes if o.item == 5)
     assert rerun.result is not None and rerun.result[1] != killed_pid
@@ -102,3 +102,18 @@ def test_use_outside_the_with_block_is_refused() -> None:
         next(Engine().map_unordered(square, [1]))
     with pytest.raises(EngineError):
         Engine(ClusterOptions(workers=-1))
+
+
+def test_attaches_to_a_running_scheduler_and_leaves_it_running(engine: Engine) -> None:
+    address = engine._cluster.scheduler_address
+    engine._client.wait_for_workers(2, timeout=120)  # a worker killed above may be restarting
+    with Engine(ClusterOptions(address=address)) as attached:
+        assert attached.workers == 2
+        assert _results(attached.map_unordered(square, range(5))) == {n: n * n for n in range(5)}
+    assert engine.workers == 2  # closing the attached client did not stop the cluster
+    assert _results(engine.map_unordered(square, [7])) == {7: 49}
+
+
+def test_an_unreachable_scheduler_is_an_engine_error() -> None:
+    with pytest.raises(EngineError, match="cannot start or reach tcp://127.0.0.1:9"):
+        Engine(ClusterOptions(address="tcp://127.0.0.1:9", connect_timeout=2)).start()
