@@ -216,3 +216,16 @@ def test_a_rerun_after_an_interruption_proves_only_the_rest(net: Net, tmp_path: 
     assert cached == done
     assert proven == set(range(first, last + 1)) - done
     assert _stored_blocks(store) == set(range(first, last + 1))
+
+
+def test_span_steps_and_a_limit_then_the_rest(net: Net, tmp_path: Path) -> None:
+    store = tmp_path / "span.sqlite3"
+    limited = _run_cli(_argv(net, store, 31, 45, "--span", "5", "--limit", "2"))
+    assert limited.code == 2, limited.stderr  # steps left undone: not a verdict
+    assert len(limited.steps) == 2 and limited.summary["done"] == 2
+    rest = _run_cli(_argv(net, store, 31, 45, "--span", "5"))
+    assert rest.code == 0, rest.stderr
+    assert sorted((s["block"], s["span"]) for s in rest.steps) == [(35, 5), (40, 5), (45, 5)]
+    assert sum(1 for s in rest.steps if s["cached"]) == 2
+    roots = net.roots()
+    assert all(s["computed_root"] == bytes_to_hex(roots[s["block"]]) for s in rest.steps)
