@@ -25,6 +25,7 @@ import contextlib
 import logging
 import os
 import tempfile
+import uuid
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from types import TracebackType
@@ -205,6 +206,9 @@ class Engine:
         from distributed import as_completed
 
         window = self._options.in_flight or max(2, 2 * max(1, self.workers))
+        # Keys unique to this map: a key the scheduler still knows from an earlier map would
+        # hand back that map's result (or error) instead of running the task.
+        run = uuid.uuid4().hex
         retries = self._options.retries
         source = iter(enumerate(items))
         pending: dict[Any, T] = {}
@@ -216,8 +220,8 @@ class Engine:
                 index, item = next(source)
             except StopIteration:
                 return False
-            future = client.submit(task, item, key=f"{name}-{index}-{os.getpid()}",
-                                   pure=False, retries=retries)
+            future = client.submit(task, item, key=f"{name}-{run}-{index}", pure=False,
+                                   retries=retries)
             pending[future] = item
             completed.add(future)
             return True
@@ -239,15 +243,11 @@ class Engine:
 
     @staticmethod
     def _outcome(future: Any, item: T) -> Outcome[T, R]:
-        if future.status == "finished":
-            try:
-                return Outcome(item, result=future.result())
-            except Exception as exc:  # noqa: BLE001 - e.g. a result that does not unpickle
-                return Outcome(item, error=_error_text(exc))
-        failure: BaseException | None
+        # result() and not the status: a result held by a worker that died after the task
+        # finished is lost and recomputed, and result() waits for the new one (the status is
+        # "pending" meanwhile). It raises the task's own exception, KilledWorker, or a
+        # cancellation.
         try:
-            failure = future.exception()
-        except Exception as exc:  # noqa: BLE001 - cancelled or lost futures raise here
-            failure = exc
-        return Outcome(item, error=_error_text(failure) if failure is not None
-                       else str(future.status))
+            return Outcome(item, result=future.result())
+        except Exception as exc:  # noqa: BLE001 - any failure of the task is its outcome
+            return Outcome(item, error=_error_text(exc))

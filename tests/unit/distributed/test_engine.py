@@ -117,3 +117,9 @@ def test_attaches_to_a_running_scheduler_and_leaves_it_running(engine: Engine) -
 def test_an_unreachable_scheduler_is_an_engine_error() -> None:
     with pytest.raises(EngineError, match="cannot start or reach tcp://127.0.0.1:9"):
         Engine(ClusterOptions(address="tcp://127.0.0.1:9", connect_timeout=2)).start()
+
+
+def test_a_map_never_reuses_an_earlier_maps_results(engine: Engine, tmp_path: Path) -> None:
+    failing = list(engine.map_unordered(partial(fail_on, 0, tmp_path / "log"), [0]))
+    assert failing[0].error == "ValueError: no square for 0"
+    assert _results(engine.map_unordered(square, [0])) == {0: 0}  # same index, new task
