@@ -28,6 +28,7 @@ SUBCOMMANDS = {
     "decode": "decode_cmd",
     "execute-block": "execute_block_cmd",
     "demo": "demo_cmd",
+    "verify-range": "verify_range_cmd",
 }
 """Tool subcommand name -> module of ``op_program.cli``; a module that does not exist (yet) is
 left out. The modules import their own stacks (the devnet's alone costs ~0.4 s), so a host run

@@ -38,6 +38,8 @@ class Verdict:
     block_number: int
     output_root: bytes
     claimed_output_root: bytes
+    gas_used: int = 0
+    """Gas of the L2 blocks the program derived and executed (0 when it derived none)."""
 
     @property
     def valid(self) -> bool:
@@ -67,18 +69,19 @@ def prove(oracle: ClientOracle, phase: Phase | None = None) -> Verdict:
     )  # fmt: skip
     l2 = _agreed_chain(oracle, boot)
     agreed_number = l2.head.number
+    gas_used = 0
     if boot.claimed_block_number <= agreed_number:
         # Trace extension (DESIGN §5): decided by block number; nothing to derive.
         log.info("Claimed block is at or below the agreed safe head: nothing to derive")
     else:
         phase.name = "derive"
-        _derive(oracle, boot, l2)
+        gas_used = _derive(oracle, boot, l2)
     phase.name = "epilogue"
     target = min(boot.claimed_block_number, l2.head.number)
     header = l2.header_by_number(target)
     isthmus = boot.rollup_config.is_isthmus(header.timestamp)
     root = output_root_of(header, l2.node_by_hash, isthmus)
-    return Verdict(header.number, root, boot.claimed_output_root)
+    return Verdict(header.number, root, boot.claimed_output_root, gas_used)
 
 
 def _upgrade_source(fork: Fork) -> Callable[[], list[bytes]]:
@@ -89,8 +92,11 @@ UPGRADES = {fork: _upgrade_source(fork) for fork in UPGRADE_FORKS}
 """Network-upgrade deposits per fork, for the attributes of each activation block."""
 
 
-def _derive(oracle: ClientOracle, boot: BootInfo, l2: OracleL2Source) -> None:
-    """DERIVE: drive the pipeline (which resets at the sync start) and the executor."""
+def _derive(oracle: ClientOracle, boot: BootInfo, l2: OracleL2Source) -> int:
+    """DERIVE: drive the pipeline (which resets at the sync start) and the executor.
+
+    Returns the gas used by the blocks built (reported per block by ``verify-range``).
+    """
     rollup = boot.rollup_config
     if boot.l1_chain_config is None:
         raise BootError(f"no L1 chain config for L1 chain id {rollup.l1_chain_id}")
@@ -109,6 +115,7 @@ def _derive(oracle: ClientOracle, boot: BootInfo, l2: OracleL2Source) -> None:
         l1.bodies_read, blobs.blobs_read, counted.batches, builder.gas_used, accelerator.calls,
         oracle.requests,
     )  # fmt: skip
+    return builder.gas_used
 
 
 def _agreed_chain(oracle: ClientOracle, boot: BootInfo) -> OracleL2Source:
