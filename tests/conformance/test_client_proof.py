@@ -74,6 +74,21 @@ def test_altered_preimage_is_an_error(valid_run: DictOracle, pick: str) -> None:
     assert run(oracle, oracle) == ExitCode.ERROR
 
 
+def test_altered_blob_is_named_although_its_check_is_deferred(
+    valid_run: DictOracle, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Blob checks run after derivation (one MSM for all); the verdict still waits for them."""
+    keys = [k for k in valid_run.requests if k[0] == 5]
+    key = keys[len(keys) // 2]
+    table, _ = witness()
+    value = bytearray(table[key])
+    value[31] ^= 0x01  # still a canonical field element: only the KZG check can see it
+    oracle = witness_oracle()
+    oracle.overlay[key] = bytes(value)
+    assert run(oracle, oracle) == ExitCode.ERROR
+    assert "does not match its KZG commitment" in caplog.text
+
+
 def _pick(valid: DictOracle, pick: str) -> bytes:
     keys = [k for k in valid.requests if k[0] != 1]
     if pick == "first-blob":

@@ -16,7 +16,9 @@ from pathlib import Path
 
 import pytest
 
+from op_program.host.kvstore.directory import directory_path
 from op_program.preimage.channel import new_pipe
+from op_program.preimage.keys import keccak256_key
 from op_program.preimage.process import spawn_with_fds
 from tests.fixture_paths import fixtures_path
 
@@ -70,6 +72,21 @@ def test_offline_proof_in_process(boot: dict[str, str], datadirs: dict[str, Path
                                   fmt: str) -> None:
     check(*run(host_argv(boot, datadirs[fmt])), 0)
     check(*run(host_argv(boot, datadirs[fmt], WRONG_CLAIM)), 1)
+
+
+def test_corrupt_stored_value_in_process_is_an_error(boot: dict[str, str],
+                                                     datadirs: dict[str, Path]) -> None:
+    """The in-process host leaves re-hashing to the client, which must still refuse it."""
+    key = keccak256_key(bytes.fromhex(boot["l1_head"][2:]))
+    path = directory_path(datadirs["directory"], key)
+    original = path.read_bytes()
+    try:
+        path.write_bytes(original[:-2] + (b"00" if original[-2:] != b"00" else b"11"))
+        code, log = run(host_argv(boot, datadirs["directory"]))
+    finally:
+        path.write_bytes(original)
+    check(code, log, 2)
+    assert "does not hash to it" in log, log[-3000:]
 
 
 def test_offline_proof_exec_client(boot: dict[str, str], datadirs: dict[str, Path]) -> None:

@@ -43,13 +43,26 @@ def verify_blob(blob: bytes, commitment: bytes) -> None:
         raise PreimageMismatchError(f"blob does not match its KZG commitment 0x{commitment.hex()}")
 
 
+MAX_PENDING_BLOBS = 64
+"""Deferred blobs held unchecked at most (8 MiB): a long proof checks them in groups this big."""
+
+
 class OracleBlobSource:
-    """Fetches blobs confirmed in L1 blocks through the oracle, and checks each one."""
+    """Fetches blobs confirmed in L1 blocks through the oracle, and checks each one.
 
-    __slots__ = ("_oracle", "blobs_read")
+    With ``defer_checks`` the blobs of :meth:`get_blobs` are returned unchecked and checked
+    together by :meth:`check_pending` (or once ``MAX_PENDING_BLOBS`` are pending): one
+    4096-point MSM (~0.1 s) for all of them instead of one per L1 block. The program calls
+    ``check_pending`` before it reaches a verdict, so no verdict rests on an unchecked blob;
+    until then a wrong blob is only data for the (hostile-input-safe) decoders.
+    """
 
-    def __init__(self, oracle: ClientOracle) -> None:
+    __slots__ = ("_defer", "_oracle", "_pending", "blobs_read")
+
+    def __init__(self, oracle: ClientOracle, defer_checks: bool = False) -> None:
         self._oracle = oracle
+        self._defer = defer_checks
+        self._pending: list[tuple[bytes, bytes]] = []
         self.blobs_read = 0
 
     def get_blob(self, versioned_hash: bytes, index: int, l1_timestamp: int) -> bytes:
@@ -67,23 +80,29 @@ class OracleBlobSource:
         """Return the blobs for ``(index, versioned hash)`` pairs of one L1 block, in order.
 
         The blobs are checked together (``blobs_match_commitments``: one MSM instead of one per
-        blob); if that check fails, each is checked alone to name the bad one.
+        blob), now or, with ``defer_checks``, with the other pending ones.
 
         Raises:
             PreimageMismatchError: wrong versioned hash version, commitment or blob.
         """
         fetched = [self._fetch(vhash, index, l1_timestamp) for index, vhash in hashes]
-        blobs = [blob for blob, _ in fetched]
-        try:
-            valid = blobs_match_commitments(blobs, [commitment for _, commitment in fetched])
-        except KZGError:
-            valid = False
-        if not valid:
-            for blob, commitment in fetched:
-                verify_blob(blob, commitment)
-            raise PreimageMismatchError("blobs do not match their KZG commitments")
-        self.blobs_read += len(blobs)
-        return blobs
+        if self._defer:
+            self._pending.extend(fetched)
+            if len(self._pending) >= MAX_PENDING_BLOBS:
+                self.check_pending()
+        else:
+            _check_together(fetched)
+        self.blobs_read += len(fetched)
+        return [blob for blob, _ in fetched]
+
+    def check_pending(self) -> None:
+        """Check every blob returned unchecked so far.
+
+        Raises:
+            PreimageMismatchError: a blob does not match its commitment (the first one is named).
+        """
+        pending, self._pending = self._pending, []
+        _check_together(pending)
 
     def _fetch(self, versioned_hash: bytes, index: int, l1_timestamp: int) -> tuple[bytes, bytes]:
         """Return the (unchecked) blob and commitment for one versioned hash."""
@@ -101,3 +120,21 @@ class OracleBlobSource:
                 raise PreimageMismatchError(f"blob field element has {len(element)} bytes")
             parts.append(element)
         return b"".join(parts), commitment
+
+
+def _check_together(fetched: Sequence[tuple[bytes, bytes]]) -> None:
+    """Check (blob, commitment) pairs with one MSM; if that fails, one by one to name the bad one.
+
+    Raises:
+        PreimageMismatchError: a blob does not match its commitment.
+    """
+    if not fetched:
+        return
+    try:
+        valid = blobs_match_commitments([b for b, _ in fetched], [c for _, c in fetched])
+    except KZGError:
+        valid = False
+    if not valid:
+        for blob, commitment in fetched:
+            verify_blob(blob, commitment)
+        raise PreimageMismatchError("blobs do not match their KZG commitments")

@@ -102,12 +102,17 @@ def _derive(oracle: ClientOracle, boot: BootInfo, l2: OracleL2Source) -> int:
         raise BootError(f"no L1 chain config for L1 chain id {rollup.l1_chain_id}")
     l1 = OracleL1Source(oracle, boot.l1_head)
     log.info("L1 head loaded number=%d hash=0x%s", l1.head.number, boot.l1_head.hex())
-    blobs = OracleBlobSource(oracle)
+    blobs = OracleBlobSource(oracle, defer_checks=True)  # checked below, before any verdict
     pipeline = DerivationPipeline(rollup, boot.l1_chain_config, l1, blobs, l2, UPGRADES)
     accelerator = PrecompileAccelerator(oracle)
     builder = OracleBlockBuilder(rollup, l2, accelerator)
     counted = BatchCounter(pipeline)
-    drive(counted, builder, l2, boot.claimed_block_number, rollup.is_holocene)
+    try:
+        drive(counted, builder, l2, boot.claimed_block_number, rollup.is_holocene)
+    except Exception:
+        blobs.check_pending()  # a wrong blob, if any, is the cause to report
+        raise
+    blobs.check_pending()
     log.info(
         "Derivation done safe_head=%d l1_origin=%s l1_headers=%d l1_bodies=%d blobs=%d "
         "batches=%d gas_used=%d precompile_calls=%d preimages_requested=%d",

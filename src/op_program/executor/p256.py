@@ -8,19 +8,27 @@ outside [1, n-1], a public key coordinate >= p, the point at infinity (encoded (
 key not on the curve. The ECDSA check itself (``R' = (h s^-1) G + (r s^-1) Q``, valid when
 ``R'`` is not infinity and ``R'.x mod n == r``) is OpenSSL's, through ``cryptography``,
 with the 32-byte hash given as a prehashed SHA-256 digest (RIP-7212 hashes nothing itself).
+``cryptography`` is imported on the first well-formed call: its import (~20 ms) was paid by
+every proof start, and only a Fjord-or-later block that calls 0x100 needs it.
 """
 
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.hazmat.primitives.asymmetric.utils import Prehashed, encode_dss_signature
+from functools import cache
+from typing import Any
 
 P256_ADDRESS = 0x100
 P256_GAS = 3450
 INPUT_LENGTH = 160
 P = 0xFFFFFFFF00000001000000000000000000000000FFFFFFFFFFFFFFFFFFFFFFFF
 N = 0xFFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551
-_ALGORITHM = ec.ECDSA(Prehashed(hashes.SHA256()))
+
+
+@cache
+def _algorithm() -> Any:
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.hazmat.primitives.asymmetric.utils import Prehashed
+
+    return ec.ECDSA(Prehashed(hashes.SHA256()))
 
 
 def verify(data: bytes) -> bool:
@@ -30,12 +38,16 @@ def verify(data: bytes) -> bool:
     r, s, x, y = (int.from_bytes(data[i:i + 32], "big") for i in range(32, 160, 32))
     if not (0 < r < N and 0 < s < N and x < P and y < P) or (x, y) == (0, 0):
         return False
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
+
     try:
         key = ec.EllipticCurvePublicNumbers(x, y, ec.SECP256R1()).public_key()
     except ValueError:  # not a point of the curve
         return False
     try:
-        key.verify(encode_dss_signature(r, s), data[:32], _ALGORITHM)
+        key.verify(encode_dss_signature(r, s), data[:32], _algorithm())
     except InvalidSignature:
         return False
     return True

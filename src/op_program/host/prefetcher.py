@@ -5,7 +5,9 @@ the key up; on a miss run the last hint, store what it yields, look again. Bulk 
 (``l2-account-proof``, ``l2-payload-witness``) are kept aside and tried first when a state node
 or code is missing and an experimental L2 source is configured. Every fetched keccak256/sha256
 preimage is re-hashed before it is stored, and every served one before it is returned, so a
-wrong value is neither stored nor served. Offline (no sources) hints are ignored.
+wrong value is neither stored nor served (unless the caller serves a client that re-hashes every
+value itself, ``verify_served=False``: then a wrong stored value is caught there, hashed once).
+Offline (no sources) hints are ignored.
 """
 
 import logging
@@ -37,12 +39,14 @@ class Prefetcher:
     """The host's preimage getter and hint sink (the ``PreimageOracle``/``HintWriter`` pair)."""
 
     __slots__ = ("_bulk_enabled", "_bulk_hints", "_handlers", "_kv", "_last_bulk_hint",
-                 "_last_hint", "_lock", "_sources", "fetched", "hints_run", "served")
+                 "_last_hint", "_lock", "_sources", "_verify_served", "fetched", "hints_run",
+                 "served")
 
     def __init__(self, kv: KV, sources: Sources | None = None, bulk_enabled: bool = False,
                  handlers: Mapping[str, Handler] = HANDLERS,
-                 bulk_hints: frozenset[str] = BULK_HINTS) -> None:
+                 bulk_hints: frozenset[str] = BULK_HINTS, verify_served: bool = True) -> None:
         self._kv = kv
+        self._verify_served = verify_served
         self._handlers = handlers
         self._bulk_hints = bulk_hints
         self._sources = sources
@@ -72,7 +76,8 @@ class Prefetcher:
         Raises:
             PreimageNotFoundError: not stored and not obtainable from the last hint.
             HintError, RPCError, FetchedDataError: fetching for the last hint failed.
-            InvalidPreimageError: the stored value does not match its key.
+            InvalidPreimageError: the stored value does not match its key (not checked here
+                with ``verify_served=False``).
             InvalidKeyError: ``key`` is not 32 bytes or has an invalid type byte.
         """
         key_type_of(key)  # an invalid key is the client's error, never a missing preimage
@@ -80,7 +85,8 @@ class Prefetcher:
             value = self._kv.get(key)
             if value is None:
                 value = self._fetch_for(key)
-            verify_preimage(key, value)
+            if self._verify_served:
+                verify_preimage(key, value)
             self.served += 1
             return value
 

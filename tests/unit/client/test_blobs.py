@@ -84,3 +84,35 @@ def test_blobs_of_one_block_are_checked_together_and_a_bad_one_is_named() -> Non
     bad = DictOracle(table, overlay={key: bytes(element)})
     with pytest.raises(PreimageMismatchError, match=commitment.hex()):
         OracleBlobSource(ClientOracle(bad, bad)).get_blobs(0, pairs)
+
+
+def test_deferred_blobs_are_returned_unchecked_and_checked_together_later() -> None:
+    table, _ = witness()
+    hashes = _versioned_hashes(table)[:3]
+    commitment = table[b"\x04" + hashes[1][1:]]
+    key = blob_key(commitment, blob_evaluation_points()[9])
+    element = bytearray(table[key])
+    element[31] ^= 4
+    bad = DictOracle(table, overlay={key: bytes(element)})
+    source = OracleBlobSource(ClientOracle(bad, bad), defer_checks=True)
+    blobs = source.get_blobs(0, [(0, hashes[0])]) + source.get_blobs(0, list(enumerate(hashes[1:])))
+    assert len(blobs) == 3 and source.blobs_read == 3  # wrong blob returned, not yet checked
+    with pytest.raises(PreimageMismatchError, match=commitment.hex()):
+        source.check_pending()
+    source.check_pending()  # nothing left pending
+
+
+def test_deferred_checks_run_once_the_pending_bound_is_reached(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import op_program.client.blobs as blobs_module
+
+    monkeypatch.setattr(blobs_module, "MAX_PENDING_BLOBS", 2)
+    table, _ = witness()
+    hashes = _versioned_hashes(table)[:2]
+    commitment = table[b"\x04" + hashes[1][1:]]
+    key = blob_key(commitment, blob_evaluation_points()[0])
+    bad = DictOracle(table, overlay={key: bytes(32)})
+    source = OracleBlobSource(ClientOracle(bad, bad), defer_checks=True)
+    source.get_blobs(0, [(0, hashes[0])])
+    with pytest.raises(PreimageMismatchError, match=commitment.hex()):
+        source.get_blobs(0, [(1, hashes[1])])

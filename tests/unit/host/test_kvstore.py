@@ -1,3 +1,4 @@
+import os
 from pathlib import Path
 
 import pytest
@@ -76,6 +77,22 @@ def test_directory_in_place_of_a_value_file_is_a_typed_error(tmp_path: Path) -> 
     store = HexFileKV(tmp_path)
     store.path_of(KEY).mkdir(parents=True)
     with pytest.raises(KVStoreError):
+        store.get(KEY)
+
+
+def test_value_files_with_whitespace_or_upper_case_hex_still_read(tmp_path: Path) -> None:
+    store = HexFileKV(tmp_path)
+    store.put(KEY, VALUE)
+    for text in (VALUE.hex() + "\n", VALUE.hex().upper(), " ".join(f"{b:02x}" for b in VALUE)):
+        store.path_of(KEY).write_text(text)
+        assert store.get(KEY) == VALUE
+
+
+def test_fifo_in_place_of_a_value_file_is_a_typed_error(tmp_path: Path) -> None:
+    store = HexFileKV(tmp_path)
+    store.path_of(KEY).parent.mkdir(parents=True)
+    os.mkfifo(store.path_of(KEY))  # no writer: read without blocking, then refused
+    with pytest.raises(KVStoreError, match="FIFO, not a regular file"):
         store.get(KEY)
 
 

@@ -87,6 +87,13 @@ def test_corrupt_stored_value_is_not_served() -> None:
         Prefetcher(store).get(keccak256_key(keccak256(b"x")))
 
 
+def test_corrupt_stored_value_is_served_unchecked_only_when_asked() -> None:
+    """verify_served=False is for a client that re-hashes every value itself (in-process)."""
+    store = MemoryKV()
+    store.put(keccak256_key(keccak256(b"x")), b"y")
+    assert Prefetcher(store, verify_served=False).get(keccak256_key(keccak256(b"x"))) == b"y"
+
+
 def test_wrong_chain_id_and_bad_hints() -> None:
     prefetcher, _, _ = make()
     prefetcher.hint(f"l2-code 0x{keccak256(CODE).hex()}{(8453).to_bytes(8, 'big').hex()}")

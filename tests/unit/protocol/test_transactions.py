@@ -166,3 +166,41 @@ DEPOSIT_FIELDS: list[object] = [b"\x01" * 32, b"\x02" * 20, b"", 0, 0, 1, 0, b""
 def test_malformed_transactions(raw: bytes) -> None:
     with pytest.raises(TransactionDecodeError):
         decode_transaction(raw)
+
+
+def test_peek_recipient_matches_the_decoded_to_field() -> None:
+    """The real witness's L1 transactions: the header-only read agrees with decoding."""
+    from op_program.errors import DecodeError
+    from op_program.mpt.ordered import ordered_trie_values
+    from op_program.protocol.header import Header
+    from op_program.protocol.transactions import peek_recipient
+    from tests.unit.client.witness import witness
+
+    table, _ = witness()
+    raws: list[bytes] = []
+    for value in table.values():
+        try:
+            root = Header.decode(value).transactions_root
+            raws += ordered_trie_values(root, lambda h: table[b"\x02" + h[1:]])
+        except (DecodeError, KeyError):
+            continue  # not a header, or a block whose body the witness does not hold
+    checked: dict[int, int] = {}
+    for raw in raws:
+        tx = decode_transaction(raw)
+        peeked = peek_recipient(raw)
+        if tx.tx_type == TxType.BLOB:
+            assert peeked is None  # blob transactions are always decoded (their blobs count)
+        else:
+            assert peeked == (tx.to or b""), raw.hex()[:80]
+        checked[tx.tx_type] = checked.get(tx.tx_type, 0) + 1
+    assert all(checked.get(t, 0) > 0 for t in (0, 1, 2, 3)), checked
+
+
+@pytest.mark.parametrize("raw", [
+    b"", b"\x04" + rlp_encode([b"\x01"] * 13), b"\x05\xc0", b"\x02\x80", b"\x02\xc3\x01\x02",
+    b"\x02\xc2\x01", bytes.fromhex("c6010203c0c0c0"),
+])
+def test_peek_recipient_gives_up_on_what_it_cannot_read(raw: bytes) -> None:
+    from op_program.protocol.transactions import peek_recipient
+
+    assert peek_recipient(raw) is None

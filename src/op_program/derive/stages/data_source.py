@@ -19,7 +19,12 @@ from op_program.config.rollup import RollupConfig
 from op_program.derive.providers import BlobProvider, L1ChainProvider
 from op_program.derive.types import L1BlockRef
 from op_program.errors import DecodeError
-from op_program.protocol.transactions import BlobTransaction, Transaction, decode_transaction
+from op_program.protocol.transactions import (
+    BlobTransaction,
+    Transaction,
+    decode_transaction,
+    peek_recipient,
+)
 
 log = logging.getLogger("op_program.derive")
 
@@ -45,9 +50,18 @@ def _is_batcher_tx(tx: Transaction, inbox: bytes, batcher: bytes) -> bool:
         return False  # an unrecoverable signature is not from the batcher
 
 
-def _decode_all(raw_txs: Sequence[bytes]) -> list[Transaction]:
+def _decode_all(raw_txs: Sequence[bytes], inbox: bytes) -> list[Transaction]:
+    """Decode the transactions that may matter: those sent to ``inbox`` and all blob ones.
+
+    A type 0, 1, 2 or 0x7E transaction whose ``to`` (read from RLP headers) is another address
+    is skipped undecoded: it is no batcher transaction and carries no blobs, so it adds nothing
+    to the items or the blob indices whether or not it would decode.
+    """
     txs = []
     for raw in raw_txs:
+        recipient = peek_recipient(raw)
+        if recipient is not None and recipient != inbox:
+            continue
         try:
             txs.append(decode_transaction(raw))
         except DecodeError:
@@ -62,7 +76,7 @@ def calldata_items(
     items: list[_Item] = []
     hashes: list[tuple[int, bytes]] = []
     blob_index = 0
-    for tx in _decode_all(raw_txs):
+    for tx in _decode_all(raw_txs, inbox):
         blob_hashes = tx.blob_versioned_hashes if isinstance(tx, BlobTransaction) else ()
         if tx.tx_type not in BATCHER_TX_TYPES or not _is_batcher_tx(tx, inbox, batcher):
             blob_index += len(blob_hashes)

@@ -8,6 +8,7 @@ reader (or a process killed mid-write) never sees a partial value; leftover temp
 part of the store. Reads refuse anything but regular files (a FIFO would block forever).
 """
 
+import binascii
 import os
 import re
 import stat
@@ -71,7 +72,7 @@ class HexFileKV:
         except OSError as exc:
             raise KVStoreError(f"cannot read preimage 0x{text}: {exc}") from exc
         try:
-            return bytes.fromhex(data.decode("ascii"))
+            return _unhex(data)
         except (UnicodeDecodeError, ValueError) as exc:
             raise KVStoreError(f"preimage file of 0x{text} is not hex text") from exc
 
@@ -124,22 +125,41 @@ _READ_CHUNK = 1 << 16  # below glibc's mmap threshold: no page mapping per small
 
 
 def _read_all(name: str) -> bytes:
-    # Non-blocking open and fstat: a FIFO in the datadir would block open() forever, a device
-    # would be read without end; only regular files hold preimages.
+    # Non-blocking open: a FIFO in the datadir would block open() forever. Only regular files
+    # hold preimages; a device would be read without end. fstat is asked only when the first
+    # read is not a short, non-empty one (a FIFO without a writer reads empty, a device fills
+    # the chunk, a directory fails): almost every preimage file is a short read, and the
+    # skipped fstat was a quarter of the syscalls of a 36k-file proof.
     fd = os.open(name, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     try:
-        mode = os.fstat(fd).st_mode
-        if not stat.S_ISREG(mode):
-            raise KVStoreError(f"{name} is a {file_kind(mode)}, not a regular file")
-        data = os.read(fd, _READ_CHUNK)
-        if len(data) < _READ_CHUNK:
+        try:
+            data = os.read(fd, _READ_CHUNK)
+        except OSError:
+            _require_regular(fd, name)
+            raise
+        if 0 < len(data) < _READ_CHUNK:
             return data
+        _require_regular(fd, name)
         parts = [data]
         while chunk := os.read(fd, _READ_CHUNK):
             parts.append(chunk)
         return b"".join(parts)
     finally:
         os.close(fd)
+
+
+def _require_regular(fd: int, name: str) -> None:
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        raise KVStoreError(f"{name} is a {file_kind(mode)}, not a regular file")
+
+
+def _unhex(data: bytes) -> bytes:
+    """Decode a value file: lower-case hex as written; whitespace is tolerated as before."""
+    try:
+        return binascii.unhexlify(data)  # no str round trip: ~0.04 s less per 36k files
+    except (binascii.Error, ValueError):
+        return bytes.fromhex(data.decode("ascii"))  # skips whitespace, or raises
 
 
 def _scandir(path: Path) -> list[os.DirEntry[str]]:

@@ -8,7 +8,11 @@ each has ``encode()`` (byte-exact EIP-2718 bytes), ``hash``, ``tx_type`` and
 
 from op_program.protocol.transactions.base import TransactionBase, TxType
 from op_program.protocol.transactions.deposit import DepositTransaction
-from op_program.protocol.transactions.envelope import Transaction, decode_transaction
+from op_program.protocol.transactions.envelope import (
+    Transaction,
+    decode_transaction,
+    peek_recipient,
+)
 from op_program.protocol.transactions.fields import AccessListEntry, Authorization
 from op_program.protocol.transactions.legacy import LegacyTransaction
 from op_program.protocol.transactions.set_code import (
@@ -37,6 +41,7 @@ __all__ = [
     "TxType",
     "authorization_signing_hash",
     "decode_transaction",
+    "peek_recipient",
     "recover_address",
     "recover_authority",
 ]

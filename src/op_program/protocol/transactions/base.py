@@ -12,9 +12,12 @@ from typing import Any, ClassVar, Self
 from op_program.encoding.hashing import keccak256
 from op_program.encoding.rlp import RLPEncodable, RLPItem, RLPShape, rlp_encode
 from op_program.protocol.transactions.fields import (
+    FieldDecoders,
     FieldSchema,
-    decode_fields,
+    Kind,
+    decode_with,
     encode_value,
+    field_decoders,
     payload_shape,
 )
 from op_program.protocol.transactions.signature import recover_address
@@ -67,7 +70,7 @@ class TransactionBase:
     @classmethod
     def shape(cls) -> RLPShape:
         """The RLP shape of this type's payload (checked before it is decoded)."""
-        return payload_shape([kind for _, kind in cls.FIELDS])
+        return _shape_of(cls)
 
     @classmethod
     def from_payload(cls, items: list[RLPItem], raw: bytes) -> Self:
@@ -76,7 +79,7 @@ class TransactionBase:
         Raises:
             RLPDecodeError: wrong field count or a malformed field.
         """
-        values: list[Any] = decode_fields(items, [kind for _, kind in cls.FIELDS], cls.__name__)
+        values: list[Any] = decode_with(items, _decoders_of(cls), cls.__name__)
         tx = cls(*values)
         object.__setattr__(tx, "_encoded", raw)
         return tx
@@ -106,3 +109,30 @@ class SignedTypedTransaction(TransactionBase):
         y_parity, r, s = self.payload()[-3:]
         assert isinstance(y_parity, int) and isinstance(r, int) and isinstance(s, int)
         return self.remember_sender(recover_address(self.signing_hash(), y_parity, r, s))
+
+
+_SHAPES: dict[type, RLPShape] = {}
+_DECODERS: dict[type, FieldDecoders] = {}
+
+
+def _kinds_of(cls: type[TransactionBase]) -> tuple[Kind, ...]:
+    return tuple(kind for _, kind in cls.FIELDS)
+
+
+def _decoders_of(cls: type[TransactionBase]) -> FieldDecoders:
+    """The field decoders of a transaction type, built once per type.
+
+    Every L1 transaction a proof scans used to look its field kinds up again (~4,300 for the
+    real witness).
+    """
+    found = _DECODERS.get(cls)
+    if found is None:
+        found = _DECODERS[cls] = field_decoders(_kinds_of(cls))
+    return found
+
+
+def _shape_of(cls: type[TransactionBase]) -> RLPShape:
+    found = _SHAPES.get(cls)
+    if found is None:
+        found = _SHAPES[cls] = payload_shape(_kinds_of(cls))
+    return found

@@ -132,16 +132,36 @@ def payload_shape(kinds: Sequence[Kind]) -> RLPShape:
     return tuple(_SHAPES.get(kind) for kind in kinds)
 
 
+FieldDecoders = tuple[Callable[[RLPItem, str], Any], ...]
+
+
+def field_decoders(kinds: Sequence[Kind]) -> FieldDecoders:
+    """The decoder of each kind, in order.
+
+    A caller that decodes many payloads of one schema keeps these: looking each kind up costs
+    an ``Enum.__hash__`` call (Python-level) per field.
+    """
+    return tuple(_DECODERS[kind] for kind in kinds)
+
+
 def decode_fields(items: list[RLPItem], kinds: Sequence[Kind], what: str) -> list[Any]:
     """Decode the items of an RLP list by their kinds.
 
     Raises:
         RLPDecodeError: wrong item count or a malformed field.
     """
-    if len(items) != len(kinds):
-        raise RLPDecodeError(f"{what}: expected {len(kinds)} fields, got {len(items)}")
-    decoders = _DECODERS
-    return [decoders[kind](item, what) for item, kind in zip(items, kinds, strict=True)]
+    return decode_with(items, field_decoders(kinds), what)
+
+
+def decode_with(items: list[RLPItem], decoders: FieldDecoders, what: str) -> list[Any]:
+    """Decode the items of an RLP list with ``field_decoders`` of their kinds.
+
+    Raises:
+        RLPDecodeError: wrong item count or a malformed field.
+    """
+    if len(items) != len(decoders):
+        raise RLPDecodeError(f"{what}: expected {len(decoders)} fields, got {len(items)}")
+    return [decode(item, what) for item, decode in zip(items, decoders, strict=True)]
 
 
 def encode_value(value: Any, kind: Kind) -> RLPEncodable:
