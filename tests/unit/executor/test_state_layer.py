@@ -6,6 +6,8 @@ trie reads) must answer every read as py-evm's ``AccountDB`` after the same rand
 of storage writes, wipes, nested checkpoints committed or discarded, and locks.
 """
 
+from typing import Any
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -32,7 +34,7 @@ def test_node_cache_reads_as_trie_get(items: dict[bytes, bytes], probes: list[by
         assert expected is None or expected == items[key]
 
 
-def _pyevm_account_db() -> object:
+def _pyevm_account_db() -> Any:
     from eth.db.account import AccountDB
     from eth.db.atomic import AtomicDB
     return AccountDB(AtomicDB())
@@ -71,8 +73,8 @@ def _both(ours: object, theirs: object, name: str, *args: object) -> bool:
 def test_op_account_db_matches_pyevm(ops: list[tuple[object, ...]]) -> None:
     from eth.db.atomic import AtomicDB
 
-    ours = OpAccountDB(AtomicDB())
-    theirs = _pyevm_account_db()
+    ours: Any = OpAccountDB(AtomicDB())
+    theirs: Any = _pyevm_account_db()
     checkpoints: list[tuple[object, object]] = []
     for op in ops:
         kind = op[0]
@@ -84,13 +86,13 @@ def test_op_account_db_matches_pyevm(ops: list[tuple[object, ...]]) -> None:
             if not _both(ours, theirs, "delete_storage", op[1]):
                 return
         elif kind == "record":
-            checkpoints.append((ours.record(), theirs.record()))  # type: ignore[attr-defined]
+            checkpoints.append((ours.record(), theirs.record()))
         elif kind in ("commit", "discard") and checkpoints:
             # Any open checkpoint, as nested frames close (the innermost) or a deposit's
             # outer snapshot closes over inner ones.
             mine, other = checkpoints[len(checkpoints) // 2]
             del checkpoints[len(checkpoints) // 2:]
-            results = []
+            results: list[type[Exception] | None] = []
             for db, checkpoint in ((ours, mine), (theirs, other)):
                 try:
                     getattr(db, kind)(checkpoint)
@@ -103,15 +105,62 @@ def test_op_account_db_matches_pyevm(ops: list[tuple[object, ...]]) -> None:
         elif kind == "lock" and not checkpoints:  # transaction boundaries: no open frame
             _both(ours, theirs, "lock_changes")
         elif kind == "root" and not checkpoints:
-            assert ours.make_state_root() == theirs.make_state_root()  # type: ignore[attr-defined]
+            assert ours.make_state_root() == theirs.make_state_root()
         for address in _ADDRESSES:
             for slot in range(6):
                 for journal in (True, False):
-                    assert ours.get_storage(address, slot, journal) == theirs.get_storage(  # type: ignore[attr-defined]
+                    assert ours.get_storage(address, slot, journal) == theirs.get_storage(
                         address, slot, journal
                     ), (op, address, slot, journal)
     while checkpoints:
         mine, other = checkpoints.pop()
         ours.commit(mine)
-        theirs.commit(other)  # type: ignore[attr-defined]
-    assert ours.make_state_root() == theirs.make_state_root()  # type: ignore[attr-defined]
+        theirs.commit(other)
+    assert ours.make_state_root() == theirs.make_state_root()
+
+
+class _Msg:
+    def __init__(self, to: bytes) -> None:
+        self.to = to
+
+
+class _State:
+    coinbase = b"\xcb" * 20
+
+
+class _Comp:
+    """The attributes both walks read from a py-evm computation."""
+
+    def __init__(self, to: bytes, error: bool, beneficiaries: list[bytes],
+                 children: list["_Comp"]) -> None:
+        self.msg = _Msg(to)
+        self.is_error = error
+        self.beneficiaries = beneficiaries
+        self.children = children
+        self.state = _State()
+
+    def get_self_destruct_beneficiaries(self) -> list[bytes]:
+        if self.is_error:
+            return []
+        out = set(self.beneficiaries)
+        for child in self.children:
+            out.update(child.get_self_destruct_beneficiaries())
+        return list(out)
+
+
+_ACCOUNTS = st.sampled_from([b"", b"\x00" * 19 + b"\x03", b"\x01" * 20, b"\x02" * 20, b"\xcb" * 20])
+_TREES = st.recursive(
+    st.builds(_Comp, _ACCOUNTS, st.booleans(), st.lists(_ACCOUNTS, max_size=2), st.just([])),
+    lambda kids: st.builds(_Comp, _ACCOUNTS, st.booleans(), st.lists(_ACCOUNTS, max_size=2),
+                           st.lists(kids, max_size=3)),
+    max_leaves=12,
+)
+
+
+@given(_TREES)
+def test_touched_accounts_as_pyevm(tree: _Comp) -> None:
+    from eth.vm.forks.spurious_dragon._utils import collect_touched_accounts
+
+    from op_program.executor.evm_backend.backend import touched_accounts
+
+    assert touched_accounts(tree) == collect_touched_accounts(tree)
