@@ -164,3 +164,37 @@ def test_touched_accounts_as_pyevm(tree: _Comp) -> None:
     from op_program.executor.evm_backend.backend import touched_accounts
 
     assert touched_accounts(tree) == collect_touched_accounts(tree)
+
+
+_SHORT_KEYS = st.sampled_from(
+    [bytes([a, b]) + bytes(30) for a in (0, 1, 0x10) for b in (0, 1, 2)]
+) | st.binary(min_size=32, max_size=32)
+_SHORT_VALUES = st.binary(min_size=0, max_size=40)  # b"" deletes; short values embed nodes
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(_SHORT_KEYS, st.binary(min_size=1, max_size=40), max_size=12),
+       st.lists(st.tuples(_SHORT_KEYS, _SHORT_VALUES), max_size=20))
+def test_trie_batch_matches_py_trie(
+    initial: dict[bytes, bytes], changes: list[tuple[bytes, bytes]]
+) -> None:
+    """TrieBatch: the root and every readable key as py-trie's one-by-one updates."""
+    from trie.hexary import HexaryTrie
+
+    from op_program.executor.evm_backend.trie_update import TrieBatch
+
+    root, nodes = trie_root_and_nodes(initial.items())
+    store = {keccak256(node): node for node in nodes}
+    reference = HexaryTrie(dict(store), root_hash=root)
+    for key, value in changes:
+        if value:
+            reference[key] = value
+        else:
+            del reference[key]  # type: ignore[no-untyped-call]
+    batch = TrieBatch(root, NodeCache(), store.__getitem__)
+    batch.apply(changes)
+    new_root, new_nodes = batch.commit()
+    assert new_root == reference.root_hash
+    merged = {**store, **new_nodes}
+    for key in {*initial, *(k for k, _ in changes)}:
+        assert NodeCache().get(new_root, key, merged.__getitem__) == reference.get(key)

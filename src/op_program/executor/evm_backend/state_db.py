@@ -16,10 +16,12 @@ from eth.db.journal import JournalDB
 from eth.db.storage import AccountStorageDB, StorageLookup
 from eth.vm.interrupt import MissingStorageTrieNode
 from eth_typing import Address
+from eth_utils.exceptions import ValidationError
 
 from op_program.encoding.hashing import keccak256
 from op_program.executor.errors import MissingStateError
 from op_program.executor.evm_backend.trie_reader import NodeCache
+from op_program.executor.evm_backend.trie_update import TrieBatch
 from op_program.executor.evm_types import EMPTY_CODE_HASH
 from op_program.executor.source import VerifiedSource
 from op_program.mpt.account import decode_storage_value
@@ -86,20 +88,102 @@ def _storage_int(encoded: bytes) -> int:
 
 
 class OpStorageLookup(StorageLookup):
-    """py-evm's slot -> trie lookup, reading through the block's decoded-node cache."""
+    """py-evm's slot -> trie lookup over the block's node cache, with batched root updates.
+
+    Reads go through ``NodeCache``; writes are kept as pending changes and applied at once by
+    ``TrieBatch`` when py-evm asks for the storage root (once per block), instead of through
+    a py-trie write trie that re-hashed the path on every write. The history of wiped tries
+    (``new_trie``/``rollback_trie``, for a revert across a storage deletion) is py-evm's.
+    """
 
     def __init__(self, db: Any, storage_root: Any, address: Address, nodes: NodeCache) -> None:
-        super().__init__(db, storage_root, address)
         self._nodes = nodes
+        super().__init__(db, storage_root, address)
+
+    def _initialize_to_root_hash(self, root_hash: Any) -> None:
+        self._starting_root_hash = root_hash
+        self._pending: dict[bytes, bytes] | None = None
+        self._result: tuple[bytes, dict[bytes, bytes]] | None = None
+        self._history: list[tuple[bytes, dict[bytes, bytes]]] = []
+        self._write_trie = None  # type: ignore[assignment]
+        self._trie_nodes_batch = None  # type: ignore[assignment]
+        self._historical_write_tries = []
+
+    def _fetch(self, node_hash: bytes) -> bytes:
+        """A trie node from the store; missing is py-evm's missing-storage-node error."""
+        try:
+            node: bytes = self._db[node_hash]
+        except KeyError as exc:
+            raise MissingStorageTrieNode(
+                node_hash, self._starting_root_hash, node_hash, None, self._address  # type: ignore[arg-type]
+            ) from exc
+        return node
 
     def __getitem__(self, key: bytes) -> bytes:
-        """The encoded value of slot ``key`` in the current storage trie (b"" if absent)."""
+        """The encoded value of slot ``key`` (b"" if absent), pending writes included."""
         hashed = keccak256(key.rjust(32, b"\0"))
-        write_trie = self._write_trie
-        if write_trie is None:
-            return self._nodes.get(self._starting_root_hash, hashed, self._db.__getitem__)
-        # Nodes written in this block are in the write batch; it reads through to the store.
-        return self._nodes.get(write_trie.root_hash, hashed, self._trie_nodes_batch.__getitem__)
+        pending = self._pending
+        if pending is not None:
+            value = pending.get(hashed)
+            if value is not None:
+                return value
+        return self._nodes.get(self._starting_root_hash, hashed, self._fetch)
+
+    def _write(self, key: bytes, value: bytes) -> None:
+        if self._pending is None:
+            self._pending = {}
+        self._pending[keccak256(key.rjust(32, b"\0"))] = value
+        self._result = None
+
+    def __setitem__(self, key: bytes, value: bytes) -> None:
+        self._write(key, value)
+
+    def __delitem__(self, key: bytes) -> None:
+        self._write(key, b"")
+
+    def _exists(self, key: bytes) -> bool:
+        return self[key] != b""
+
+    @property
+    def has_changed_root(self) -> bool:
+        """Whether there are writes (or a wipe undone) since the last commit."""
+        return self._pending is not None
+
+    def _updated(self) -> tuple[bytes, dict[bytes, bytes]]:
+        if self._pending is None:
+            raise ValidationError("asked for a changed storage root without writes")
+        if self._result is None:
+            batch = TrieBatch(self._starting_root_hash, self._nodes, self._fetch)
+            batch.apply(self._pending.items())
+            self._result = batch.commit()
+        return self._result
+
+    def get_changed_root(self) -> Any:
+        """The storage root after the pending writes."""
+        return self._updated()[0]
+
+    def commit_to(self, db: Any) -> None:
+        """Write the new trie nodes to ``db``; the new root becomes the starting one."""
+        root, nodes = self._updated()
+        for node_hash, encoded in nodes.items():
+            db[node_hash] = encoded
+        self._initialize_to_root_hash(root)
+
+    def new_trie(self) -> int:
+        """Switch to the empty trie (a storage wipe); return the index to roll back to."""
+        self._history.append((self._starting_root_hash, self._pending or {}))
+        self._starting_root_hash = BLANK_ROOT_HASH
+        self._pending = None
+        self._result = None
+        return len(self._history)
+
+    def rollback_trie(self, trie_index: int) -> None:
+        """Back to the trie (and its pending writes) before the ``new_trie`` call."""
+        if trie_index >= len(self._history):
+            raise ValidationError(f"no storage trie {trie_index} to roll back to")
+        self._starting_root_hash, self._pending = self._history[trie_index]  # type: ignore[assignment]
+        self._result = None
+        del self._history[trie_index:]
 
 
 class OpStorageDB(AccountStorageDB):
