@@ -45,6 +45,7 @@ _OPS = st.lists(st.one_of(
     st.tuples(st.just("set"), st.sampled_from(_ADDRESSES), st.integers(0, 5),
               st.integers(0, 3)),
     st.tuples(st.just("wipe"), st.sampled_from(_ADDRESSES)),
+    st.tuples(st.just("delete"), st.sampled_from(_ADDRESSES)),
     st.tuples(st.just("record")),
     st.tuples(st.just("commit")),
     st.tuples(st.just("discard")),
@@ -84,6 +85,9 @@ def test_op_account_db_matches_pyevm(ops: list[tuple[object, ...]]) -> None:
             _both(ours, theirs, "set_storage", address, slot, value)
         elif kind == "wipe":
             if not _both(ours, theirs, "delete_storage", op[1]):
+                return
+        elif kind == "delete":
+            if not _both(ours, theirs, "delete_account", op[1]):
                 return
         elif kind == "record":
             checkpoints.append((ours.record(), theirs.record()))

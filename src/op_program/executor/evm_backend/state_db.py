@@ -14,7 +14,7 @@ from eth.db.backends.base import BaseDB
 from eth.db.cache import CacheDB
 from eth.db.journal import JournalDB
 from eth.db.storage import AccountStorageDB, StorageLookup
-from eth.vm.interrupt import MissingStorageTrieNode
+from eth.vm.interrupt import MissingAccountTrieNode, MissingStorageTrieNode
 from eth_typing import Address
 from eth_utils.exceptions import ValidationError
 
@@ -258,6 +258,31 @@ class OpAccountDB(AccountDB):
         self._trie_cache = CacheDB(self._trie_logger)
         self._journaltrie = JournalDB(self._trie_cache)
         self._reset_checkpoints()
+
+    def _apply_account_diff_without_proof(self, diff: Any, trie: Any) -> None:
+        """Apply the block's account changes to the account trie in one ``TrieBatch``.
+
+        py-evm's order (deletions, then updates) and error (``MissingAccountTrieNode``) are
+        kept; py-trie re-hashed the path on every account written.
+        """
+        scratch = trie.db
+
+        def fetch(node_hash: bytes) -> bytes:
+            try:
+                node: bytes = scratch[node_hash]
+            except KeyError as exc:
+                raise MissingAccountTrieNode(
+                    node_hash, self._root_hash_at_last_persist, node_hash  # type: ignore[arg-type]
+                ) from exc
+            return node
+
+        batch = TrieBatch(trie.root_hash, self._nodes, fetch)
+        batch.apply((keccak256(key), b"") for key in diff.deleted_keys())
+        batch.apply((keccak256(key), value) for key, value in diff.pending_items())
+        root, nodes = batch.commit()
+        for node_hash, encoded in nodes.items():
+            scratch[node_hash] = encoded
+        trie.root_hash = root
 
     def _dirty_account_stores(self) -> Iterator[tuple[Address, Any]]:
         # Address order, not set order: storage roots are then computed, and their nodes
