@@ -87,6 +87,7 @@ def main() -> int:
         phases["outside"] += 1
 
     fixtures = [load_fixture_dir(path) for path in dirs]
+    import op_program.executor.builder  # noqa: F401 - imports are not the executor's time
     signal.signal(signal.SIGPROF, sample)
     interval = args.interval_ms / 1000
     signal.setitimer(signal.ITIMER_PROF, interval, interval)

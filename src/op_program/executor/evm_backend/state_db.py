@@ -216,8 +216,9 @@ class OpStorageDB(AccountStorageDB):
 class AccountTrieReader(BaseDB):
     """The account trie as py-evm's lookup chain sees it, read through the node cache.
 
-    Reads follow the trie's current root; writes never come this way (py-evm applies the
-    account diff to the trie itself when it computes the state root).
+    Reads follow the trie's current root (``trie`` is the HexaryTrie under py-evm's HashTrie,
+    whose attribute reads go through a ``__getattr__`` forwarder); writes never come this way
+    (py-evm applies the account diff to the trie itself when it computes the state root).
     """
 
     def __init__(self, trie: Any, batch: Any, nodes: NodeCache) -> None:
@@ -253,7 +254,7 @@ class OpAccountDB(AccountDB):
         self._nodes = NodeCache()
         # py-evm's lookup chain (logger -> cache -> journal) over the cached reader.
         self._trie_logger = KeyAccessLoggerDB(
-            AccountTrieReader(self._trie, self._batchtrie, self._nodes), log_missing_keys=False
+            AccountTrieReader(self._trie._db, self._batchtrie, self._nodes), log_missing_keys=False
         )
         self._trie_cache = CacheDB(self._trie_logger)
         self._journaltrie = JournalDB(self._trie_cache)
