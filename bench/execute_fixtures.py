@@ -9,7 +9,8 @@ not timed, and the executor's modules are imported before the first timing. CPU 
 printed. In the same run, ``kona-exec-bench`` (kona's stateless block builder, from the
 reference binaries, unpacked as ``tests/reference_bins.py`` does) builds the same fixtures
 (``REPS`` = ``--repeat``, at least 3; its minimum is kept), each converted to its input (a
-directory with ``fixture.json`` and ``kv.bin``, the format of ``to-kvbin.py``). ``--cli`` also
+directory with ``fixture.json``, EIP-1559 parameters in the shape kona's parser takes, and
+``kv.bin``, the format of ``to-kvbin.py``). ``--cli`` also
 times ``op-program execute-block`` on each fixture as a separate process (start-up included).
 """
 
@@ -53,6 +54,30 @@ def _write_kvbin(preimages_gz: Path, out: Path) -> None:
             sink.write(bytes.fromhex(key[2:]) + len(raw).to_bytes(4, "big") + raw)
 
 
+def _kona_fixture(raw: bytes) -> bytes:
+    """The fixture as kona-exec-bench's parser takes it (the same chain parameters).
+
+    Older fixtures give the EIP-1559 parameters as ``base_fee_params`` /
+    ``canyon_base_fee_params`` or as hex strings in ``chain_op_config``; kona's rollup
+    config wants ``chain_op_config`` with integers.
+    """
+    doc = json.loads(raw)
+    config = doc.get("rollup_config", {})
+    base = config.pop("base_fee_params", None)
+    canyon = config.pop("canyon_base_fee_params", None) or base
+    if base is not None:
+        config["chain_op_config"] = {
+            "eip1559Denominator": base["max_change_denominator"],
+            "eip1559DenominatorCanyon": canyon["max_change_denominator"],
+            "eip1559Elasticity": base["elasticity_multiplier"],
+        }
+    op_config = config.get("chain_op_config") or {}
+    for key, value in op_config.items():
+        if isinstance(value, str):
+            op_config[key] = int(value, 0)
+    return json.dumps(doc).encode()
+
+
 def kona_times(dirs: list[Path], reps: int) -> tuple[dict[str, dict[str, Any]], str]:
     """kona-exec-bench's result per fixture name (one run over all fixtures)."""
     binary, why = _kona_binary()
@@ -63,7 +88,9 @@ def kona_times(dirs: list[Path], reps: int) -> tuple[dict[str, dict[str, Any]], 
         for path in dirs:
             target = Path(tmp) / path.name
             target.mkdir()
-            (target / "fixture.json").write_bytes((path / "fixture.json").read_bytes())
+            (target / "fixture.json").write_bytes(
+                _kona_fixture((path / "fixture.json").read_bytes())
+            )
             _write_kvbin(path / "preimages.json.gz", target / "kv.bin")
             inputs.append(target)
         done = subprocess.run(
