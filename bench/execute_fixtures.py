@@ -1,32 +1,134 @@
-"""Benchmark: build every block of tests/fixtures/executor; print JSON (gas, s, Mgas/s).
+"""Benchmark: build every block of tests/fixtures/executor; print JSON (gas, s, Mgas/s, kona).
 
-Usage: python bench/execute_fixtures.py [--repeat N] [--profile OUT.pstats] [FIXTURE_DIR ...]
-Each fixture is built ``--repeat`` times (best time kept); loading and parsing are not timed.
+Usage: python bench/execute_fixtures.py [--repeat N] [--profile OUT.pstats] [--no-kona] [--cli]
+                                        [FIXTURE_DIR ...]
+
+Each fixture is built ``--repeat`` times in this process (best kept); loading and parsing are
+not timed, and the executor's modules are imported before the first timing. CPU seconds
+(``time.process_time``) are the measure to compare on a shared machine; wall seconds are also
+printed. In the same run, ``kona-exec-bench`` (kona's stateless block builder, from the
+reference binaries, unpacked as ``tests/reference_bins.py`` does) builds the same fixtures
+(``REPS`` = ``--repeat``, at least 3; its minimum is kept), each converted to its input (a
+directory with ``fixture.json``, EIP-1559 parameters in the shape kona's parser takes, and
+``kv.bin``, the format of ``to-kvbin.py``). ``--cli`` also
+times ``op-program execute-block`` on each fixture as a separate process (start-up included).
 """
 
 import argparse
 import cProfile
+import gzip
 import json
+import os
+import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
 from op_program.cli.execute_block_cmd import execute_fixture, load_fixture_dir
 
-DEFAULT_DIR = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "executor"
+REPO = Path(__file__).resolve().parents[1]
+DEFAULT_DIR = REPO / "tests" / "fixtures" / "executor"
 
 
-def main() -> int:
+def _kona_binary() -> tuple[Path | None, str]:
+    """kona-exec-bench, unpacked and checksum-verified; or None and why not."""
+    sys.path.insert(0, str(REPO))
+    try:
+        from tests.reference_bins import reference_binary
+        return reference_binary("kona-exec-bench"), ""
+    except BaseException as exc:  # noqa: BLE001 - pytest's skip/fail are BaseExceptions
+        return None, f"kona-exec-bench unavailable: {exc}"
+    finally:
+        sys.path.remove(str(REPO))
+
+
+def _write_kvbin(preimages_gz: Path, out: Path) -> None:
+    """``kv.bin``: repeated (32-byte key, u32 big-endian length, value) (to-kvbin.py)."""
+    with gzip.open(preimages_gz, "rt") as fh:
+        table = json.load(fh)
+    with out.open("wb") as sink:
+        for key, value in table.items():
+            raw = bytes.fromhex(value[2:])
+            sink.write(bytes.fromhex(key[2:]) + len(raw).to_bytes(4, "big") + raw)
+
+
+def _kona_fixture(raw: bytes) -> bytes:
+    """The fixture as kona-exec-bench's parser takes it (the same chain parameters).
+
+    Older fixtures give the EIP-1559 parameters as ``base_fee_params`` /
+    ``canyon_base_fee_params`` or as hex strings in ``chain_op_config``; kona's rollup
+    config wants ``chain_op_config`` with integers.
+    """
+    doc = json.loads(raw)
+    config = doc.get("rollup_config", {})
+    base = config.pop("base_fee_params", None)
+    canyon = config.pop("canyon_base_fee_params", None) or base
+    if base is not None:
+        config["chain_op_config"] = {
+            "eip1559Denominator": base["max_change_denominator"],
+            "eip1559DenominatorCanyon": canyon["max_change_denominator"],
+            "eip1559Elasticity": base["elasticity_multiplier"],
+        }
+    op_config = config.get("chain_op_config") or {}
+    for key, value in op_config.items():
+        if isinstance(value, str):
+            op_config[key] = int(value, 0)
+    return json.dumps(doc).encode()
+
+
+def kona_times(dirs: list[Path], reps: int) -> tuple[dict[str, dict[str, Any]], str]:
+    """kona-exec-bench's result per fixture name (one run over all fixtures)."""
+    binary, why = _kona_binary()
+    if binary is None:
+        return {}, why
+    with tempfile.TemporaryDirectory(prefix="kona-exec-bench-") as tmp:
+        inputs = []
+        for path in dirs:
+            target = Path(tmp) / path.name
+            target.mkdir()
+            (target / "fixture.json").write_bytes(
+                _kona_fixture((path / "fixture.json").read_bytes())
+            )
+            _write_kvbin(path / "preimages.json.gz", target / "kv.bin")
+            inputs.append(target)
+        done = subprocess.run(
+            [str(binary), *map(str, inputs)], capture_output=True, text=True, timeout=1800,
+            env={**os.environ, "REPS": str(reps)}, check=False,
+        )
+    results = {}
+    lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
+    for path, line in zip(dirs, lines, strict=False):
+        results[path.name] = json.loads(line)
+    if done.returncode != 0 or len(results) != len(dirs):
+        return results, f"kona-exec-bench exit {done.returncode}: {done.stderr[-500:]}"
+    return results, ""
+
+
+def cli_seconds(path: Path) -> float:
+    """Wall seconds of ``op-program execute-block PATH`` as its own process."""
+    start = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-m", "op_program.cli.main", "execute-block", str(path)],
+        capture_output=True, timeout=600, check=False,
+    )
+    return time.perf_counter() - start
+
+
+def main() -> int:  # noqa: PLR0915 - one flat report
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("dirs", nargs="*", type=Path)
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--profile", type=Path, default=None)
+    parser.add_argument("--no-kona", action="store_true")
+    parser.add_argument("--cli", action="store_true")
     args = parser.parse_args()
     dirs = args.dirs or sorted(p for p in DEFAULT_DIR.glob("*") if (p / "fixture.json").exists())
     if not dirs:
         print(json.dumps({"error": f"no fixtures under {DEFAULT_DIR}"}))
         return 2
+    import op_program.executor.builder  # noqa: F401 - imported before the first timing
     profiler = cProfile.Profile() if args.profile else None
     rows = []
     for path in dirs:
@@ -50,23 +152,47 @@ def main() -> int:
             "cpu_seconds": round(best_cpu, 4), "mgas_per_s": round(gas / best / 1e6, 3),
             "mgas_per_cpu_s": round(gas / best_cpu / 1e6, 3),
         })
+        if args.cli:
+            rows[-1]["cli_seconds"] = round(cli_seconds(path), 3)
+    kona, kona_error = ({}, "not run (--no-kona)") if args.no_kona else kona_times(
+        dirs, max(3, args.repeat)
+    )
+    for row in rows:
+        k = kona.get(row["fixture"])
+        if k is not None:
+            row["kona_seconds"] = round(k["seconds_min"], 4)
+            row["kona_match"] = k["match"]
+            row["ratio_cpu_vs_kona"] = round(row["cpu_seconds"] / k["seconds_min"], 1)
+            if "cli_seconds" in row:
+                row["ratio_cli_vs_kona"] = round(row["cli_seconds"] / k["seconds_min"], 1)
     total_gas = sum(r["gas"] for r in rows)
     total_s = sum(r["seconds"] for r in rows)
     total_cpu = sum(r["cpu_seconds"] for r in rows)
-    out: dict[str, Any] = {
-        "fixtures": rows,
-        "aggregate": {
-            "fixtures": len(rows), "matched": sum(r["match"] for r in rows), "gas": total_gas,
-            "seconds": round(total_s, 3), "mgas_per_s": round(total_gas / total_s / 1e6, 3),
-            "cpu_seconds": round(total_cpu, 3),
-            "mgas_per_cpu_s": round(total_gas / total_cpu / 1e6, 3),
-            "max_seconds": max(r["seconds"] for r in rows),
-        },
+    aggregate: dict[str, Any] = {
+        "fixtures": len(rows), "matched": sum(r["match"] for r in rows), "gas": total_gas,
+        "seconds": round(total_s, 3), "mgas_per_s": round(total_gas / total_s / 1e6, 3),
+        "cpu_seconds": round(total_cpu, 3),
+        "mgas_per_cpu_s": round(total_gas / total_cpu / 1e6, 3),
+        "max_seconds": max(r["seconds"] for r in rows),
+        "max_cpu_seconds": max(r["cpu_seconds"] for r in rows),
     }
+    if kona and len(kona) == len(rows):
+        kona_total = sum(r["kona_seconds"] for r in rows)
+        aggregate.update({
+            "kona_seconds": round(kona_total, 3),
+            "kona_mgas_per_s": round(total_gas / kona_total / 1e6, 3),
+            "ratio_cpu_vs_kona": round(total_cpu / kona_total, 1),
+            "max_ratio_cpu_vs_kona": max(r["ratio_cpu_vs_kona"] for r in rows),
+        })
+        if args.cli:
+            aggregate["max_ratio_cli_vs_kona"] = max(r["ratio_cli_vs_kona"] for r in rows)
+    if kona_error:
+        aggregate["kona_error"] = kona_error
+    out: dict[str, Any] = {"fixtures": rows, "aggregate": aggregate}
     if profiler:
         profiler.dump_stats(str(args.profile))
     print(json.dumps(out, indent=2))
-    return 0 if out["aggregate"]["matched"] == len(rows) else 1
+    return 0 if aggregate["matched"] == len(rows) else 1
 
 
 if __name__ == "__main__":

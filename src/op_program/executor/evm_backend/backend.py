@@ -21,7 +21,6 @@ from eth.vm.forks.paris.state import ParisState, ParisTransactionExecutor
 from eth.vm.forks.prague.state import PragueState, PragueTransactionExecutor
 from eth.vm.forks.prague.transactions import Authorization as PyEvmAuthorization
 from eth.vm.forks.shanghai.state import ShanghaiState, ShanghaiTransactionExecutor
-from eth.vm.forks.spurious_dragon._utils import collect_touched_accounts
 from eth.vm.message import Message
 from eth_typing import Address, BlockNumber, Hash32
 from eth_utils.exceptions import ValidationError
@@ -73,6 +72,36 @@ class _PyEvmTx:
         self.blob_versioned_hashes: list[bytes] = []
 
 
+_RIPEMD160 = b"\x00" * 19 + b"\x03"
+
+
+def touched_accounts(top: Any) -> set[bytes]:
+    """The accounts EIP-161 may clear after a transaction, in one walk of the call tree.
+
+    The same set as py-evm's ``collect_touched_accounts``: the coinbase; the SELFDESTRUCT
+    beneficiaries and the called addresses of frames with no failed frame above or at them;
+    and RIPEMD-160 (0x03) wherever it appears, even below a failure (the Ethereum mainnet
+    quirk of EIP-716). py-evm's version asks every frame for the beneficiaries of its whole
+    subtree, work quadratic in the depth of the call tree.
+    """
+    touched = {top.state.coinbase}
+    pending = [(top, False)]
+    while pending:
+        comp, ancestor_failed = pending.pop()
+        error = comp.is_error
+        failed = error or ancestor_failed
+        if not error:  # a failed frame's beneficiaries are none (py-evm: [])
+            if not failed:
+                touched.update(comp.beneficiaries)
+            elif _RIPEMD160 in comp.beneficiaries:
+                touched.add(_RIPEMD160)
+        to = comp.msg.to
+        if to != b"" and (not failed or to == _RIPEMD160):
+            touched.add(to)
+        pending.extend((child, failed) for child in comp.children)
+    return touched
+
+
 class _OpExecutorMixin:
     """OP changes to py-evm's transaction executor: fees, deposits, EIP-7610."""
 
@@ -88,7 +117,7 @@ class _OpExecutorMixin:
             self, transaction, computation  # type: ignore[arg-type]
         )
         state = self.vm_state
-        for account in sorted(collect_touched_accounts(computation)):
+        for account in sorted(touched_accounts(computation)):
             if state.account_exists(account) and state.account_is_empty(account):
                 state.delete_account(account)
         return computation

@@ -44,9 +44,8 @@ def run_frame(comp: Any, table: list[Entry]) -> None:  # noqa: PLR0912, PLR0915 
         if cost > gas:
             raise OutOfGas(f"out of gas at pc {pc}: needs {cost}, has {gas}")
         gas -= cost
-        height = len(s)
-        if height < need or height > limit:
-            raise _stack_error(height, need)
+        if not need <= len(s) <= limit:
+            raise _stack_error(len(s), need)
         if kind == K_PUSH:
             value = pushes.get(pc)
             if value is None:

@@ -11,6 +11,7 @@ itself (snapshot, value transfer, code or precompile) is py-evm's message machin
 """
 
 from eth.exceptions import OutOfGas, WriteProtection
+from eth.vm.message import Message
 
 from op_program.executor.evm_backend.interp.frame import Frame, charge, expand2, read
 from op_program.executor.evm_backend.interp.ops_env import to_address
@@ -23,6 +24,36 @@ CALL_STIPEND = 2300
 DEPTH_LIMIT = 1024
 _DELEGATION_PREFIX = b"\xef\x01\x00"
 _DELEGATION_LENGTH = 23
+
+
+class CallMessage(Message):
+    """py-evm's Message built without its per-field validation.
+
+    Every field comes from the interpreter already in range (a 20-byte address from
+    ``to_address``, gas bounded by the frame's gas, a value from the 256-bit stack, bytes
+    from memory), so py-evm's checks (a tenth of a message call's set-up) cannot fail here.
+    """
+
+    __slots__ = ()
+
+    def __init__(  # noqa: PLR0913, PLR0917 - the message's fields, positional for speed
+        self, gas: int, to: bytes, sender: bytes, value: int, data: bytes, code: bytes,
+        depth: int, code_address: bytes | None, should_transfer_value: bool, is_static: bool,
+        is_delegation: bool,
+    ) -> None:
+        self.gas = gas
+        self.to = to  # type: ignore[assignment]
+        self.sender = sender  # type: ignore[assignment]
+        self.value = value
+        self.data = data
+        self.depth = depth
+        self.code = code
+        self._storage_address = None  # type: ignore[assignment]
+        self._code_address = code_address  # type: ignore[assignment]
+        self.should_transfer_value = should_transfer_value
+        self.is_static = is_static
+        self._is_delegation = is_delegation
+        self.refund = 0
 
 
 def _code_at(f: Frame, address: bytes, follow_delegation: bool) -> tuple[bytes, bytes | None]:
@@ -78,18 +109,15 @@ def _call(  # noqa: PLR0913 - the call's parameters, named as in the Yellow Pape
         s.append(0)
         return
     if kind == 0xF4:  # DELEGATECALL: the caller's sender and value, no transfer
-        child = comp.prepare_child_message(
-            gas=child_gas, to=f.address, value=msg.value, data=data, code=code,
-            sender=msg.sender, code_address=delegate or code_source,
-            should_transfer_value=False, is_static=f.static,
-            is_delegation=delegate is not None,
+        child = CallMessage(
+            child_gas, f.address, msg.sender, msg.value, data, code, msg.depth + 1,
+            delegate or code_source, False, f.static, delegate is not None,
         )
     else:
-        child = comp.prepare_child_message(
-            gas=child_gas, to=target, value=value, data=data, code=code,
-            code_address=delegate or (code_source if kind == 0xF2 else None),
-            should_transfer_value=transfers, is_static=f.static or kind == 0xFA,
-            is_delegation=delegate is not None,
+        child = CallMessage(
+            child_gas, target, f.address, value, data, code, msg.depth + 1,
+            delegate or (code_source if kind == 0xF2 else None), transfers,
+            f.static or kind == 0xFA, delegate is not None,
         )
     result = comp.apply_child_computation(child)
     s.append(0 if result.is_error else 1)

@@ -1,0 +1,204 @@
+"""The executor's state layer (state_db, trie_reader) against py-evm's and the mpt reader.
+
+``NodeCache.get`` must answer as ``mpt.lookup.trie_get`` on any trie (present keys, absent
+keys sharing prefixes, embedded nodes). ``OpAccountDB`` (lazy storage checkpoints, cached
+trie reads) must answer every read as py-evm's ``AccountDB`` after the same random sequence
+of storage writes, wipes, nested checkpoints committed or discarded, and locks.
+"""
+
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from op_program.encoding.hashing import keccak256
+from op_program.executor.evm_backend.state_db import OpAccountDB
+from op_program.executor.evm_backend.trie_reader import NodeCache
+from op_program.mpt.builder import trie_root_and_nodes
+from op_program.mpt.lookup import trie_get
+
+_KEYS = st.binary(min_size=32, max_size=32) | st.sampled_from(
+    [bytes(31) + bytes([i]) for i in range(4)] + [b"\x01" * 31 + bytes([i]) for i in range(3)]
+)
+_VALUES = st.binary(min_size=1, max_size=40)
+
+
+@given(st.dictionaries(_KEYS, _VALUES, max_size=24), st.lists(_KEYS, max_size=12))
+def test_node_cache_reads_as_trie_get(items: dict[bytes, bytes], probes: list[bytes]) -> None:
+    root, nodes = trie_root_and_nodes(items.items())
+    store = {keccak256(node): node for node in nodes}
+    cache = NodeCache()
+    for key in [*items, *probes, *items]:  # the second pass reads from the cache
+        expected = trie_get(root, key, store.__getitem__)
+        assert cache.get(root, key, store.__getitem__) == (expected or b"")
+        assert expected is None or expected == items[key]
+
+
+def _pyevm_account_db() -> Any:
+    from eth.db.account import AccountDB
+    from eth.db.atomic import AtomicDB
+    return AccountDB(AtomicDB())
+
+
+_ADDRESSES = [bytes([i]) * 20 for i in range(1, 4)]
+_OPS = st.lists(st.one_of(
+    st.tuples(st.just("set"), st.sampled_from(_ADDRESSES), st.integers(0, 5),
+              st.integers(0, 3)),
+    st.tuples(st.just("wipe"), st.sampled_from(_ADDRESSES)),
+    st.tuples(st.just("delete"), st.sampled_from(_ADDRESSES)),
+    st.tuples(st.just("record")),
+    st.tuples(st.just("commit")),
+    st.tuples(st.just("discard")),
+    st.tuples(st.just("lock")),
+    st.tuples(st.just("root")),
+), max_size=40)
+
+
+def _both(ours: object, theirs: object, name: str, *args: object) -> bool:
+    """Apply one method to both databases; both must fail alike (py-evm's own limits)."""
+    outcomes = []
+    for db in (ours, theirs):
+        try:
+            outcomes.append(("ok", getattr(db, name)(*args)))
+        except Exception as exc:  # noqa: BLE001 - compared, not swallowed
+            outcomes.append(("error", type(exc)))
+    assert outcomes[0][0] == outcomes[1][0], (name, outcomes)
+    if outcomes[0][0] == "error":
+        assert outcomes[0][1] is outcomes[1][1]
+        return False
+    return True
+
+
+@settings(max_examples=300, deadline=None)
+@given(_OPS)
+def test_op_account_db_matches_pyevm(ops: list[tuple[object, ...]]) -> None:
+    from eth.db.atomic import AtomicDB
+
+    ours: Any = OpAccountDB(AtomicDB())
+    theirs: Any = _pyevm_account_db()
+    checkpoints: list[tuple[object, object]] = []
+    for op in ops:
+        kind = op[0]
+        if kind == "set":
+            _, address, slot, value = op
+            _both(ours, theirs, "set_balance", address, 1)
+            _both(ours, theirs, "set_storage", address, slot, value)
+        elif kind == "wipe":
+            if not _both(ours, theirs, "delete_storage", op[1]):
+                return
+        elif kind == "delete":
+            if not _both(ours, theirs, "delete_account", op[1]):
+                return
+        elif kind == "record":
+            checkpoints.append((ours.record(), theirs.record()))
+        elif kind in ("commit", "discard") and checkpoints:
+            # Any open checkpoint, as nested frames close (the innermost) or a deposit's
+            # outer snapshot closes over inner ones.
+            mine, other = checkpoints[len(checkpoints) // 2]
+            del checkpoints[len(checkpoints) // 2:]
+            results: list[type[Exception] | None] = []
+            for db, checkpoint in ((ours, mine), (theirs, other)):
+                try:
+                    getattr(db, kind)(checkpoint)
+                    results.append(None)
+                except Exception as exc:  # noqa: BLE001 - compared, not swallowed
+                    results.append(type(exc))
+            assert results[0] is results[1]
+            if results[0] is not None:
+                return
+        elif kind == "lock" and not checkpoints:  # transaction boundaries: no open frame
+            _both(ours, theirs, "lock_changes")
+        elif kind == "root" and not checkpoints:
+            assert ours.make_state_root() == theirs.make_state_root()
+        for address in _ADDRESSES:
+            for slot in range(6):
+                for journal in (True, False):
+                    assert ours.get_storage(address, slot, journal) == theirs.get_storage(
+                        address, slot, journal
+                    ), (op, address, slot, journal)
+    while checkpoints:
+        mine, other = checkpoints.pop()
+        ours.commit(mine)
+        theirs.commit(other)
+    assert ours.make_state_root() == theirs.make_state_root()
+
+
+class _Msg:
+    def __init__(self, to: bytes) -> None:
+        self.to = to
+
+
+class _State:
+    coinbase = b"\xcb" * 20
+
+
+class _Comp:
+    """The attributes both walks read from a py-evm computation."""
+
+    def __init__(self, to: bytes, error: bool, beneficiaries: list[bytes],
+                 children: list["_Comp"]) -> None:
+        self.msg = _Msg(to)
+        self.is_error = error
+        self.beneficiaries = beneficiaries
+        self.children = children
+        self.state = _State()
+
+    def get_self_destruct_beneficiaries(self) -> list[bytes]:
+        if self.is_error:
+            return []
+        out = set(self.beneficiaries)
+        for child in self.children:
+            out.update(child.get_self_destruct_beneficiaries())
+        return list(out)
+
+
+_ACCOUNTS = st.sampled_from([b"", b"\x00" * 19 + b"\x03", b"\x01" * 20, b"\x02" * 20, b"\xcb" * 20])
+_TREES = st.recursive(
+    st.builds(_Comp, _ACCOUNTS, st.booleans(), st.lists(_ACCOUNTS, max_size=2), st.just([])),
+    lambda kids: st.builds(_Comp, _ACCOUNTS, st.booleans(), st.lists(_ACCOUNTS, max_size=2),
+                           st.lists(kids, max_size=3)),
+    max_leaves=12,
+)
+
+
+@given(_TREES)
+def test_touched_accounts_as_pyevm(tree: _Comp) -> None:
+    from eth.vm.forks.spurious_dragon._utils import collect_touched_accounts
+
+    from op_program.executor.evm_backend.backend import touched_accounts
+
+    assert touched_accounts(tree) == collect_touched_accounts(tree)
+
+
+_SHORT_KEYS = st.sampled_from(
+    [bytes([a, b]) + bytes(30) for a in (0, 1, 0x10) for b in (0, 1, 2)]
+) | st.binary(min_size=32, max_size=32)
+_SHORT_VALUES = st.binary(min_size=0, max_size=40)  # b"" deletes; short values embed nodes
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(_SHORT_KEYS, st.binary(min_size=1, max_size=40), max_size=12),
+       st.lists(st.tuples(_SHORT_KEYS, _SHORT_VALUES), max_size=20))
+def test_trie_batch_matches_py_trie(
+    initial: dict[bytes, bytes], changes: list[tuple[bytes, bytes]]
+) -> None:
+    """TrieBatch: the root and every readable key as py-trie's one-by-one updates."""
+    from trie.hexary import HexaryTrie
+
+    from op_program.executor.evm_backend.trie_update import TrieBatch
+
+    root, nodes = trie_root_and_nodes(initial.items())
+    store = {keccak256(node): node for node in nodes}
+    reference = HexaryTrie(dict(store), root_hash=root)
+    for key, value in changes:
+        if value:
+            reference[key] = value
+        else:
+            del reference[key]  # type: ignore[no-untyped-call]
+    batch = TrieBatch(root, NodeCache(), store.__getitem__)
+    batch.apply(changes)
+    new_root, new_nodes = batch.commit()
+    assert new_root == reference.root_hash
+    merged = {**store, **new_nodes}
+    for key in {*initial, *(k for k, _ in changes)}:
+        assert NodeCache().get(new_root, key, merged.__getitem__) == reference.get(key)
