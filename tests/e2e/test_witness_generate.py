@@ -178,31 +178,45 @@ def calldata_endpoints(calldata_scenario: Scenario) -> Iterator[Endpoints]:
         yield served
 
 
+def _range_manifest(endpoints: Endpoints, chain: list[str], last: int, span: int,
+                    out_dir: Path, *extra: str) -> list[dict[str, Any]]:
+    assert main(["witness", "generate", "--rollup.node", endpoints.l2, *_rpc_flags(endpoints),
+                 *chain, "--from", "1", "--to", str(last), "--span", str(span), *extra,
+                 str(out_dir)]) == 0
+    steps: list[dict[str, Any]] = json.loads((out_dir / "manifest.json").read_text())["steps"]
+    return steps
+
+
 def test_range_writes_one_witness_per_step(calldata_scenario: Scenario,
                                            calldata_endpoints: Endpoints,
                                            tmp_path: Path) -> None:
-    """``--from/--to/--span``: one file per step and a manifest; each step proves from its file."""
+    """``--from 1 --to M --span K``: one file per step (the first agreed on block 0) and a
+    manifest in block order; two workers write byte-identical files to one worker's, and each
+    step proves from its file alone."""
     scenario, endpoints = calldata_scenario, calldata_endpoints
     inputs = _inputs(scenario)
     chain = _chain_flags(inputs, tmp_path)
     last = scenario.claimed
     span = max(1, last // 2)
-    out_dir = tmp_path / "range"
-    assert main(["witness", "generate", "--rollup.node", endpoints.l2, *_rpc_flags(endpoints),
-                 *chain, "--from", "0", "--to", str(last), "--span", str(span),
-                 str(out_dir)]) == 0
-    steps = json.loads((out_dir / "manifest.json").read_text())["steps"]
+    one = _range_manifest(endpoints, chain, last, span, tmp_path / "one", "--workers", "1")
+    two = _range_manifest(endpoints, chain, last, span, tmp_path / "two", "--workers", "2")
     expected = [(a, min(a + span, last)) for a in range(0, last, span)]
-    assert [(s["l2_agreed_blocknumber"], s["l2_blocknumber"]) for s in steps] == expected
-    # The steps share a preimage cache: the second fetches less than it does alone.
+    assert [(s["l2_agreed_blocknumber"], s["l2_blocknumber"]) for s in one] == expected
+    assert [s["file"] for s in two] == [s["file"] for s in one]
+    assert sorted(p.name for p in (tmp_path / "two").iterdir()) == sorted(
+        ["manifest.json", *(s["file"] for s in one)])
+    for step in one:
+        assert (tmp_path / "one" / step["file"]).read_bytes() == (
+            tmp_path / "two" / step["file"]).read_bytes()
+    # One worker runs the steps in a row over the shared store: the second fetches less.
     alone_inputs = scenario.devnet.proof_inputs(*expected[1])
     config = dataclasses.replace(host_config(alone_inputs, tmp_path / "alone", tmp_path / "x",
                                              endpoints, None), datadir=None)
     alone = generate_step(StepParams(config, str(tmp_path / "alone.json")))
-    assert alone.preimages == steps[1]["preimages"]
-    assert 0 < steps[1]["rpc_requests"] < alone.rpc_requests
+    assert alone.preimages == one[1]["preimages"]
+    assert 0 < one[1]["rpc_requests"] < alone.rpc_requests
     blocks = scenario.devnet.sequencer.blocks
-    for n, step in enumerate(steps):
+    for n, step in enumerate(two):
         agreed, claimed = expected[n]
         assert step["written"] and step["exit_code"] == 0
         assert step["l2_claim"] == bytes_to_hex(blocks[claimed].output.root)
@@ -211,7 +225,8 @@ def test_range_writes_one_witness_per_step(calldata_scenario: Scenario,
                 "--l2.outputroot", step["l2_outputroot"], "--l2.claim", step["l2_claim"],
                 "--l2.blocknumber", str(claimed)]
         assert blocks[agreed].header.hash.hex() == step["l2_head"][2:]
-        assert _prove_from_file(out_dir / step["file"], boot, chain, tmp_path / f"d{n}") == 0
+        assert _prove_from_file(tmp_path / "two" / step["file"], boot, chain,
+                                tmp_path / f"d{n}") == 0
 
 
 def test_usage_errors_exit_2(scenario: Scenario, endpoints: Endpoints, tmp_path: Path,
@@ -225,9 +240,11 @@ def test_usage_errors_exit_2(scenario: Scenario, endpoints: Endpoints, tmp_path:
     assert main(["witness", "generate", *rpc, *chain, *_boot_flags(inputs), "--datadir",
                  str(tmp_path / "d"), out]) == 2
     assert main(["witness", "generate", *chain, *_boot_flags(inputs), out]) == 2
-    assert main(["witness", "generate", *rpc, *chain, "--from", "0", "--to", "2", out]) == 2
+    assert main(["witness", "generate", *rpc, *chain, "--from", "1", "--to", "2", out]) == 2
     assert main(["witness", "generate", *rpc, *chain, "--rollup.node", endpoints.l2,
-                 *_boot_flags(inputs), "--from", "0", "--to", "2", out]) == 2
+                 *_boot_flags(inputs), "--from", "1", "--to", "2", out]) == 2
+    assert main(["witness", "generate", *rpc, *chain, "--rollup.node", endpoints.l2,
+                 "--from", "0", "--to", "2", out]) == 2  # block 0 has no parent to prove from
     assert main(["witness", "generate", *rpc, *chain, "--rollup.node", "ftp://x",
                  *_boot_flags(inputs), out]) == 2
     assert main(["witness", "generate", *rpc, *chain, *_boot_flags(inputs),
@@ -297,7 +314,7 @@ def test_range_step_beyond_the_l1_head_is_an_error_not_a_verdict(
     early = bytes_to_hex(scenario.devnet.l1.blocks[2].header.hash)  # the batch is in block 3
     out_dir = tmp_path / "range"
     common = ["witness", "generate", "--rollup.node", endpoints.l2, *_rpc_flags(endpoints),
-              *chain, "--from", "0", "--to", str(scenario.claimed),
+              *chain, "--from", "1", "--to", str(scenario.claimed),
               "--span", str(scenario.claimed)]
     capsys.readouterr()
     for expect in ("any", "invalid"):
@@ -356,11 +373,12 @@ def test_range_past_the_finalized_l2_block_is_refused_first(
     The devnet node does not serve ``optimism_syncStatus`` (the other range tests run through
     that: no check); here the node reports an earlier finalized block.
     """
-    monkeypatch.setattr(RollupNode, "finalized_l2", lambda self: 1)
+    monkeypatch.setattr(RollupNode, "sync_l2",
+                        lambda self, field: 1 if field == "finalized_l2" else None)
     scenario, endpoints = calldata_scenario, calldata_endpoints
     out_dir = tmp_path / "range"
     assert main(["witness", "generate", "--rollup.node", endpoints.l2, *_rpc_flags(endpoints),
-                 *_chain_flags(_inputs(scenario), tmp_path), "--from", "0", "--to", "2",
+                 *_chain_flags(_inputs(scenario), tmp_path), "--from", "1", "--to", "2",
                  str(out_dir)]) == 2
     assert ("L2 block 2 is not finalized yet (the rollup node's finalized L2 block is 1)"
             in capsys.readouterr().err)

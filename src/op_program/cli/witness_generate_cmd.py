@@ -9,12 +9,12 @@ Without ``--l2.claim`` the claim is ``--rollup.node``'s output root of ``--l2.bl
 
 A range: ``--from N --to M [--span K] --rollup.node URL``, ``OUT`` a directory that receives one
 witness per step, ``<agreed>-<claimed>.<format>``, and ``manifest.json`` (each step's boot
-inputs, verdict and sizes, rewritten after every step). Steps run one after the other here,
-sharing a preimage cache (each witness still holds only what its own proof was served);
-``generate_step`` is a picklable function of plain data so a range engine can map it over
-workers. Exit code: the verdict (0 valid, 1 invalid with ``--expect invalid|any``) when every
-witness was written, 2 as soon as one could not be (the steps before it stay written). A range's
-claims are the rollup node's own, so it takes only ``--expect valid``: a step that proves
+inputs, verdict and sizes). ``--from N`` is the first block proven (from N-1), as in
+``verify-range``. The steps run on the distributed engine (``cli.witness_range_cmd``), the local
+workers sharing a temporary LMDB preimage cache (each witness still holds only what its own
+proof was served). Exit code: the verdict (0 valid, 1 invalid with ``--expect invalid|any``)
+when every witness was written, 2 as soon as one could not be (the finished ones stay written).
+A range's claims are the rollup node's own, so it takes only ``--expect valid``: a step that proves
 invalid means its batch is not derivable under the L1 head (fault-proof/index.md, "Fault Proof
 Program": the claim is checked at the safe head reached), an error named as such, not a verdict.
 """
@@ -23,8 +23,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
-from dataclasses import asdict, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -36,14 +34,12 @@ from op_program.cli.host_flags import (
     host_config_from_args,
     u64_flag,
 )
-from op_program.cli.witness_manifest import Manifest
+from op_program.cli.witness_range_cmd import RangeRun, add_engine_flags, run_steps
 from op_program.errors import UsageError
-from op_program.exit_codes import ExitCode
 from op_program.redact import redact_url, redact_urls_in
 
 if TYPE_CHECKING:
     from op_program.host.config import HostConfig
-    from op_program.host.kvstore.memory import MemoryKV
     from op_program.host.witness_gen import StepResult
     from op_program.host.witness_range import RollupNode
 
@@ -54,10 +50,6 @@ MAX_FETCH_CONCURRENCY = 16
 """Most lookahead threads: each may hold one reply of up to the RPC size cap (256 MiB) from a
 hostile node, so 4 GiB at most; the walk-back gains nothing past ~8 (bench/witness_generate.py)."""
 BOOT_FLAGS = ("l2.head", "l2.outputroot", "l2.claim", "l2.blocknumber")
-CACHE_BYTES = 1 << 30
-"""Size of the preimage values the steps of a range share before the cache starts over (a
-real one-block proof serves ~36k preimages, ~30 MB; an entry count alone did not bound the
-bytes: contract code is up to 24 KB an entry)."""
 
 
 def register(actions: Any) -> None:
@@ -74,7 +66,8 @@ def register(actions: Any) -> None:
                      help="op-node RPC: output roots for --from/--to, and the claim when "
                           "--l2.claim is not given")
     gen.add_argument("--from", dest="range_from", type=int, metavar="N",
-                     help="range: the first step's agreed L2 block")
+                     help="range: the first L2 block proven (the first step is agreed on "
+                          "N-1), as in verify-range")
     gen.add_argument("--to", dest="range_to", type=int, metavar="M",
                      help="range: the last step's claimed L2 block")
     gen.add_argument("--span", type=int, default=1, metavar="K",
@@ -86,6 +79,7 @@ def register(actions: Any) -> None:
                           "exits 2 and writes nothing")
     gen.add_argument("--fetch.concurrency", dest="fetch_concurrency", type=int, default=2,
                      metavar="K", help="background fetch threads (0 = fetch only on demand)")
+    add_engine_flags(gen)
     gen.set_defaults(func=run)
 
 
@@ -168,7 +162,13 @@ def _run_single(args: argparse.Namespace, rollup_url: str | None, expect: Any) -
 
 
 def _run_range(args: argparse.Namespace, rollup_url: str | None, expect: Any) -> int:
-    from op_program.host.witness_range import RollupNode, plan_steps
+    from op_program.host.witness_range import (
+        FINALIZED_L2,
+        RollupNode,
+        check_range_reach,
+        finalized_l1_head,
+        plan_steps,
+    )
 
     if args.range_from is None or args.range_to is None:
         raise UsageError("a range needs both --from and --to")
@@ -181,92 +181,34 @@ def _run_range(args: argparse.Namespace, rollup_url: str | None, expect: Any) ->
     if given:
         raise UsageError(f"a range derives --{given[0]} per step: do not give it")
     steps = plan_steps(args.range_from, args.range_to, args.span)
+    run = RangeRun(steps, Path(args.out), args.range_format, args.workers, args.cluster,
+                   args.retries, args.shared_store)
     node = RollupNode(rollup_url)
     try:
-        return _run_steps(args, node, expect, steps)
+        if flag_value(args, "l1.head") is None:
+            l1_url = flag_value(args, "l1")
+            if l1_url is None:
+                raise UsageError("flag l1 is required")
+            # Before the L1 head is read, so the head is at least as recent as the status.
+            check_range_reach(node, args.range_to, FINALIZED_L2, "finalized")
+            args = _with(args, l1_head="0x" + finalized_l1_head(l1_url).hex())
+        return run_steps(run, node, _params_of(args, expect), _print)
     finally:
         node.close()
 
 
-def _run_steps(args: argparse.Namespace, node: RollupNode, expect: Any,
-               steps: list[tuple[int, int]]) -> int:
-    from op_program.host.kvstore.memory import MemoryKV
-    from op_program.host.witness_range import finalized_l1_head
+def _params_of(args: argparse.Namespace, expect: Any) -> Any:
+    """A step's ``StepParams`` from the rollup node's outputs at its agreed and claimed blocks."""
+    from op_program.host.witness_gen import StepParams
 
-    if flag_value(args, "l1.head") is None:
-        l1_url = flag_value(args, "l1")
-        if l1_url is None:
-            raise UsageError("flag l1 is required")
-        _check_finalized(node, args.range_to)
-        args = _with(args, l1_head="0x" + finalized_l1_head(l1_url).hex())
-    out_dir = Path(args.out)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    manifest = Manifest(out_dir, {_step_file(args, step) for step in steps})
-    worst = int(ExitCode.VALID)
-    cache = MemoryKV()
-    for agreed, claimed in steps:
-        cache = _bounded(cache)
-        code = _range_step(args, node, expect, (agreed, claimed), out_dir, manifest, cache)
-        worst = max(worst, code)
-        if code == ExitCode.ERROR:
-            break
-    return worst
+    def params_of(node: RollupNode, step: tuple[int, int], out: str,
+                  shared_store: str | None) -> StepParams:
+        agreed, claimed = step
+        start, end = node.output_at(agreed), node.output_at(claimed)
+        step_args = _with(args, l2_head="0x" + start.block_hash.hex(),
+                          l2_outputroot="0x" + start.output_root.hex(),
+                          l2_claim="0x" + end.output_root.hex(), l2_blocknumber=str(claimed))
+        return StepParams(_config(step_args), out, expect, args.fetch_concurrency,
+                          shared_store=shared_store)
 
-
-def _check_finalized(node: RollupNode, last: int) -> None:
-    """Refuse a range past the rollup node's finalized L2 block (the default L1 head's reach)."""
-    finalized = node.finalized_l2()
-    if finalized is not None and last > finalized:
-        raise UsageError(f"L2 block {last} is not finalized yet (the rollup node's finalized L2 "
-                         f"block is {finalized}): its batch may be after the finalized L1 head; "
-                         f"use --to {finalized} or lower, or give --l1.head")
-
-
-def _bounded(cache: MemoryKV) -> MemoryKV:
-    """``cache``, or a new empty one once it holds more than ``CACHE_BYTES`` of values."""
-    from op_program.host.kvstore.memory import MemoryKV
-
-    return MemoryKV() if cache.value_bytes > CACHE_BYTES else cache
-
-
-def _range_step(args: argparse.Namespace, node: RollupNode, expect: Any, step: tuple[int, int],
-                out_dir: Path, manifest: Manifest, cache: MemoryKV) -> int:
-    from op_program.host.witness_gen import StepParams, generate_step_cached
-
-    agreed, claimed = step
-    start = node.output_at(agreed)
-    end = node.output_at(claimed)
-    step_args = _with(args, l2_head="0x" + start.block_hash.hex(),
-                      l2_outputroot="0x" + start.output_root.hex(),
-                      l2_claim="0x" + end.output_root.hex(), l2_blocknumber=str(claimed))
-    config = _config(step_args)
-    out = out_dir / _step_file(args, step)
-    started = time.monotonic()
-    result = generate_step_cached(StepParams(config, str(out), expect, args.fetch_concurrency),
-                                  cache)
-    if result.offline_verdict == ExitCode.INVALID and not result.written:
-        result = replace(result, message=(
-            f"the rollup node's output root of L2 block {claimed} proves invalid under L1 head "
-            f"0x{config.l1_head.hex()}: its batch is most likely posted after that L1 head "
-            "(by default the finalized one); use a lower --to or a later --l1.head; no witness "
-            "written"))
-    _print(result)
-    entry = {
-        "file": out.name, "written": result.written, "exit_code": result.exit_code,
-        "l1_head": "0x" + config.l1_head.hex(), "l2_head": "0x" + config.l2_head.hex(),
-        "l2_outputroot": "0x" + config.l2_output_root.hex(),
-        "l2_claim": "0x" + config.l2_claim.hex(), "l2_chain_id": config.chain.l2_chain_id,
-        "l2_agreed_blocknumber": agreed,
-        "l2_blocknumber": claimed, "seconds": round(time.monotonic() - started, 3),
-        **{k: v for k, v in asdict(result).items()
-           if k in ("preimages", "bytes", "rpc_requests", "hints_run")},
-    }  # fmt: skip
-    if not result.written:
-        entry["error"] = redact_urls_in(result.message)
-    manifest.record(entry)
-    return result.exit_code
-
-
-def _step_file(args: argparse.Namespace, step: tuple[int, int]) -> str:
-    """The witness file name of a range step (in the output directory)."""
-    return f"{step[0]}-{step[1]}.{args.range_format}"
+    return params_of

@@ -7,7 +7,8 @@ from the boot inputs, so the manifest is what makes each file provable by itself
 Reruns into the same directory keep the entries of files this run does not plan (an earlier
 range's steps), replace the ones it does, and a step that fails removes the file an earlier run
 left under its name: the directory's witness files are exactly the manifest's written entries.
-The manifest is rewritten atomically after every step.
+The manifest is rewritten atomically after every step, this run's entries in block order
+(steps finish in any order on the distributed engine).
 """
 
 import json
@@ -47,8 +48,15 @@ class Manifest:
         if not entry["written"]:
             (self._path.parent / entry["file"]).unlink(missing_ok=True)
         self._steps.append(entry)
+        # Steps finish in any order on the engine: this run's entries are kept in block order.
+        self._steps.sort(key=lambda step: (step.get("l2_agreed_blocknumber", 0),
+                                           step.get("l2_blocknumber", 0)))
         steps = self._earlier + self._steps
         write_atomic(self._path, json.dumps({"steps": steps}, indent=1).encode())
+
+    def written_files(self) -> set[str]:
+        """The files this run recorded as written."""
+        return {step["file"] for step in self._steps if step.get("written")}
 
 
 def _read_steps(path: Path) -> list[dict[str, Any]]:

@@ -17,8 +17,9 @@ How (``generate_step``):
 3. Write the file atomically (``host.witness.write_witness``: JSON, gzip'd JSON or kv.bin).
 
 ``generate_step`` is a module-level function of plain, picklable data (``StepParams`` holds a
-checked ``HostConfig``, itself frozen dataclasses, enums, bytes and strings), so a range engine
-may map it over worker processes; it opens and closes everything it uses itself.
+checked ``HostConfig``, itself frozen dataclasses, enums, bytes and strings), so a range is
+mapped over the worker processes of the distributed engine (``op_program.distributed``); it
+opens and closes everything it uses itself, the range's shared LMDB store included.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from op_program.errors import OpProgramError
 from op_program.exit_codes import ExitCode
 from op_program.host.config import HostConfig
 from op_program.host.hint_handlers import Preimages, handlers_for
+from op_program.host.kvstore.base import KV, DataFormat
 from op_program.host.kvstore.memory import MemoryKV
 from op_program.host.lookahead import Lookahead
 from op_program.host.prefetcher import Prefetcher
@@ -74,6 +76,10 @@ class StepParams:
     out: str
     expect: Expect = Expect.VALID
     fetch_concurrency: int = 2
+    shared_store: str | None = None
+    """An LMDB datadir the steps of a range share as their fetch cache (many processes may
+    open it; what one step fetched and checked, the next one reads without a fetch). The
+    witness still holds only what this proof was served."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,7 +146,7 @@ class Capture:
 
 
 def capture_online(config: HostConfig, concurrency: int,
-                   store: MemoryKV | None = None) -> Capture:
+                   store: KV | None = None) -> Capture:
     """Run the proof online with an in-memory store; keep what the client was served.
 
     ``store`` may hold preimages fetched (and checked) by earlier steps of a range: they are
@@ -149,7 +155,7 @@ def capture_online(config: HostConfig, concurrency: int,
     Raises:
         OpProgramError: the sources cannot be opened.
     """
-    store = MemoryKV() if store is None else store
+    store = store if store is not None else MemoryKV()
     opened = open_sources(config)
     handlers = handlers_for(config.dialect)
     lookahead = Lookahead(opened.sources, handlers, concurrency) if concurrency > 0 else None
@@ -209,18 +215,35 @@ def generate_step(params: StepParams) -> StepResult:
     return generate_step_cached(params, None)
 
 
-def generate_step_cached(params: StepParams, cache: MemoryKV | None) -> StepResult:
+def generate_step_cached(params: StepParams, cache: KV | None) -> StepResult:
     """``generate_step`` with a preimage cache shared by the steps a process runs in a row.
 
     Consecutive steps of a range share most of their L1 data (one L1 head: the same walk-back)
     and the upper L2 state trie; with ``cache`` a step fetches only what earlier steps did not.
     Each witness still holds exactly what its own proof was served, and is proved offline from
-    that alone. ``None``: a fresh store, as ``generate_step``.
+    that alone. ``None``: ``params.shared_store`` when set, else a fresh in-memory store.
 
     Returns:
         A ``StepResult`` whose ``exit_code`` is the verdict (0 or 1) when the witness was
         written, 2 when it was not (``message`` says why in one line).
     """
+    if cache is None and params.shared_store is not None:
+        from op_program.host.kvstore.disk import open_disk_kv
+
+        try:
+            shared = open_disk_kv(params.shared_store, DataFormat.LMDB,
+                                  label="shared preimage store")
+        except OpProgramError as exc:
+            return StepResult(int(ExitCode.ERROR), params.out,
+                              "cannot open the shared preimage store: " + str(exc))
+        try:
+            return _generate(params, shared)
+        finally:
+            shared.close()
+    return _generate(params, cache)
+
+
+def _generate(params: StepParams, cache: KV | None) -> StepResult:
     config = params.config
     out = params.out
     if not config.fetching_enabled or config.server_mode or config.datadir is not None:

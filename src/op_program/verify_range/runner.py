@@ -26,8 +26,10 @@ from op_program.encoding.hex import hex_to_bytes, int_to_hex
 from op_program.errors import DecodeError, OpProgramError
 from op_program.exit_codes import ExitCode
 from op_program.host.config import ChainSetup, RPCKind
+from op_program.host.errors import HostConfigError, RPCError
 from op_program.host.kvstore.base import DataFormat
 from op_program.host.rpc.jsonrpc import JsonRpcClient
+from op_program.host.witness_range import SAFE_L2, RollupNode, check_range_reach, plan_steps
 from op_program.redact import redact_url
 from op_program.verify_range.store import ResultStore
 from op_program.verify_range.task import BlockResult, NodeUrls, StepTask, Verdict, prove_step
@@ -119,19 +121,16 @@ class RangeReport:
 def steps_of(first: int, last: int, span: int) -> list[tuple[int, int]]:
     """The ``(agreed, claimed)`` block pairs covering ``(first - 1, last]`` in ``span`` steps.
 
+    ``host.witness_range.plan_steps``: one meaning of ``--from`` (the first block proven) in
+    ``verify-range`` and ``witness generate``.
+
     Raises:
-        RangeError: an empty range, block 0 (it has no parent) or a span below 1.
+        RangeError: an empty range, block 0 (it has no parent), a span below 1, too many steps.
     """
-    if span < 1:
-        raise RangeError(f"--span must be at least 1, not {span}")
-    if not 0 < first <= last:
-        raise RangeError(f"--from {first} --to {last} is not a range of blocks above 0")
-    steps, agreed = [], first - 1
-    while agreed < last:
-        claimed = min(agreed + span, last)
-        steps.append((agreed, claimed))
-        agreed = claimed
-    return steps
+    try:
+        return plan_steps(first, last, span)
+    except HostConfigError as exc:
+        raise RangeError(str(exc)) from exc
 
 
 def fetch_claims(rollup_node: str, blocks: list[int]) -> dict[int, Claim]:
@@ -175,6 +174,22 @@ def latest_l1_head(l1_url: str) -> bytes:
         client.close()
 
 
+def reach_of(rollup_node: str, last: int) -> None:
+    """``check_range_reach`` against the rollup node's safe L2 block (the latest L1 head's).
+
+    Raises:
+        RangeBeyondHeadError: ``last`` is not safe yet.
+        RangeError: the node's sync status cannot be read.
+    """
+    node = RollupNode(rollup_node)
+    try:
+        check_range_reach(node, last, SAFE_L2, "latest")
+    except RPCError as exc:
+        raise RangeError(f"rollup node {redact_url(rollup_node)}: {exc}") from exc
+    finally:
+        node.close()
+
+
 StepFunction = Callable[[StepTask], BlockResult]
 
 
@@ -190,7 +205,12 @@ def plan(request: RangeRequest, store: ResultStore) -> _Plan:
     steps = steps_of(request.first, request.last, request.span)
     claims = fetch_claims(request.rollup_node,
                           sorted({n for pair in steps for n in pair}))
-    l1_head = request.l1_head or latest_l1_head(request.urls.l1)
+    l1_head = request.l1_head
+    if l1_head is None:
+        # The default (latest) L1 head reaches the node's safe L2 block at most: refuse a range
+        # past it before the head is read (so the head is at least as recent as the status).
+        reach_of(request.rollup_node, request.last)
+        l1_head = latest_l1_head(request.urls.l1)
     tasks, cached = [], []
     for agreed, claimed in steps:
         span = claimed - agreed

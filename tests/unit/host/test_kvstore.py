@@ -155,12 +155,3 @@ def test_memory_kv_counts_value_bytes() -> None:
     store.put_many([(b"\x03" * 32, b"12345"), (b"\x02" * 32, b"x")])
     assert store.value_bytes == 6 and len(store) == 2
 
-
-def test_range_cache_starts_over_past_its_byte_bound(monkeypatch: pytest.MonkeyPatch) -> None:
-    from op_program.cli import witness_generate_cmd
-
-    cache = MemoryKV()
-    cache.put(b"\x02" * 32, b"v" * 10)
-    assert witness_generate_cmd._bounded(cache) is cache
-    monkeypatch.setattr(witness_generate_cmd, "CACHE_BYTES", 9)
-    assert len(witness_generate_cmd._bounded(cache)) == 0

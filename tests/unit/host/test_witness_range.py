@@ -8,8 +8,13 @@ from hypothesis import strategies as st
 
 from op_program.host.errors import HostConfigError, RPCResponseError
 from op_program.host.witness_range import (
+    FINALIZED_L2,
     MAX_STEPS,
+    SAFE_L2,
+    RangeBeyondHeadError,
+    check_range_reach,
     parse_finalized_l2,
+    parse_sync_l2,
     parse_output_at_block,
     plan_steps,
 )
@@ -30,20 +35,21 @@ def _reply(number: Any = 7, **changes: Any) -> dict[str, Any]:
 
 
 def test_plan_steps() -> None:
-    assert plan_steps(0, 5, 2) == [(0, 2), (2, 4), (4, 5)]
-    assert plan_steps(10, 11, 1) == [(10, 11)]
-    assert plan_steps(3, 9, 100) == [(3, 9)]
-    for first, last, span in ((5, 5, 1), (6, 5, 1), (-1, 5, 1), (0, 5, 0)):
+    """``--from`` is the first block proven: the first step is agreed on the block before."""
+    assert plan_steps(1, 5, 2) == [(0, 2), (2, 4), (4, 5)]
+    assert plan_steps(11, 11, 1) == [(10, 11)]
+    assert plan_steps(4, 9, 100) == [(3, 9)]
+    for first, last, span in ((6, 5, 1), (0, 5, 1), (-1, 5, 1), (1, 5, 0)):
         with pytest.raises(HostConfigError):
             plan_steps(first, last, span)
     with pytest.raises(HostConfigError, match="steps"):
-        plan_steps(0, MAX_STEPS + 1, 1)
+        plan_steps(1, MAX_STEPS + 1, 1)
 
 
-@given(st.integers(0, 10**6), st.integers(1, 500), st.integers(1, 50))
+@given(st.integers(1, 10**6), st.integers(0, 500), st.integers(1, 50))
 def test_steps_cover_the_range_end_to_end(first: int, length: int, span: int) -> None:
     steps = plan_steps(first, first + length, span)
-    assert steps[0][0] == first and steps[-1][1] == first + length
+    assert steps[0][0] == first - 1 and steps[-1][1] == first + length
     assert all(a < c <= a + span for a, c in steps)
     assert all(steps[i][1] == steps[i + 1][0] for i in range(len(steps) - 1))
 
@@ -84,3 +90,34 @@ def test_finalized_l2_number_of_a_sync_status() -> None:
     for reply in hostile:
         with pytest.raises(RPCResponseError, match="finalized L2"):
             parse_finalized_l2(reply)
+
+
+def test_safe_l2_number_of_a_sync_status() -> None:
+    assert parse_sync_l2({"safe_l2": {"number": "0x20"}, "finalized_l2": {"number": 3}},
+                         SAFE_L2) == 32
+    with pytest.raises(RPCResponseError, match="no safe L2"):
+        parse_sync_l2({"finalized_l2": {"number": 3}}, SAFE_L2)
+
+
+class _Node:
+    """A rollup node whose ``optimism_syncStatus`` says ``reach`` (None: method not served)."""
+
+    def __init__(self, reach: int | None) -> None:
+        self.reach = reach
+        self.asked: list[str] = []
+
+    def sync_l2(self, field: str) -> int | None:
+        self.asked.append(field)
+        return self.reach
+
+
+def test_range_reach_refuses_past_the_head_and_warns_when_unserved(
+        caplog: pytest.LogCaptureFixture) -> None:
+    node = _Node(40)
+    check_range_reach(node, 40, SAFE_L2, "latest")  # type: ignore[arg-type]
+    with pytest.raises(RangeBeyondHeadError, match=r"L2 block 41 is not safe yet \(the rollup "
+                       r"node's safe L2 block is 40\).*latest L1 head.*--to 40"):
+        check_range_reach(node, 41, SAFE_L2, "latest")  # type: ignore[arg-type]
+    assert node.asked == [SAFE_L2, SAFE_L2]
+    check_range_reach(_Node(None), 10**9, FINALIZED_L2, "finalized")  # type: ignore[arg-type]
+    assert "does not serve optimism_syncStatus" in caplog.text
