@@ -226,7 +226,8 @@ def write_witness(pairs: Iterable[tuple[bytes, bytes]], path: str | os.PathLike[
     """Write ``pairs`` sorted by key, atomically, as the name of ``path`` says; return the count.
 
     ``*.bin``: a kv.bin (:mod:`op_program.host.kvbin`, what kona-host-kvbin reads as
-    ``<data-dir>/kv.bin``); ``*.gz``: gzip'd JSON; anything else: JSON.
+    ``<data-dir>/kv.bin``); ``*.gz``: gzip'd JSON; anything else: JSON. The bytes depend on
+    the pairs alone (reproducible).
 
     Raises:
         WitnessFileError: the file cannot be written.
@@ -238,7 +239,9 @@ def write_witness(pairs: Iterable[tuple[bytes, bytes]], path: str | os.PathLike[
     else:
         entries = {"0x" + key.hex(): "0x" + value.hex() for key, value in ordered}
         text = json.dumps(entries, separators=(",", ":")).encode()
-        data = gzip.compress(text, 6) if target.name.endswith(".gz") else text
+        # mtime 0: the same preimage set gives the same bytes (the gzip header would
+        # otherwise hold the time of writing), whichever worker or run wrote it.
+        data = gzip.compress(text, 6, mtime=0) if target.name.endswith(".gz") else text
     try:
         write_atomic(target, data)
     except OSError as exc:
