@@ -229,3 +229,51 @@ def test_span_steps_and_a_limit_then_the_rest(net: Net, tmp_path: Path) -> None:
     assert sum(1 for s in rest.steps if s["cached"]) == 2
     roots = net.roots()
     assert all(s["computed_root"] == bytes_to_hex(roots[s["block"]]) for s in rest.steps)
+
+
+def test_a_block_not_yet_batched_is_refused_not_judged_invalid(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Blocks past the safe L2 block under the default (latest) L1 head: exit 2, one line.
+
+    The last blocks are sequenced but never batched: under the latest L1 head the client judges
+    the chain's own claim at such a block invalid (shown with that head given explicitly, which
+    skips the check). The rollup node's ``optimism_syncStatus`` says which block is safe.
+    """
+    from op_program.cli.main import main
+    from op_program.devnet.rpc_views import l2_handlers
+
+    devnet = Devnet()
+    devnet.mine_l1()
+    batched = devnet.sequence_to_l1_head()
+    devnet.batcher.submit(batched)
+    devnet.mine_l1()
+    safe = devnet.sequencer.head.ref.number
+    devnet.sequence_to_l1_head()  # never batched
+    devnet.mine_l1()
+    last = devnet.sequencer.head.ref.number
+    assert last > safe
+    rollup, genesis, l1 = write_chain_files(devnet.proof_inputs(0, 1), tmp_path)
+    status = {"safe_l2": {"number": safe}, "finalized_l2": {"number": 0}}
+    node_methods = {"optimism_outputAtBlock": l2_handlers(
+        devnet.sequencer, devnet.rollup.l2_chain_id)["optimism_outputAtBlock"],
+        "optimism_syncStatus": lambda _: status}
+    with serve_devnet(devnet.l1, devnet.sequencer, devnet.rollup.l2_chain_id) as e, \
+            serving(_handler_class(node_methods, None)) as rollup_node:
+        argv = ["verify-range", "--rollup.config", str(rollup), "--l2.genesis", str(genesis),
+                "--l1.chainconfig", str(l1), "--l1", e.l1, "--l1.beacon", e.beacon, "--l2", e.l2,
+                "--rollup.node", rollup_node, "--from", str(last), "--to", str(last),
+                "--workers", "1", "--json"]
+        capsys.readouterr()
+        assert main([*argv, "--store", str(tmp_path / "a.sqlite3")]) == 2
+        err = capsys.readouterr().err
+        errors = [line for line in err.splitlines() if "error" in line.lower()]
+        assert len(errors) == 1, err
+        assert (f"L2 block {last} is not safe yet (the rollup node's safe L2 block is {safe})"
+                in errors[0])
+        assert _stored_blocks(tmp_path / "a.sqlite3") == set()  # nothing proven
+        # What the check prevents: the same claim under the latest L1 head, given explicitly.
+        head = bytes_to_hex(devnet.l1.head.hash)
+        assert main([*argv, "--store", str(tmp_path / "b.sqlite3"), "--l1.head", head]) == 1
+        # The safe block itself passes the check and proves valid.
+        argv[argv.index("--from") + 1] = argv[argv.index("--to") + 1] = str(safe)
+        assert main([*argv, "--store", str(tmp_path / "c.sqlite3")]) == 0

@@ -14,8 +14,8 @@ from op_program.host.witness_range import (
     RangeBeyondHeadError,
     check_range_reach,
     parse_finalized_l2,
-    parse_sync_l2,
     parse_output_at_block,
+    parse_sync_l2,
     plan_steps,
 )
 from op_program.protocol.output_root import OutputV0
