@@ -383,3 +383,33 @@ def test_range_past_the_finalized_l2_block_is_refused_first(
     assert ("L2 block 2 is not finalized yet (the rollup node's finalized L2 block is 1)"
             in capsys.readouterr().err)
     assert not out_dir.exists()
+
+
+def test_ctrl_c_in_a_range_keeps_finished_witnesses_and_a_consistent_manifest(
+        calldata_scenario: Scenario, calldata_endpoints: Endpoints, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """Ctrl-C after the first finished step: exit 2, that witness and its entry kept, every
+    other planned file gone (here a stale one of an earlier run), whatever finished next."""
+    from op_program.cli import witness_generate_cmd
+
+    scenario, endpoints = calldata_scenario, calldata_endpoints
+    last = scenario.claimed
+    span = max(1, last // 2)
+    out_dir = tmp_path / "range"
+    out_dir.mkdir()
+    files = [f"{a}-{min(a + span, last)}.json.gz" for a in range(0, last, span)]
+    (out_dir / files[1]).write_bytes(b"stale")
+    printed = witness_generate_cmd._print
+
+    def print_then_interrupt(result: Any) -> None:
+        printed(result)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(witness_generate_cmd, "_print", print_then_interrupt)
+    assert main(["witness", "generate", "--rollup.node", endpoints.l2, *_rpc_flags(endpoints),
+                 *_chain_flags(_inputs(scenario), tmp_path), "--from", "1", "--to", str(last),
+                 "--span", str(span), "--workers", "2", str(out_dir)]) == 2
+    assert "interrupted: the witnesses written so far are kept" in capsys.readouterr().err
+    steps = json.loads((out_dir / "manifest.json").read_text())["steps"]
+    assert len(steps) == 1 and steps[0]["written"] and steps[0]["file"] in files
+    assert sorted(p.name for p in out_dir.iterdir()) == sorted(["manifest.json", steps[0]["file"]])

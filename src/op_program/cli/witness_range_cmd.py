@@ -124,8 +124,9 @@ def _map(run: RangeRun, tasks: Iterator[StepParams], planned: dict[str, tuple[in
                     result = StepResult(int(ExitCode.ERROR), params.out,
                                         f"task failed after retries: {outcome.error}")
                 result = _explained(result, params)
-                print_result(result)
+                # Recorded before anything else: a Ctrl-C from here on keeps this witness.
                 manifest.record(_entry(params, result, planned[Path(params.out).name]))
+                print_result(result)
                 tracker.advance()
                 if result.exit_code == ExitCode.ERROR:
                     return int(ExitCode.ERROR)
