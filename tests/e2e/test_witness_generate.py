@@ -249,6 +249,8 @@ def test_usage_errors_exit_2(scenario: Scenario, endpoints: Endpoints, tmp_path:
                  *_boot_flags(inputs), out]) == 2
     assert main(["witness", "generate", *rpc, *chain, *_boot_flags(inputs),
                  "--fetch.concurrency", "17", out]) == 2
+    assert main(["witness", "generate", *rpc, *chain, *_boot_flags(inputs), "--workers", "2",
+                 out]) == 2  # the engine runs ranges only
     assert main(["witness", "generate", *rpc, *chain, *_boot_flags(inputs), str(tmp_path)]) == 2
     assert "is a directory" in capsys.readouterr().err
     assert not (tmp_path / "w.json").exists() and not (tmp_path / "d").exists()

@@ -135,6 +135,9 @@ def run(args: argparse.Namespace) -> int:
     rollup_url = _rollup_url(args)
     if args.range_from is not None or args.range_to is not None:
         return _run_range(args, rollup_url, expect)
+    if args.workers or args.cluster is not None:
+        raise UsageError("--workers and --cluster run the steps of a range (--from/--to); one "
+                         "claim is generated here")
     return _run_single(args, rollup_url, expect)
 
 
