@@ -18,6 +18,9 @@ replaced here, for both the block executor and the host's precompile runner:
   raise ``ValueError`` there: a crash instead of a hash); pycryptodome's is always there.
 - bn256 pairing (0x08, EIP-197): same results, but py-evm's G2 subgroup check took about half
   of the precompile's time (see ``bn254_pairing``).
+- BLS12-381 (0x0b-0x11, EIP-2537): same results, but py_ecc's pure-Python curve arithmetic
+  took seconds per pairing and ~90 s for a G2 MSM at the Isthmus input limit; arkworks does
+  the arithmetic, our own code every encoding rule (see ``bls12_381_fast``).
 """
 
 from collections.abc import Callable, Mapping
@@ -34,6 +37,7 @@ from eth.vm.forks.cancun.constants import (
     POINT_EVALUATION_PRECOMPILE_GAS,
 )
 
+from op_program.executor.evm_backend.bls12_381_fast import PRECOMPILES as BLS12_381
 from op_program.executor.evm_backend.bn254_pairing import ecpairing
 
 Precompile = Callable[[Any], Any]
@@ -166,6 +170,7 @@ _REPLACEMENTS: dict[bytes, Precompile] = {
     MODEXP_ADDRESS: modexp,
     POINT_EVALUATION_ADDRESS: point_evaluation,
     PAIRING_ADDRESS: ecpairing,
+    **BLS12_381,
 }
 
 
