@@ -118,8 +118,8 @@ def _reference(address: int) -> Callable[[Any], Any] | None:
 
     if _address(address) not in _REPLACEMENTS:
         return None
-    run: Callable[[Any], Any] = PragueComputation.get_precompiles()[_address(address)]
-    return run
+    table: dict[Any, Callable[[Any], Any]] = dict(PragueComputation.get_precompiles())
+    return table[_address(address)]
 
 
 def measure(address: int, data: bytes, reference: bool, min_seconds: float) -> dict[str, Any]:
