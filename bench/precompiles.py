@@ -9,6 +9,12 @@ the gas charged, seconds per call, Mgas/s, and seconds for 30M and 60M gas spent
 ``python bench/precompiles.py`` times the precompiles our executor runs (precompile_runner);
 ``--reference`` times py-evm's own functions for the precompiles we replaced (py_ecc; the
 "before" numbers). ``--quick`` skips the large MSM/pairing inputs.
+
+The "evm loop" cases are what a block can really do: a contract that STATICCALLs the
+precompile in an endless loop with all its gas (warm call 100 gas + ~30 gas of loop per
+iteration on top of the precompile's price), run by our executor (EvmBackend, Isthmus rules)
+in one transaction until it runs out of gas; there the cheap calls (blake2f with 0 rounds,
+bn254 add, identity) are priced mostly by the CALL.
 """
 
 import argparse
@@ -21,7 +27,11 @@ from typing import Any
 
 from py_ecc import optimized_bls12_381, optimized_bn128
 
+from op_program.executor.evm_backend import EvmBackend
 from op_program.executor.evm_backend.precompile_runner import _Call, run_precompile
+from op_program.executor.evm_types import EMPTY_ROOT, BlockEnv, EvmRevision, EvmTransaction
+from op_program.executor.precompiles import PrecompileRules
+from op_program.executor.source import MappingStateSource, VerifiedSource
 
 bls: Any = optimized_bls12_381
 bn: Any = optimized_bn128
@@ -151,12 +161,57 @@ def measure(address: int, data: bytes, reference: bool, min_seconds: float) -> d
     return row
 
 
+def _loop_code(address: int) -> bytes:
+    """calldatacopy(0, 0, size); loop: staticcall(gas, address, 0, size, 0, 0); pop.
+
+    The output is not written to memory (it would overwrite the input); RETURNDATA holds it.
+    """
+    return bytes.fromhex("366000600037" "5b" "6000600036600060" + f"{address:02x}"
+                         + "5afa50" "600656")
+
+
+def measure_loop(address: int, data: bytes, gas: int) -> dict[str, Any]:
+    """Seconds our EVM takes to burn ``gas`` calling the precompile in a loop."""
+    env = BlockEnv(revision=EvmRevision.PRAGUE, coinbase=bytes(20), number=1,
+                   timestamp=1_700_000_000, gas_limit=10**9, base_fee=0,
+                   prev_randao=bytes(32), chain_id=10, ancestor_hashes=iter(()),
+                   precompile_rules=PrecompileRules(fjord=True, granite=True, isthmus=True))
+    backend = EvmBackend(VerifiedSource(MappingStateSource({})), EMPTY_ROOT, env)
+    target = (0xC0FFEE).to_bytes(20, "big")
+    backend.set_code(target, _loop_code(address))
+    zeros = data.count(0)
+    tx = EvmTransaction(sender=(0x5E0DE2).to_bytes(20, "big"), to=target, value=0, data=data,
+                        gas=gas, gas_price=0, tip=0, max_fee_per_gas=0,
+                        max_priority_fee_per_gas=0,
+                        intrinsic_gas=21_000 + 4 * zeros + 16 * (len(data) - zeros), tx_type=2,
+                        is_deposit=False)
+    start = time.perf_counter()
+    outcome = backend.execute(tx)
+    seconds = time.perf_counter() - start
+    row: dict[str, Any] = {"gas": outcome.gas_used, "seconds": round(seconds, 4),
+                           "mgas_per_s": round(outcome.gas_used / seconds / 1e6, 3)}
+    for block in BLOCK_GAS:
+        row[f"seconds_per_{block // 1_000_000}M_gas"] = round(
+            block / outcome.gas_used * seconds, 2)
+    return row
+
+
+LOOPS = [
+    ("evm loop: blake2f 0 rounds", 9, _blake2f(0)),
+    ("evm loop: identity 32 bytes", 4, bytes(32)),
+    ("evm loop: bn254 add", 6, bytes(128)),
+    ("evm loop: bls g1 add", 0x0B, bytes(256)),
+]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reference", action="store_true")
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--min-seconds", type=float, default=0.5)
     parser.add_argument("--only", default="", help="substring of the case names to run")
+    parser.add_argument("--loop-gas", type=int, default=2_000_000,
+                        help="gas each evm loop case burns (0: skip them)")
     args = parser.parse_args()
     rows = {}
     for name, address, data in inputs(args.quick):
@@ -164,6 +219,12 @@ def main() -> None:
             rows[name] = {"address": hex(address),
                           **measure(address, data, args.reference, args.min_seconds)}
             print(name, rows[name], file=sys.stderr)
+    if args.loop_gas and not args.reference:
+        for name, address, data in LOOPS:
+            if args.only in name:
+                rows[name] = {"address": hex(address),
+                              **measure_loop(address, data, args.loop_gas)}
+                print(name, rows[name], file=sys.stderr)
     json.dump({"implementation": "py-evm (py_ecc)" if args.reference else "ours",
                "cases": rows}, sys.stdout, indent=1)
     print()
