@@ -138,3 +138,12 @@ def test_ecpairing_valid_points(scalars: list[tuple[int, int]]) -> None:
     ours = outcome(bn254_revm.ecpairing, data)
     assert ours[0]
     assert ours == outcome(bn254_pairing.ecpairing, data)
+
+
+def test_each_threads_evm_is_replaced_after_a_bounded_number_of_calls() -> None:
+    # pyrevm's EVM grows with every message call; a fresh instance bounds the memory.
+    bn254_revm.revm_precompile(0x06, b"")
+    first = bn254_revm._local.evm
+    for _ in range(bn254_revm._CALLS_PER_EVM):
+        assert bn254_revm.revm_precompile(0x06, b"") == bytes(64)
+    assert bn254_revm._local.evm is not first
