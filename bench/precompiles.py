@@ -23,10 +23,13 @@ import json
 import sys
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
+import coincurve
 from py_ecc import optimized_bls12_381, optimized_bn128
 
+from op_program.executor import p256
 from op_program.executor.evm_backend import EvmBackend
 from op_program.executor.evm_backend.precompile_runner import _Call, run_precompile
 from op_program.executor.evm_types import EMPTY_ROOT, BlockEnv, EvmRevision, EvmTransaction
@@ -36,6 +39,8 @@ from op_program.executor.source import MappingStateSource, VerifiedSource
 bls: Any = optimized_bls12_381
 bn: Any = optimized_bn128
 BLOCK_GAS = (30_000_000, 60_000_000)
+P256_VECTORS = (Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "vectors"
+                / "p256-verify" / "p256Verify.json")
 
 
 def _address(n: int) -> bytes:
@@ -68,6 +73,17 @@ def _scalar(i: int) -> bytes:
     return hashlib.sha256(i.to_bytes(8, "big")).digest()  # a full-width 256-bit scalar
 
 
+def word(value: int) -> bytes:
+    return value.to_bytes(32, "big")
+
+
+def modexp_input(base: int, exponent: int, modulus: int) -> bytes:
+    """EIP-198 layout with each value in its minimal length."""
+    fields = [v.to_bytes(max(1, (v.bit_length() + 7) // 8), "big")
+              for v in (base, exponent, modulus)]
+    return b"".join(word(len(f)) for f in fields) + b"".join(fields)
+
+
 def _blake2f(rounds: int) -> bytes:
     return rounds.to_bytes(4, "big") + bytes(range(64)) + bytes(128) + bytes(16) + b"\x01"
 
@@ -87,7 +103,19 @@ def inputs(quick: bool) -> list[tuple[str, int, bytes]]:
         return b"".join(g1s[i % 8] + g2s[(i + 3) % 8] for i in range(k))
 
     bn_pair = _bn_g1(3) + _bn_g2(5)
+    key = coincurve.PrivateKey(_scalar(99))
+    digest = _scalar(7)
+    signature = key.sign_recoverable(digest, hasher=None)
+    ecrecover = digest + word(27 + signature[64]) + signature[:64]
+    p256 = bytes.fromhex(json.loads(P256_VECTORS.read_text())[0]["Input"])
+    modulus = (1 << 8191) | 1  # 1024-byte odd modulus
     cases = [
+        ("ecrecover", 1, ecrecover),
+        ("p256verify", 0x100, p256),
+        ("modexp 1024-byte base/modulus, exponent 3", 5,
+         modexp_input(modulus - 2, 3, modulus)),
+        ("modexp 32-byte, 256-bit exponent", 5,
+         modexp_input(2**255 + 11, 2**256 - 1, 2**256 - 189)),
         ("blake2f 1 round", 9, _blake2f(1)),
         ("blake2f 12 rounds", 9, _blake2f(12)),
         ("blake2f 10000 rounds", 9, _blake2f(10_000)),
@@ -142,6 +170,9 @@ def measure(address: int, data: bytes, reference: bool, min_seconds: float) -> d
             computation = _Call(data, 10**15)
             fn(computation)
             return True, computation.gas_used
+    elif address == 0x100:  # an OP precompile (RIP-7212), not in the L1 runner's table
+        def call() -> tuple[bool, int]:
+            return p256.verify(data), p256.P256_GAS
     else:
         def call() -> tuple[bool, int]:
             result = run_precompile(_address(address), data, 10**15)
