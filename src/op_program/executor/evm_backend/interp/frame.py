@@ -23,8 +23,8 @@ _TO_NEXT_JUMPDEST = re.compile(
     + b"".join(b"|\\x%02x[\\s\\S]{%d}" % (0x5F + n, n) for n in range(1, 33))
     + b")*+\\x5b"
 )
-# code -> (valid JUMPDEST offsets, PUSH immediates by offset (filled as met), code + 32 zeros)
-_ANALYSIS: dict[bytes, tuple[frozenset[int], dict[int, int], bytes]] = {}
+# code -> (valid JUMPDEST offsets, code + 32 zeros)
+_ANALYSIS: dict[bytes, tuple[frozenset[int], bytes]] = {}
 
 
 def jumpdests(code: bytes) -> frozenset[int]:
@@ -42,8 +42,8 @@ def jumpdests(code: bytes) -> frozenset[int]:
     return frozenset(dests)
 
 
-def analyse(code: bytes) -> tuple[frozenset[int], dict[int, int], bytes]:
-    """Jump destinations, a PUSH value cache and the zero-padded code (cached per code).
+def analyse(code: bytes) -> tuple[frozenset[int], bytes]:
+    """Jump destinations and the zero-padded code (cached per code).
 
     The immediate of a PUSH running past the end of the code is padded with zeros on the
     right (YP §9.4.1), hence the 32 zero bytes appended.
@@ -53,7 +53,7 @@ def analyse(code: bytes) -> tuple[frozenset[int], dict[int, int], bytes]:
         return cached
     if len(_ANALYSIS) >= _CODE_CACHE_LIMIT:
         _ANALYSIS.clear()
-    result: tuple[frozenset[int], dict[int, int], bytes] = (jumpdests(code), {}, code + bytes(32))
+    result = (jumpdests(code), code + bytes(32))
     _ANALYSIS[code] = result
     return result
 
