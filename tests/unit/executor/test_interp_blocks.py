@@ -1,0 +1,76 @@
+"""The interpreter's straight-line blocks: summed static gas, entry stack bounds, block ends.
+
+The per-opcode semantics of the blocks are covered by test_interp_differential (every
+outcome, including the exception class, against py-evm); these tests pin the analysis itself.
+"""
+
+from eth.exceptions import FullStack, InsufficientStack, OutOfGas
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from op_program.executor.evm_backend.interp.blocks import (
+    K_END,
+    K_FALL,
+    Block,
+    build_block,
+    first_error,
+)
+from op_program.executor.evm_backend.interp.table import K_JUMPI, K_PURE, K_PUSH, build_table
+from op_program.executor.evm_types import EvmRevision
+
+TABLE = build_table(EvmRevision.CANCUN, {0xF0: None, 0xF5: None, 0xFF: None})
+
+
+def block(code: bytes, start: int = 0) -> Block:
+    return build_block(code, code + bytes(32), TABLE, start)
+
+
+def test_block_sums_gas_and_bounds_the_entry_height() -> None:
+    # PUSH1 1, ADD, ADD, PUSH2 0x0010, JUMPI: needs 2 items at entry (the second ADD).
+    code = bytes([0x60, 0x01, 0x01, 0x01, 0x61, 0x00, 0x10, 0x57, 0x00])
+    gas, lowest, highest, ops, last, _, last_pc = block(code)
+    assert gas == 3 + 3 + 3 + 3 + 10
+    assert lowest == 2  # the JUMPI needs 2 with the height then back at entry - 2 + 1
+    assert highest == 1023  # the first PUSH must fit
+    assert [kind for kind, _ in ops] == [K_PUSH, K_PURE, K_PURE, K_PUSH]
+    assert ops[3][1] == 0x10
+    assert (last, last_pc) == (K_JUMPI, 7)
+
+
+def test_block_stops_before_a_jumpdest_and_at_the_end() -> None:
+    code = bytes([0x60, 0x01, 0x5B, 0x50])
+    assert block(code)[4:] == (K_FALL, None, 2)
+    rest = block(code, 2)
+    assert rest[0] == 1 + 2 and rest[1] == 1
+    assert rest[4:] == (K_END, None, 4)
+
+
+def test_push_cut_short_by_the_end_is_zero_padded() -> None:
+    _, _, _, ops, last, _, _ = block(bytes([0x61, 0xAB]))
+    assert ops == [(K_PUSH, 0xAB00)] and last == K_END
+
+
+def test_first_error_names_the_first_failing_check() -> None:
+    code = bytes([0x60, 0x01, 0x01, 0x01])  # PUSH1 1, ADD, ADD
+    assert isinstance(first_error(code, TABLE, 0, 5, 1), OutOfGas)  # second ADD unaffordable
+    assert isinstance(first_error(code, TABLE, 0, 100, 1), InsufficientStack)  # second ADD
+    assert isinstance(first_error(code, TABLE, 0, 100, 1024), FullStack)  # the PUSH
+
+
+OPS = st.lists(st.sampled_from([0x5B, 0x60, 0x01, 0x50, 0x80, 0x90, 0x00, 0x56]), max_size=200)
+
+
+@settings(max_examples=300)
+@given(OPS)
+def test_blocks_partition_the_code(ops: list[int]) -> None:
+    """Following each block's end from pc 0 visits every byte once: linear analysis."""
+    code = bytes(ops)
+    pc = 0
+    covered = 0
+    while pc < len(code):
+        _, _, _, _, last, _, end = block(code, pc)
+        nxt = end if last in (K_FALL, K_END) else end + 1
+        assert nxt > pc
+        covered += nxt - pc
+        pc = nxt
+    assert covered == len(code)
