@@ -26,8 +26,6 @@ from eth.exceptions import FullStack, InsufficientStack, OutOfGas
 from op_program.executor.evm_backend.interp.frame import STACK_LIMIT
 from op_program.executor.evm_backend.interp.table import (
     K_FRAME,
-    K_JUMP,
-    K_JUMPI,
     K_NOOP,
     K_PUSH,
     Entry,
@@ -39,7 +37,6 @@ K_FALL = -2
 """Block ends before a JUMPDEST; execution continues there."""
 _JUMPDEST = 0x5B
 _CODE_CACHE_LIMIT = 1024
-_ENDING = (K_FRAME, K_JUMP, K_JUMPI)
 Block = tuple[int, int, int, list[tuple[int, Any]], int, Any, int]
 """(static gas, lowest and highest stack height allowed at entry, straight-line operations as
 (kind, argument) with PUSH values decoded, last kind, last argument, last pc or next pc)."""
@@ -65,24 +62,32 @@ def build_block(code: bytes, padded: bytes, table: list[Entry], start: int) -> B
     lowest = 0
     highest = STACK_LIMIT
     ops: list[tuple[int, Any]] = []
+    add = ops.append
     pc = start
-    while pc < size:
-        if pc != start and code[pc] == _JUMPDEST:
-            return (gas, lowest, highest, ops, K_FALL, None, pc)
+    if pc < size:  # the first opcode may be a JUMPDEST: it starts this block
         cost, need, limit, kind, arg = table[code[pc]]
+        if kind == K_NOOP:
+            gas = cost
+            pc += 1
+    while pc < size:
+        op = code[pc]
+        if op == _JUMPDEST:
+            return (gas, lowest, highest, ops, K_FALL, None, pc)
+        cost, need, limit, kind, arg = table[op]
         gas += cost
-        lowest = max(lowest, need - height)
-        highest = min(highest, limit - height)
-        if kind in _ENDING:
+        if need - height > lowest:  # noqa: PLR1730 - no max() call in this hot loop
+            lowest = need - height
+        if limit - height < highest:  # noqa: PLR1730 - no min() call in this hot loop
+            highest = limit - height
+        if kind >= K_FRAME:  # K_FRAME, K_JUMPI, K_JUMP (K_NOOP is the JUMPDEST, met above)
             return (gas, lowest, highest, ops, kind, arg, pc)
         height += STACK_LIMIT - limit  # items written minus items read
         if kind == K_PUSH:
-            ops.append((K_PUSH, int.from_bytes(padded[pc + 1:pc + arg], "big")))
+            add((K_PUSH, int.from_bytes(padded[pc + 1:pc + arg], "big")))
             pc += arg
-            continue
-        if kind != K_NOOP:
-            ops.append((kind, arg))
-        pc += 1
+        else:
+            add((kind, arg))
+            pc += 1
     return (gas, lowest, highest, ops, K_END, None, size)
 
 
