@@ -1,9 +1,8 @@
-"""The executor's state layer (state_db, trie_reader) against py-evm's and the mpt reader.
+"""The executor's trie layer (trie_reader, trie_update) against the mpt reader and py-trie.
 
 ``NodeCache.get`` must answer as ``mpt.lookup.trie_get`` on any trie (present keys, absent
-keys sharing prefixes, embedded nodes). ``OpAccountDB`` (lazy storage checkpoints, cached
-trie reads) must answer every read as py-evm's ``AccountDB`` after the same random sequence
-of storage writes, wipes, nested checkpoints committed or discarded, and locks.
+keys sharing prefixes, embedded nodes); ``TrieBatch`` must give py-trie's roots. The world
+state above them is tested against py-evm's ``AccountDB`` in ``test_world_state``.
 """
 
 from typing import Any
@@ -12,7 +11,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from op_program.encoding.hashing import keccak256
-from op_program.executor.evm_backend.state_db import OpAccountDB
 from op_program.executor.evm_backend.trie_reader import NodeCache
 from op_program.mpt.builder import trie_root_and_nodes
 from op_program.mpt.lookup import trie_get
@@ -32,95 +30,6 @@ def test_node_cache_reads_as_trie_get(items: dict[bytes, bytes], probes: list[by
         expected = trie_get(root, key, store.__getitem__)
         assert cache.get(root, key, store.__getitem__) == (expected or b"")
         assert expected is None or expected == items[key]
-
-
-def _pyevm_account_db() -> Any:
-    from eth.db.account import AccountDB
-    from eth.db.atomic import AtomicDB
-    return AccountDB(AtomicDB())
-
-
-_ADDRESSES = [bytes([i]) * 20 for i in range(1, 4)]
-_OPS = st.lists(st.one_of(
-    st.tuples(st.just("set"), st.sampled_from(_ADDRESSES), st.integers(0, 5),
-              st.integers(0, 3)),
-    st.tuples(st.just("wipe"), st.sampled_from(_ADDRESSES)),
-    st.tuples(st.just("delete"), st.sampled_from(_ADDRESSES)),
-    st.tuples(st.just("record")),
-    st.tuples(st.just("commit")),
-    st.tuples(st.just("discard")),
-    st.tuples(st.just("lock")),
-    st.tuples(st.just("root")),
-), max_size=40)
-
-
-def _both(ours: object, theirs: object, name: str, *args: object) -> bool:
-    """Apply one method to both databases; both must fail alike (py-evm's own limits)."""
-    outcomes = []
-    for db in (ours, theirs):
-        try:
-            outcomes.append(("ok", getattr(db, name)(*args)))
-        except Exception as exc:  # noqa: BLE001 - compared, not swallowed
-            outcomes.append(("error", type(exc)))
-    assert outcomes[0][0] == outcomes[1][0], (name, outcomes)
-    if outcomes[0][0] == "error":
-        assert outcomes[0][1] is outcomes[1][1]
-        return False
-    return True
-
-
-@settings(max_examples=300, deadline=None)
-@given(_OPS)
-def test_op_account_db_matches_pyevm(ops: list[tuple[object, ...]]) -> None:
-    from eth.db.atomic import AtomicDB
-
-    ours: Any = OpAccountDB(AtomicDB())
-    theirs: Any = _pyevm_account_db()
-    checkpoints: list[tuple[object, object]] = []
-    for op in ops:
-        kind = op[0]
-        if kind == "set":
-            _, address, slot, value = op
-            _both(ours, theirs, "set_balance", address, 1)
-            _both(ours, theirs, "set_storage", address, slot, value)
-        elif kind == "wipe":
-            if not _both(ours, theirs, "delete_storage", op[1]):
-                return
-        elif kind == "delete":
-            if not _both(ours, theirs, "delete_account", op[1]):
-                return
-        elif kind == "record":
-            checkpoints.append((ours.record(), theirs.record()))
-        elif kind in ("commit", "discard") and checkpoints:
-            # Any open checkpoint, as nested frames close (the innermost) or a deposit's
-            # outer snapshot closes over inner ones.
-            mine, other = checkpoints[len(checkpoints) // 2]
-            del checkpoints[len(checkpoints) // 2:]
-            results: list[type[Exception] | None] = []
-            for db, checkpoint in ((ours, mine), (theirs, other)):
-                try:
-                    getattr(db, kind)(checkpoint)
-                    results.append(None)
-                except Exception as exc:  # noqa: BLE001 - compared, not swallowed
-                    results.append(type(exc))
-            assert results[0] is results[1]
-            if results[0] is not None:
-                return
-        elif kind == "lock" and not checkpoints:  # transaction boundaries: no open frame
-            _both(ours, theirs, "lock_changes")
-        elif kind == "root" and not checkpoints:
-            assert ours.make_state_root() == theirs.make_state_root()
-        for address in _ADDRESSES:
-            for slot in range(6):
-                for journal in (True, False):
-                    assert ours.get_storage(address, slot, journal) == theirs.get_storage(
-                        address, slot, journal
-                    ), (op, address, slot, journal)
-    while checkpoints:
-        mine, other = checkpoints.pop()
-        ours.commit(mine)
-        theirs.commit(other)
-    assert ours.make_state_root() == theirs.make_state_root()
 
 
 class _Msg:

@@ -25,11 +25,12 @@ from eth.vm.message import Message
 from eth_typing import Address, BlockNumber, Hash32
 from eth_utils.exceptions import ValidationError
 
-from op_program.executor.errors import EvmFailure, MissingStateError
+from op_program.executor.errors import EvmFailure
 from op_program.executor.evm_backend.corrected_precompiles import corrected
 from op_program.executor.evm_backend.interp import ProjectComputationMixin
 from op_program.executor.evm_backend.interpreter import FastComputationMixin
-from op_program.executor.evm_backend.state_db import OpAccountDB, SourceDB
+from op_program.executor.evm_backend.state_db import SourceDB
+from op_program.executor.evm_backend.world_state import JournaledState
 from op_program.executor.evm_types import (
     EMPTY_CODE_HASH,
     EMPTY_ROOT,
@@ -176,9 +177,39 @@ def _create_address(sender: bytes, nonce: int) -> Address:
 
 
 class _OpStateMixin:
-    """OP changes to py-evm's State: no Ethereum system contracts, tx-supplied fee fields."""
+    """OP changes to py-evm's State: no Ethereum system contracts, tx-supplied fee fields.
+
+    Snapshots and transient storage (EIP-1153) go straight to the project's journaled state
+    (``world_state``): one journal reverts accounts, storage, access lists and transient
+    storage together, where py-evm's ``State`` kept a second journal for transient storage.
+    """
 
     execution_context: Any
+    _account_db: JournaledState
+
+    def snapshot(self) -> int:
+        """A snapshot token for ``revert`` / ``commit`` (Yellow Paper §8: a message call)."""
+        return self._account_db.journal.snapshot()
+
+    def revert(self, snapshot: int) -> None:
+        """Undo every state change since ``snapshot``."""
+        self._account_db.journal.revert(snapshot)
+
+    def commit(self, snapshot: int) -> None:
+        """Keep the state changes since ``snapshot``."""
+        self._account_db.journal.commit(snapshot)
+
+    def get_transient_storage(self, address: bytes, slot: int) -> bytes:
+        """EIP-1153 TLOAD."""
+        return self._account_db.get_transient_storage(address, slot)
+
+    def set_transient_storage(self, address: bytes, slot: int, value: bytes) -> None:
+        """EIP-1153 TSTORE."""
+        self._account_db.set_transient_storage(address, slot, value)
+
+    def clear_transient_storage(self) -> None:
+        """EIP-1153: transient storage ends with the transaction."""
+        self._account_db.clear_transient_storage()
 
     def set_system_contracts(self) -> None:
         """OP deploys system contracts by upgrade transactions, never implicitly."""
@@ -239,7 +270,7 @@ def _state_class(revision: EvmRevision, rules: PrecompileRules, engine: str) -> 
         cls = type(
             f"Op{state_base.__name__}", (_OpStateMixin, state_base),
             {"computation_class": computation, "transaction_executor_class": executor,
-             "account_db_class": OpAccountDB},
+             "account_db_class": JournaledState},
         )
         _STATE_CLASSES[key] = cls
     return cls
@@ -372,22 +403,10 @@ class EvmBackend:
 
     # -- roots ---------------------------------------------------------------------------
 
-    def _roots(self, fn: Callable[[], Any]) -> Any:
-        self._db.pruning = True
-        try:
-            return self._call(fn)
-        except EvmFailure as exc:
-            missing = getattr(exc.__cause__, "missing_node_hash", None)
-            if isinstance(missing, bytes):
-                raise MissingStateError("trie node", missing) from exc
-            raise
-        finally:
-            self._db.pruning = False
-
     def state_root(self) -> bytes:
         """Commit all changes and return the new state root."""
         self._state.lock_changes()
-        return bytes(self._roots(self._state.make_state_root))
+        return bytes(self._call(self._state.make_state_root))
 
     def storage_root(self, address: bytes) -> bytes:
         """The storage root of ``address`` (after ``state_root``)."""
@@ -395,5 +414,5 @@ class EvmBackend:
 
     def persist(self) -> dict[bytes, bytes]:
         """Write every new trie node and code to the store; return them (hash -> value)."""
-        self._roots(self._state.persist)
+        self._call(self._state.persist)
         return dict(self._db.written)
