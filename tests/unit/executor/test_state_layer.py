@@ -5,7 +5,6 @@ keys sharing prefixes, embedded nodes); ``TrieBatch`` must give py-trie's roots.
 state above them is tested against py-evm's ``AccountDB`` in ``test_world_state``.
 """
 
-from typing import Any
 
 from hypothesis import given, settings
 from hypothesis import strategies as st

@@ -15,6 +15,7 @@ from eth.db.account import AccountDB
 from eth.db.atomic import AtomicDB
 from eth.db.backends.memory import MemoryDB
 from eth.vm.transient_storage import TransientStorage
+from eth_typing import Hash32
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -22,7 +23,7 @@ from op_program.executor.errors import MissingStateError
 from op_program.executor.evm_backend.state_journal import StateJournal
 from op_program.executor.evm_backend.world_state import JournaledState
 
-_ADDRESSES = [bytes([i]) * 20 for i in range(1, 5)]
+_ADDRESSES: list[Any] = [bytes([i]) * 20 for i in range(1, 5)]
 _SLOTS = range(4)
 _CODES = [b"", b"\x60\x00", b"\x5b" * 40]
 
@@ -30,7 +31,7 @@ _CODES = [b"", b"\x60\x00", b"\x5b" * 40]
 def _pre_state() -> tuple[dict[bytes, bytes], bytes]:
     """A trie with accounts 1 and 2 (storage, code), as py-evm persists it."""
     memory = MemoryDB()
-    db = AccountDB(AtomicDB(memory))
+    db: Any = AccountDB(AtomicDB(memory))
     db.set_balance(_ADDRESSES[0], 10**18)
     db.set_nonce(_ADDRESSES[0], 7)
     db.set_storage(_ADDRESSES[0], 1, 0x1234)
@@ -68,8 +69,8 @@ class _Pair:
 
     def __init__(self) -> None:
         self.ours = JournaledState(AtomicDB(MemoryDB(dict(_PRE))), _PRE_ROOT)
-        self.theirs = AccountDB(AtomicDB(MemoryDB(dict(_PRE))), _PRE_ROOT)
-        self.their_transient = TransientStorage()
+        self.theirs: Any = AccountDB(AtomicDB(MemoryDB(dict(_PRE))), Hash32(_PRE_ROOT))
+        self.their_transient: Any = TransientStorage()
         # Storage wiped in the current transaction: py-evm's original value of a slot then
         # still reads its layer of earlier transactions' unrooted writes, op-geth (and this
         # state) reads 0 (a destructed object's committed state); only the EVM's own use,
@@ -77,7 +78,7 @@ class _Pair:
         self.wiped: set[bytes] = set()
 
     def both(self, name: str, *args: object) -> bool:
-        outcomes = []
+        outcomes: list[type[Exception] | None] = []
         for db in (self.ours, self.theirs):
             try:
                 getattr(db, name)(*args)
