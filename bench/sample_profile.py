@@ -26,7 +26,7 @@ DEFAULT_DIR = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "exec
 # (phase, marker function names): the innermost marker on the stack names the phase.
 PHASES: tuple[tuple[str, frozenset[str]], ...] = (
     ("precompiles", frozenset({"precompile_table.py:run"})),
-    ("state commit / roots", frozenset({"backend.py:_roots"})),
+    ("state commit / roots", frozenset({"backend.py:_roots", "world_state.py:make_state_root"})),
     ("state reads (storage/account/code, trie)", frozenset({
         "state.py:get_storage", "state.py:get_balance", "state.py:get_code",
         "state.py:get_nonce", "state.py:get_code_hash", "state.py:account_exists",
@@ -41,6 +41,7 @@ PHASES: tuple[tuple[str, frozenset[str]], ...] = (
         "computation.py:generate_child_computation", "computation.py:apply_child_computation",
         "computation.py:__init__", "computation.py:__exit__", "message.py:__init__",
         "frames.py:run_message", "frames.py:snapshot", "frames.py:revert",
+        "backend.py:snapshot", "backend.py:revert", "backend.py:commit",
     })),
     ("interpreter", frozenset({"loop.py:run_frame"})),
     ("transaction set-up / settle (py-evm executor)", frozenset({
