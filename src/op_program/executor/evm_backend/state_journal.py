@@ -52,6 +52,8 @@ class StateJournal:
 
     def _close(self, token: int) -> int:
         open_ = self._open
+        if open_ and open_[-1][0] == token:  # the innermost: a message call ends
+            return open_.pop()[1]
         for index in range(len(open_) - 1, -1, -1):
             if open_[index][0] == token:
                 mark = open_[index][1]
