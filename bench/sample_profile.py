@@ -41,6 +41,8 @@ PHASES: tuple[tuple[str, frozenset[str]], ...] = (
         "computation.py:generate_child_computation", "computation.py:apply_child_computation",
         "computation.py:__init__", "computation.py:__exit__", "message.py:__init__",
         "frames.py:run_message", "frames.py:snapshot", "frames.py:revert",
+        "message.py:run_message", "creation.py:run_create", "computation.py:top_frame",
+        "computation.py:hand_back",
     })),
     ("interpreter", frozenset({"loop.py:run_frame"})),
     ("transaction set-up / settle (py-evm executor)", frozenset({

@@ -39,12 +39,10 @@ def accrue(parent: Frame, child: Frame) -> None:
         parent.touched += child.touched
 
 
-def failed(state: object, snapshot: object, error: VMError, child: Frame | None) -> Outcome:
+def failed(state: object, snapshot: object, error: VMError, child: Frame) -> Outcome:
     """Roll back to ``snapshot`` after ``error``: a revert keeps its gas and output (EIP-140)."""
     state.revert(snapshot)  # type: ignore[attr-defined]
     if error.burns_gas:
-        return False, b"", 0
-    if child is None:
         return False, b"", 0
     return False, child.output, child.gas
 
@@ -60,33 +58,39 @@ def run_message(  # noqa: PLR0913, PLR0917 - the message's fields (YP §8), posi
     """
     env = parent.env
     state = env.state
+    if to == RIPEMD160:
+        env.ripemd_touched = True
+    precompile = env.precompiles.get(code_address)
+    if precompile is not None or not code:
+        # Neither a precompile nor empty code reads or writes state, so the call's own
+        # state changes (transfer, touch) need no checkpoint: they are made only once the
+        # call has succeeded, which leaves the state as checkpoint-and-revert would.
+        # EIP-7702: a delegation designator pointing at a precompile runs nothing.
+        output = b""
+        if precompile is not None and not is_delegation:
+            call = PrecompileCall(state, data, gas)
+            try:
+                precompile(call)
+            except VMError as error:
+                return False, b"", 0 if error.burns_gas else call.gas
+            output = call.output
+            gas = call.gas
+        if transfers and value:
+            state.delta_balance(caller, -value)
+            state.delta_balance(to, value)
+        state.touch_account(to)
+        parent.touched.append(to)
+        return True, output, gas
     snapshot = state.snapshot()
     if transfers and value:
         state.delta_balance(caller, -value)
         state.delta_balance(to, value)
     state.touch_account(to)
-    if to == RIPEMD160:
-        env.ripemd_touched = True
-    precompile = env.precompiles.get(code_address)
-    if precompile is not None:
-        if is_delegation:  # EIP-7702: a designator pointing at a precompile runs nothing
-            state.commit(snapshot)
-            parent.touched.append(to)
-            return True, b"", gas
-        call = PrecompileCall(state, data, gas)
-        try:
-            precompile(call)
-        except VMError as error:
-            return failed(state, snapshot, error, None)
-        state.commit(snapshot)
-        parent.touched.append(to)
-        return True, call.output, call.gas
     child = Frame(env, code, gas, to, caller, value, data, parent.depth + 1, static)
-    if code:
-        try:
-            env.run(child, [], env.table)
-        except VMError as error:
-            return failed(state, snapshot, error, child)
+    try:
+        env.run(child, [], env.table)
+    except VMError as error:
+        return failed(state, snapshot, error, child)
     state.commit(snapshot)
     parent.touched.append(to)
     accrue(parent, child)
