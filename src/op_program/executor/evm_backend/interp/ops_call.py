@@ -70,7 +70,7 @@ def _call(  # noqa: PLR0913 - the call's parameters, named as in the Yellow Pape
     if value and kind != 0xF4:
         child_gas += CALL_STIPEND
     transfers = kind not in (0xF4, 0xFA)
-    if f.depth + 1 > DEPTH_LIMIT or (transfers and state.get_balance(f.address) < value):
+    if f.depth + 1 > DEPTH_LIMIT or (transfers and value and state.get_balance(f.address) < value):
         f.return_data = b""
         f.gas += child_gas
         s.append(0)
