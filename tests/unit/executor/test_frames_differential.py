@@ -404,3 +404,32 @@ def test_random_call_trees_agree_with_py_evm(
                                                           storage=((1, 1), (2, 2))),
                 C: Account(code_c), FRESH: Account(storage=((0, 1),))}
     same(revision, accounts, value=value, gas=gas)
+
+
+def test_only_the_transaction_frame_is_a_py_evm_computation(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Message calls and creations below the transaction run on the project's frames: py-evm
+    builds one Computation and one Message per transaction, however many frames run."""
+    from eth.vm import computation, message
+
+    counts = {"computation": 0, "message": 0}
+    real_computation = computation.BaseComputation.__init__
+    real_message = message.Message.__init__
+
+    def counted_computation(self: object, *args: object, **kw: object) -> None:
+        counts["computation"] += 1
+        real_computation(self, *args, **kw)  # type: ignore[arg-type]
+
+    def counted_message(self: object, *args: object, **kw: object) -> None:
+        counts["message"] += 1
+        real_message(self, *args, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(computation.BaseComputation, "__init__", counted_computation)
+    monkeypatch.setattr(message.Message, "__init__", counted_message)
+    accounts, kw = CASES["logs_across_reverted_children"]
+    run("python", EvmRevision.CANCUN, accounts, **kw)  # type: ignore[arg-type]
+    run("python", EvmRevision.CANCUN, CASES["create_ok"][0])
+    assert counts == {"computation": 2, "message": 2}
+    run("pyevm", EvmRevision.CANCUN, accounts, **kw)  # type: ignore[arg-type]
+    assert counts["computation"] > 4  # py-evm's engine: one per frame

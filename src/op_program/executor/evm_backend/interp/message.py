@@ -9,7 +9,9 @@ touched; an empty touched account is deleted after the transaction), EIP-716 (th
 touch survives a failed call), EIP-7702 (a delegation designator pointing at a precompile runs
 nothing). The callers (``ops_call``) have already charged the call, checked the depth limit
 and the balance; the project's frames replace py-evm's Message/Computation/apply_message,
-py-evm's State stays the journal (snapshot/commit/revert).
+py-evm's State stays the journal (snapshot/commit/revert). A call that runs a precompile or
+empty code reads and writes no state itself, so it takes no checkpoint: its transfer and
+touch are made once it has succeeded.
 """
 
 from eth.exceptions import VMError
