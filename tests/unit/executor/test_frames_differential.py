@@ -343,7 +343,9 @@ def _storage_of(accounts: dict[bytes, Account], address: bytes, slot: int) -> in
 
 # -- random call trees -----------------------------------------------------------------------
 
-_TARGETS = [A, B, C, FRESH, IDENTITY, SHA256, RIPEMD, (1).to_bytes(20, "big")]
+D = (0xDDDD).to_bytes(20, "big")  # an EIP-7702 designator to B (Prague; INVALID code before)
+E = (0xEEEE).to_bytes(20, "big")  # a designator to the identity precompile
+_TARGETS = [A, B, C, D, E, FRESH, IDENTITY, SHA256, RIPEMD, (1).to_bytes(20, "big")]
 _KINDS = ["CALL", "CALLCODE", "DELEGATECALL", "STATICCALL"]
 
 
@@ -402,7 +404,8 @@ def test_random_call_trees_agree_with_py_evm(
 ) -> None:
     accounts = {A: Account(code_a, balance=3), B: Account(code_b, balance=2,
                                                           storage=((1, 1), (2, 2))),
-                C: Account(code_c), FRESH: Account(storage=((0, 1),))}
+                C: Account(code_c), FRESH: Account(storage=((0, 1),)),
+                D: Account(b"\xef\x01\x00" + B), E: Account(b"\xef\x01\x00" + IDENTITY)}
     same(revision, accounts, value=value, gas=gas)
 
 
