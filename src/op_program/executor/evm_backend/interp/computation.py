@@ -32,7 +32,6 @@ def top_frame(comp: Any, revision: EvmRevision) -> Frame:
               msg.value, bytes(msg.data), msg.depth, msg.is_static)
     f.mem = comp._memory._bytes
     f.refund = meter.gas_refunded
-    f.comp = comp
     return f
 
 

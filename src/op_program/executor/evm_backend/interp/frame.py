@@ -66,13 +66,12 @@ class Frame:
     substate (logs, refund counter, self-destructs with their beneficiaries, touched
     accounts of EIP-161) is this frame's and its successful children's: a parent takes it
     over when the child succeeds and drops it when the child fails (``message.accrue``).
-    ``comp`` is py-evm's computation for the transaction's top-level frame, None below it.
     """
 
     __slots__ = (
         "env", "state", "code", "mem", "gas", "pc", "address", "caller", "value", "data",
         "depth", "static", "return_data", "output", "logs", "refund", "destructs",
-        "beneficiaries", "touched", "comp",
+        "beneficiaries", "touched",
     )
 
     def __init__(  # noqa: PLR0913, PLR0917 - the message's fields, positional for speed
@@ -98,7 +97,6 @@ class Frame:
         self.destructs: list[bytes] = []
         self.beneficiaries: list[bytes] = []
         self.touched: list[bytes] = []
-        self.comp: Any = None
 
 
 def charge(f: Frame, amount: int) -> None:
