@@ -217,10 +217,14 @@ def measure_loop(address: int, data: bytes, gas: int) -> dict[str, Any]:
                         intrinsic_gas=21_000 + 4 * zeros + 16 * (len(data) - zeros), tx_type=2,
                         is_deposit=False)
     start = time.perf_counter()
+    cpu_start = time.process_time()
     outcome = backend.execute(tx)
+    cpu = time.process_time() - cpu_start
     seconds = time.perf_counter() - start
     row: dict[str, Any] = {"gas": outcome.gas_used, "seconds": round(seconds, 4),
-                           "mgas_per_s": round(outcome.gas_used / seconds / 1e6, 3)}
+                           "mgas_per_s": round(outcome.gas_used / seconds / 1e6, 3),
+                           "cpu_seconds": round(cpu, 4),
+                           "mgas_per_cpu_s": round(outcome.gas_used / cpu / 1e6, 3)}
     for block in BLOCK_GAS:
         row[f"seconds_per_{block // 1_000_000}M_gas"] = round(
             block / outcome.gas_used * seconds, 2)

@@ -42,6 +42,8 @@ PHASES: tuple[tuple[str, frozenset[str]], ...] = (
         "computation.py:__init__", "computation.py:__exit__", "message.py:__init__",
         "frames.py:run_message", "frames.py:snapshot", "frames.py:revert",
         "backend.py:snapshot", "backend.py:revert", "backend.py:commit",
+        "message.py:run_message", "creation.py:run_create", "computation.py:top_frame",
+        "computation.py:hand_back",
     })),
     ("interpreter", frozenset({"loop.py:run_frame"})),
     ("transaction set-up / settle (py-evm executor)", frozenset({

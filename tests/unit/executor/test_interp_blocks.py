@@ -18,7 +18,7 @@ from op_program.executor.evm_backend.interp.blocks import (
 from op_program.executor.evm_backend.interp.table import K_JUMPI, K_PURE, K_PUSH, build_table
 from op_program.executor.evm_types import EvmRevision
 
-TABLE = build_table(EvmRevision.CANCUN, {0xF0: None, 0xF5: None, 0xFF: None})
+TABLE = build_table(EvmRevision.CANCUN)
 
 
 def block(code: bytes, start: int = 0) -> Block:

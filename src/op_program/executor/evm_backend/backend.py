@@ -84,6 +84,11 @@ def touched_accounts(top: Any) -> set[bytes]:
     and RIPEMD-160 (0x03) wherever it appears, even below a failure (the Ethereum mainnet
     quirk of EIP-716). py-evm's version asks every frame for the beneficiaries of its whole
     subtree, work quadratic in the depth of the call tree.
+
+    The project's frames (``interp``) hand a py-evm computation the substate its successful
+    children accrued instead of a subtree: their beneficiaries are already in its
+    ``beneficiaries``, their called addresses in ``frames_touched``, and ``ripemd_touched``
+    says whether any frame below it, failed or not, touched 0x03.
     """
     touched = {top.state.coinbase}
     pending = [(top, False)]
@@ -94,8 +99,11 @@ def touched_accounts(top: Any) -> set[bytes]:
         if not error:  # a failed frame's beneficiaries are none (py-evm: [])
             if not failed:
                 touched.update(comp.beneficiaries)
+                touched.update(getattr(comp, "frames_touched", ()))
             elif _RIPEMD160 in comp.beneficiaries:
                 touched.add(_RIPEMD160)
+        if getattr(comp, "ripemd_touched", False):
+            touched.add(_RIPEMD160)
         to = comp.msg.to
         if to != b"" and (not failed or to == _RIPEMD160):
             touched.add(to)

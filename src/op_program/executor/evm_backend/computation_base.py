@@ -2,8 +2,9 @@
 
 Spec: Yellow Paper §8 (message call: precompiles run instead of code), EIP-3860 (initcode cost
 charged once, for the transaction's own create), EIP-6780 (the list of contracts created in the
-transaction). The engines differ only in how a frame's code runs (``run_code``): py-evm's
-computation with a faster loop (interpreter.py) or the project's interpreter (interp/).
+transaction). The engines differ in how a frame's code runs (``run_code``): py-evm's
+computation with a faster loop (interpreter.py), or the project's interpreter (interp/),
+whose message calls and creations below the transaction's frame are its own frames too.
 """
 
 from typing import Any

@@ -72,7 +72,9 @@ def run_frame_probe(engine: str, probe: ProbeInput, slots: tuple[int, ...]) -> F
         backend.set_storage(CONTRACT, slot, value)
     state = backend._state
     state.lock_changes()
-    state._account_db._accessed_accounts.clear()  # only the frame's own reads
+    # Only the frame's own reads: the journaled state logs every account read (cached or
+    # not), so the log is emptied here and taken before the outcome is read back.
+    state._account_db._accessed_accounts.clear()
     message = Message(
         gas=probe.gas, to=Address(CONTRACT), sender=Address(CALLER), value=probe.value,
         data=probe.data, code=probe.code, is_static=probe.static,
@@ -81,6 +83,7 @@ def run_frame_probe(engine: str, probe: ProbeInput, slots: tuple[int, ...]) -> F
         gas_price=9, origin=Address(ORIGIN), blob_versioned_hashes=list(probe.blob_hashes)
     )
     comp = state.computation_class.apply_message(state, message, context)
+    accounts_read = frozenset(state._account_db._accessed_accounts)
     return FrameOutcome(
         error=None if comp.is_success else type(comp.error).__name__,
         gas_left=comp.get_gas_remaining(),
@@ -91,5 +94,5 @@ def run_frame_probe(engine: str, probe: ProbeInput, slots: tuple[int, ...]) -> F
         logs=tuple((bytes(a), tuple(t), bytes(d)) for a, t, d in comp.get_log_entries()),
         storage=tuple((slot, state.get_storage(CONTRACT, slot)) for slot in slots),
         balances=(state.get_balance(CONTRACT), state.get_balance(CALLER)),
-        accounts_read=frozenset(state._account_db._accessed_accounts),
+        accounts_read=accounts_read,
     )

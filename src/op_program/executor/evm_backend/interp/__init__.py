@@ -1,6 +1,6 @@
-"""The project's EVM interpreter: loop, stack, memory, gas schedule and opcode table.
+"""The project's EVM: loop, stack, memory, gas schedule, opcode table and call frames.
 
-Spec: Yellow Paper §9 and Appendix H; EIPs named in each module. Selected with
+Spec: Yellow Paper §7-9 and Appendix H; EIPs named in each module. Selected with
 ``OP_PROGRAM_EVM=python``; py-evm's own loop stays available as ``OP_PROGRAM_EVM=pyevm``.
 """
 

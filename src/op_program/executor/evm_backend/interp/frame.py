@@ -3,8 +3,8 @@
 Spec: Yellow Paper §9.4 (machine state: gas, pc, memory, stack), Appendix H (memory expansion
 cost ``C_mem(a) = 3a + a²/512``); EELS ``vm/gas.py`` (``calculate_memory_gas_cost``). The stack
 is a plain list of ints (≤ 1024 items), memory a bytearray grown in 32-byte words. The frame
-also carries the py-evm computation it runs for (message, state, logs, children): that object
-stays the state interface, the hot machine state lives here.
+also holds its message's parameters and its accrued substate; py-evm's State stays the
+interface to accounts and the journal.
 """
 
 import re
@@ -59,21 +59,44 @@ def analyse(code: bytes) -> tuple[frozenset[int], bytes]:
 
 
 class Frame:
-    """Machine state of one message call; ``comp`` is its py-evm computation."""
+    """Machine state ``μ`` (YP §9.4) and accrued substate ``A`` (YP §6.1) of one message call.
 
-    __slots__ = ("comp", "msg", "state", "code", "mem", "gas", "pc", "address", "static")
+    The message's parameters (YP §8: sender, value, data, depth, static flag of EIP-214) are
+    plain attributes; ``env`` is what the transaction's frames share (``txenv``). The
+    substate (logs, refund counter, self-destructs with their beneficiaries, touched
+    accounts of EIP-161) is this frame's and its successful children's: a parent takes it
+    over when the child succeeds and drops it when the child fails (``message.accrue``).
+    """
 
-    def __init__(self, comp: Any) -> None:
-        self.comp = comp
-        msg = comp.msg
-        self.msg = msg
-        self.state = comp.state
-        self.code: bytes = bytes(msg.code)
-        self.mem: bytearray = comp._memory._bytes
-        self.gas: int = comp._gas_meter.gas_remaining
+    __slots__ = (
+        "env", "state", "code", "mem", "gas", "pc", "address", "caller", "value", "data",
+        "depth", "static", "return_data", "output", "logs", "refund", "destructs",
+        "beneficiaries", "touched",
+    )
+
+    def __init__(  # noqa: PLR0913, PLR0917 - the message's fields, positional for speed
+        self, env: Any, code: bytes, gas: int, address: bytes, caller: bytes, value: int,
+        data: bytes, depth: int, static: bool,
+    ) -> None:
+        self.env = env
+        self.state = env.state
+        self.code = code
+        self.mem = bytearray()
+        self.gas = gas
         self.pc = 0
-        self.address: bytes = msg.storage_address
-        self.static: bool = msg.is_static
+        self.address = address
+        self.caller = caller
+        self.value = value
+        self.data = data
+        self.depth = depth
+        self.static = static
+        self.return_data = b""
+        self.output = b""
+        self.logs: list[Any] = []
+        self.refund = 0
+        self.destructs: list[bytes] = []
+        self.beneficiaries: list[bytes] = []
+        self.touched: list[bytes] = []
 
 
 def charge(f: Frame, amount: int) -> None:
@@ -108,7 +131,7 @@ def expand(f: Frame, start: int, size: int) -> None:
     try:
         mem.extend(bytes(grow))
     except BufferError:  # a live memoryview pins the buffer: continue on a copy
-        mem = f.mem = f.comp._memory._bytes = mem + bytes(grow)
+        f.mem = mem + bytes(grow)
 
 
 def expand2(f: Frame, start_a: int, size_a: int, start_b: int, size_b: int) -> None:

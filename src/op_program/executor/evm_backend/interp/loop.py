@@ -4,11 +4,10 @@ Spec: Yellow Paper §9.4 (execution cycle; exceptional halting ``Z``: out of gas
 underflow/overflow, invalid jump destination, invalid instruction) and EELS
 ``vm/interpreter.py``. Gas and pc are locals of the loop; static gas and stack bounds are
 checked once per straight-line block (``blocks``); opcode functions that need gas or pc see
-them on the frame. Halts end the loop; exceptional halts raise py-evm's ``VMError`` classes so
-that py-evm's computation keeps applying the frame's outcome (gas burn, revert, return data).
+them on the frame. Halts end the loop; exceptional halts raise py-evm's ``VMError`` classes,
+which the frame's caller (``message``, ``creation`` or ``computation``) turns into the
+frame's outcome (gas burn, revert, return data).
 """
-
-from typing import Any
 
 from eth.exceptions import InvalidJumpDestination
 
@@ -30,13 +29,11 @@ from op_program.executor.evm_backend.interp.table import (
 )
 
 
-def run_frame(comp: Any, table: list[Entry]) -> None:  # noqa: PLR0912, PLR0915 - one flat hot loop
-    """Execute ``comp``'s code to a halt; the gas left is written back to its meter.
+def run_frame(f: Frame, s: list[int], table: list[Entry]) -> None:  # noqa: PLR0912, PLR0915 - one flat hot loop
+    """Execute ``f``'s code on stack ``s`` to a halt; the gas left is written back to ``f``.
 
     Static gas and stack bounds are checked once per straight-line block (``blocks``).
     """
-    f = Frame(comp)
-    s: list[int] = comp._stack.values
     code = f.code
     dests, padded = analyse(code)
     blocks = code_blocks(code, table)
@@ -85,4 +82,4 @@ def run_frame(comp: Any, table: list[Entry]) -> None:  # noqa: PLR0912, PLR0915 
             pc = dest
         else:  # K_END: the code ran out, an implicit STOP
             break
-    comp._gas_meter.gas_remaining = gas
+    f.gas = gas

@@ -7,16 +7,15 @@ static frame is exceptional), EIP-2929 (2600 cold / 100 warm for the code addres
 (a delegation designator ``0xef0100 ‖ address`` runs the delegate's code, whose access is
 charged too), EIP-211 (return data). The depth limit (1024) and an insufficient balance make
 the call fail without running it: 0 is pushed and the callee's gas comes back. The child frame
-itself (snapshot, value transfer, code or precompile) is py-evm's message machinery.
+itself (checkpoint, value transfer, code or precompile) is ``message.run_message``.
 """
 
 from eth.exceptions import OutOfGas, WriteProtection
-from eth.vm.message import Message
 
 from op_program.executor.evm_backend.interp.frame import Frame, charge, expand2, read
+from op_program.executor.evm_backend.interp.message import run_message
 from op_program.executor.evm_backend.interp.ops_env import to_address
 from op_program.executor.evm_backend.interp.ops_state import access_account
-from op_program.executor.evm_types import EvmRevision
 
 CALL_VALUE = 9000
 NEW_ACCOUNT = 25_000
@@ -24,36 +23,6 @@ CALL_STIPEND = 2300
 DEPTH_LIMIT = 1024
 _DELEGATION_PREFIX = b"\xef\x01\x00"
 _DELEGATION_LENGTH = 23
-
-
-class CallMessage(Message):
-    """py-evm's Message built without its per-field validation.
-
-    Every field comes from the interpreter already in range (a 20-byte address from
-    ``to_address``, gas bounded by the frame's gas, a value from the 256-bit stack, bytes
-    from memory), so py-evm's checks (a tenth of a message call's set-up) cannot fail here.
-    """
-
-    __slots__ = ()
-
-    def __init__(  # noqa: PLR0913, PLR0917 - the message's fields, positional for speed
-        self, gas: int, to: bytes, sender: bytes, value: int, data: bytes, code: bytes,
-        depth: int, code_address: bytes | None, should_transfer_value: bool, is_static: bool,
-        is_delegation: bool,
-    ) -> None:
-        self.gas = gas
-        self.to = to  # type: ignore[assignment]
-        self.sender = sender  # type: ignore[assignment]
-        self.value = value
-        self.data = data
-        self.depth = depth
-        self.code = code
-        self._storage_address = None  # type: ignore[assignment]
-        self._code_address = code_address  # type: ignore[assignment]
-        self.should_transfer_value = should_transfer_value
-        self.is_static = is_static
-        self._is_delegation = is_delegation
-        self.refund = 0
 
 
 def _code_at(f: Frame, address: bytes, follow_delegation: bool) -> tuple[bytes, bytes | None]:
@@ -89,7 +58,7 @@ def _call(  # noqa: PLR0913 - the call's parameters, named as in the Yellow Pape
     expand2(f, in_start, in_size, out_start, out_size)
     data = read(f, in_start, in_size)
     state = f.state
-    code, delegate = _code_at(f, code_source, f.comp.op_revision is EvmRevision.PRAGUE)
+    code, delegate = _code_at(f, code_source, f.env.prague)
     extra = 0
     if kind in (0xF1, 0xF2):  # CALL, CALLCODE
         if value:
@@ -100,33 +69,28 @@ def _call(  # noqa: PLR0913 - the call's parameters, named as in the Yellow Pape
     child_gas = _callee_gas(f, gas, extra)
     if value and kind != 0xF4:
         child_gas += CALL_STIPEND
-    comp = f.comp
-    msg = f.msg
     transfers = kind not in (0xF4, 0xFA)
-    if msg.depth + 1 > DEPTH_LIMIT or (transfers and state.get_balance(f.address) < value):
-        comp.return_data = b""
+    if f.depth + 1 > DEPTH_LIMIT or (transfers and value and state.get_balance(f.address) < value):
+        f.return_data = b""
         f.gas += child_gas
         s.append(0)
         return
     if kind == 0xF4:  # DELEGATECALL: the caller's sender and value, no transfer
-        child = CallMessage(
-            child_gas, f.address, msg.sender, msg.value, data, code, msg.depth + 1,
-            delegate or code_source, False, f.static, delegate is not None,
+        success, output, left = run_message(
+            f, child_gas, f.address, f.caller, value, data, code, delegate or code_source,
+            False, f.static, delegate is not None,
         )
     else:
-        child = CallMessage(
-            child_gas, target, f.address, value, data, code, msg.depth + 1,
-            delegate or (code_source if kind == 0xF2 else None), transfers,
-            f.static or kind == 0xFA, delegate is not None,
+        success, output, left = run_message(
+            f, child_gas, target, f.address, value, data, code, delegate or code_source,
+            transfers, f.static or kind == 0xFA, delegate is not None,
         )
-    result = comp.apply_child_computation(child)
-    s.append(0 if result.is_error else 1)
-    if not result.should_erase_return_data and out_size:
-        output = result.output
+    f.return_data = output
+    s.append(1 if success else 0)
+    if out_size and output:
         size = min(out_size, len(output))
         f.mem[out_start:out_start + size] = output[:size]
-    if result.should_return_gas:
-        f.gas += result.get_gas_remaining()
+    f.gas += left
 
 
 def op_call(f: Frame, s: list[int]) -> None:
@@ -151,7 +115,7 @@ def op_delegatecall(f: Frame, s: list[int]) -> None:
     """DELEGATECALL (EIP-7): another account's code with this frame's sender and value."""
     gas = s.pop()
     source = to_address(s.pop())
-    _call(f, s, gas, f.address, f.msg.value, source, 0xF4)
+    _call(f, s, gas, f.address, f.value, source, 0xF4)
 
 
 def op_staticcall(f: Frame, s: list[int]) -> None:

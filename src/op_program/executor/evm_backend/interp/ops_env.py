@@ -54,23 +54,23 @@ def op_address(f: Frame, s: list[int]) -> None:
 
 def op_origin(f: Frame, s: list[int]) -> None:
     """ORIGIN: the transaction sender."""
-    s.append(int.from_bytes(f.comp.transaction_context.origin, "big"))
+    s.append(int.from_bytes(f.env.origin, "big"))
 
 
 def op_caller(f: Frame, s: list[int]) -> None:
     """CALLER: the message sender."""
-    s.append(int.from_bytes(f.msg.sender, "big"))
+    s.append(int.from_bytes(f.caller, "big"))
 
 
 def op_callvalue(f: Frame, s: list[int]) -> None:
     """CALLVALUE: the message value."""
-    s.append(f.msg.value)
+    s.append(f.value)
 
 
 def op_calldataload(f: Frame, s: list[int]) -> None:
     """CALLDATALOAD: 32 bytes of call data from start, zero-padded."""
     start = s.pop()
-    data = f.msg.data
+    data = f.data
     if start >= len(data):
         s.append(0)
         return
@@ -80,7 +80,7 @@ def op_calldataload(f: Frame, s: list[int]) -> None:
 
 def op_calldatasize(f: Frame, s: list[int]) -> None:
     """CALLDATASIZE: length of the call data."""
-    s.append(len(f.msg.data))
+    s.append(len(f.data))
 
 
 def op_calldatacopy(f: Frame, s: list[int]) -> None:
@@ -90,7 +90,7 @@ def op_calldatacopy(f: Frame, s: list[int]) -> None:
     size = s.pop()
     charge(f, copy_cost(size))
     expand(f, dst, size)
-    _copy_into(f, dst, bytes(f.msg.data), src, size)
+    _copy_into(f, dst, f.data, src, size)
 
 
 def op_codesize(f: Frame, s: list[int]) -> None:
@@ -110,12 +110,12 @@ def op_codecopy(f: Frame, s: list[int]) -> None:
 
 def op_gasprice(f: Frame, s: list[int]) -> None:
     """GASPRICE: the transaction's effective gas price."""
-    s.append(f.comp.transaction_context.gas_price)
+    s.append(f.env.gas_price)
 
 
 def op_returndatasize(f: Frame, s: list[int]) -> None:
     """RETURNDATASIZE (EIP-211): length of the last call's return data."""
-    s.append(len(f.comp.return_data))
+    s.append(len(f.return_data))
 
 
 def op_returndatacopy(f: Frame, s: list[int]) -> None:
@@ -123,12 +123,12 @@ def op_returndatacopy(f: Frame, s: list[int]) -> None:
     dst = s.pop()
     src = s.pop()
     size = s.pop()
-    data = f.comp.return_data
+    data = f.return_data
     if src + size > len(data):  # EIP-211: reading past the return data is exceptional
         raise OutOfBoundsRead("RETURNDATACOPY past the end of the return data")
     charge(f, copy_cost(size))
     expand(f, dst, size)
-    _copy_into(f, dst, bytes(data), src, size)
+    _copy_into(f, dst, data, src, size)
 
 
 def op_blockhash(f: Frame, s: list[int]) -> None:
@@ -185,7 +185,7 @@ def op_basefee(f: Frame, s: list[int]) -> None:
 def op_blobhash(f: Frame, s: list[int]) -> None:
     """BLOBHASH (EIP-4844): the transaction's versioned hash at index, else 0."""
     index = s.pop()
-    hashes = f.comp.transaction_context.blob_versioned_hashes
+    hashes = f.env.ctx.blob_versioned_hashes
     s.append(int.from_bytes(hashes[index], "big") if index < len(hashes) else 0)
 
 
@@ -255,7 +255,7 @@ def op_return(f: Frame, s: list[int]) -> bool:
     start = s.pop()
     size = s.pop()
     expand(f, start, size)
-    f.comp.output = read(f, start, size)
+    f.output = read(f, start, size)
     return True
 
 
@@ -264,9 +264,8 @@ def op_revert(f: Frame, s: list[int]) -> bool:
     start = s.pop()
     size = s.pop()
     expand(f, start, size)
-    f.comp.output = read(f, start, size)
-    f.comp._gas_meter.gas_remaining = f.gas  # a revert returns the gas left (EIP-140)
-    raise Revert(f.comp.output)
+    f.output = read(f, start, size)  # the frame keeps its gas left in f.gas (EIP-140)
+    raise Revert(f.output)
 
 
 def op_invalid(f: Frame, s: list[int]) -> bool:

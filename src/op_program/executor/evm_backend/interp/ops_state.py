@@ -127,7 +127,7 @@ def op_sstore(f: Frame, s: list[int]) -> None:
     charge(f, cost)
     refund = _sstore_refund(original, current, new)
     if refund:
-        f.comp.refund_gas(refund)
+        f.refund += refund
     state.set_storage(address, slot, new)
 
 
@@ -153,9 +153,8 @@ def _log(f: Frame, s: list[int], count: int) -> None:
     topics = tuple(s.pop() for _ in range(count))
     charge(f, LOG_TOPIC_GAS * count + LOG_DATA_GAS * size)
     expand(f, start, size)
-    comp = f.comp
-    counter = comp.transaction_context.get_next_log_counter()
-    comp._log_entries.append((counter, f.address, topics, read(f, start, size)))
+    counter = f.env.ctx.get_next_log_counter()
+    f.logs.append((counter, f.address, topics, read(f, start, size)))
 
 
 def op_log0(f: Frame, s: list[int]) -> None:
