@@ -32,7 +32,6 @@ from functools import cache
 from typing import Any
 
 import ckzg
-from Crypto.Hash import RIPEMD160
 from eth.exceptions import VMError
 from eth.precompiles.point_evaluation import TRUSTED_SETUP_PATH, kzg_to_versioned_hash
 from eth.vm.forks.cancun.constants import (
@@ -64,8 +63,11 @@ _MODEXP_DENOMINATOR = 3
 def ripemd160(computation: Any) -> Any:
     """RIPEMD-160 (0x03, yellow paper appendix E): the digest left-padded to 32 bytes.
 
-    Gas: 600 + 120 per 32-byte word of input.
+    Gas: 600 + 120 per 32-byte word of input. pycryptodome is imported on the first call: its
+    cffi back-end costs ~0.14 s of start-up (deferred_modules), and few blocks call 0x03.
     """
+    from Crypto.Hash import RIPEMD160
+
     data = bytes(computation.msg.data_as_bytes)
     words = (len(data) + 31) // 32
     computation.consume_gas(RIPEMD160_GAS + RIPEMD160_WORD_GAS * words, reason="RIPEMD160")
