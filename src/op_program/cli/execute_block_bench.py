@@ -1,6 +1,6 @@
 """``op-program execute-block --reps N DIR...``: time block building as kona-exec-bench does.
 
-Why: ``kona-exec-bench`` (the reference binaries, /work/shared/reference/README.md) loads a
+Why: ``kona-exec-bench`` (of the reference binaries, see their README) loads a
 fixture's preimages into a map once, then N times makes a new ``StatelessL2Builder`` over that map
 and times ``build_block`` alone; its process start-up and input loading are not timed. Timing
 ``op-program execute-block`` as a whole process compares a Python start-up (~0.5-0.8 s of
