@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from op_program.cli.execute_block_bench import reps_argument
+from op_program.cli.execute_block_bench import reps_argument, run_bench
 from op_program.cli.progress import progress
 from op_program.encoding.hex import bytes_to_hex
 from op_program.errors import OpProgramError
@@ -114,8 +114,6 @@ def run(args: argparse.Namespace) -> int:
     more = getattr(args, "more_dirs", None) or []
     reps = getattr(args, "reps", None)
     if reps is not None:
-        from op_program.cli.execute_block_bench import run_bench
-
         return run_bench([Path(args.fixture_dir), *map(Path, more)], reps)
     if more:
         print("op-program: execute-block: several fixture directories need --reps",
