@@ -10,8 +10,15 @@ printed. In the same run, ``kona-exec-bench`` (kona's stateless block builder, f
 reference binaries, unpacked as ``tests/reference_bins.py`` does) builds the same fixtures
 (``REPS`` = ``--repeat``, at least 3; its minimum is kept), each converted to its input (a
 directory with ``fixture.json``, EIP-1559 parameters in the shape kona's parser takes, and
-``kv.bin``, the format of ``to-kvbin.py``). ``--cli`` also
-times ``op-program execute-block`` on each fixture as a separate process (start-up included).
+``kv.bin``, the format of ``to-kvbin.py``). ``--cli`` also times ``op-program execute-block``
+on each fixture as a separate process (start-up included: ``cli_seconds``), and runs
+``op-program execute-block --reps R`` once over all fixtures (R as kona's ``REPS``), which times
+the block build as kona-exec-bench does (each fixture loaded once, every repetition from a fresh
+state, per-code caches emptied; see ``op_program.cli.execute_block_bench``): ``cli_build_*`` per
+fixture, ``ratio_cli_build_vs_kona`` (our wall seconds_min over kona's),
+``ratio_cli_build_cpu_vs_kona`` (our CPU seconds_min over kona's wall) and, in the aggregate,
+that process's start-up until the executor is ready (``cli_startup_seconds``, of which
+``cli_import_seconds`` importing the executor).
 """
 
 import argparse
@@ -116,7 +123,24 @@ def cli_seconds(path: Path) -> float:
     return time.perf_counter() - start
 
 
-def main() -> int:  # noqa: PLR0915 - one flat report
+def cli_build_times(dirs: list[Path], reps: int) -> tuple[dict[str, dict[str, Any]], str]:
+    """``op-program execute-block --reps`` over all fixtures in one process: line per name."""
+    done = subprocess.run(
+        [sys.executable, "-m", "op_program.cli.main", "execute-block", "--reps", str(reps),
+         *map(str, dirs)],
+        capture_output=True, text=True, timeout=3600, check=False,
+    )
+    results = {}
+    for line in done.stdout.splitlines():
+        if line.startswith("{"):
+            entry = json.loads(line)
+            results[Path(entry["fixture"]).name] = entry
+    if done.returncode not in (0, 1) or len(results) != len(dirs):
+        return results, f"execute-block --reps exit {done.returncode}: {done.stderr[-500:]}"
+    return results, ""
+
+
+def main() -> int:  # noqa: PLR0912, PLR0915 - one flat report
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("dirs", nargs="*", type=Path)
     parser.add_argument("--repeat", type=int, default=1)
@@ -154,10 +178,17 @@ def main() -> int:  # noqa: PLR0915 - one flat report
         })
         if args.cli:
             rows[-1]["cli_seconds"] = round(cli_seconds(path), 3)
-    kona, kona_error = ({}, "not run (--no-kona)") if args.no_kona else kona_times(
-        dirs, max(3, args.repeat)
-    )
+    reps = max(3, args.repeat)
+    kona, kona_error = ({}, "not run (--no-kona)") if args.no_kona else kona_times(dirs, reps)
+    built, cli_error = cli_build_times(dirs, reps) if args.cli else ({}, "")
     for row in rows:
+        b = built.get(row["fixture"])
+        if b is not None and "error" not in b:
+            row["cli_build_match"] = b["match"]
+            row["cli_build_seconds"] = round(b["seconds_min"], 4)
+            row["cli_build_cpu_seconds"] = round(b["cpu_seconds_min"], 4)
+            row["cli_build_seconds_first"] = round(b["seconds_first"], 4)
+            row["cli_build_cpu_seconds_first"] = round(b["cpu_seconds_first"], 4)
         k = kona.get(row["fixture"])
         if k is not None:
             row["kona_seconds"] = round(k["seconds_min"], 4)
@@ -165,6 +196,11 @@ def main() -> int:  # noqa: PLR0915 - one flat report
             row["ratio_cpu_vs_kona"] = round(row["cpu_seconds"] / k["seconds_min"], 1)
             if "cli_seconds" in row:
                 row["ratio_cli_vs_kona"] = round(row["cli_seconds"] / k["seconds_min"], 1)
+            if b is not None and "cli_build_seconds" in row:
+                row["ratio_cli_build_vs_kona"] = round(b["seconds_min"] / k["seconds_min"], 1)
+                row["ratio_cli_build_cpu_vs_kona"] = round(
+                    b["cpu_seconds_min"] / k["seconds_min"], 1
+                )
     total_gas = sum(r["gas"] for r in rows)
     total_s = sum(r["seconds"] for r in rows)
     total_cpu = sum(r["cpu_seconds"] for r in rows)
@@ -186,8 +222,18 @@ def main() -> int:  # noqa: PLR0915 - one flat report
         })
         if args.cli:
             aggregate["max_ratio_cli_vs_kona"] = max(r["ratio_cli_vs_kona"] for r in rows)
+        for key in ("ratio_cli_build_vs_kona", "ratio_cli_build_cpu_vs_kona"):
+            if rows and all(key in r for r in rows):
+                aggregate[f"max_{key}"] = max(r[key] for r in rows)
+    if built:
+        first = next(iter(built.values()))
+        aggregate["cli_startup_seconds"] = first.get("startup_seconds")
+        aggregate["cli_import_seconds"] = first.get("import_seconds")
+        aggregate["cli_build_matched"] = sum(bool(b.get("match")) for b in built.values())
     if kona_error:
         aggregate["kona_error"] = kona_error
+    if cli_error:
+        aggregate["cli_build_error"] = cli_error
     out: dict[str, Any] = {"fixtures": rows, "aggregate": aggregate}
     if profiler:
         profiler.dump_stats(str(args.profile))

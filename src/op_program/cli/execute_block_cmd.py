@@ -4,7 +4,8 @@ Spec: DESIGN §8 (exit 0 match, 1 mismatch, 2 error) over the ``tests/fixtures/e
 format (fixtures/README.md). Prints one JSON object: ``block_hash``, ``expected_block_hash``,
 ``match``, ``gas_used``, ``transactions``, ``seconds``, plus ``output_root`` when the state it
 needs is at hand. The executor (py-evm) is imported only when a block is built, so the
-command line starts fast.
+command line starts fast. ``--reps N`` is the benchmark mode of ``execute_block_bench`` (timed
+like kona-exec-bench; one JSON line per fixture, several fixtures at once).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from op_program.cli.execute_block_bench import reps_argument, run_bench
 from op_program.cli.progress import progress
 from op_program.encoding.hex import bytes_to_hex
 from op_program.errors import OpProgramError
@@ -37,6 +39,19 @@ def register(subparsers: Any) -> None:
         ),
     )
     parser.add_argument("fixture_dir", metavar="FIXTURE_DIR", help="fixture directory")
+    parser.add_argument(
+        "more_dirs", nargs="*", metavar="FIXTURE_DIR",
+        help="further fixture directories (only with --reps)",
+    )
+    parser.add_argument(
+        "--reps", type=reps_argument, default=None, metavar="N",
+        help=(
+            "benchmark mode, as kona-exec-bench: load each fixture once, build its block N "
+            "times from a fresh state (first, cold, build reported apart) and print one JSON "
+            "line per fixture with match, gas_used, seconds_first/min/median (wall and CPU), "
+            "load, import and start-up seconds"
+        ),
+    )
     parser.set_defaults(func=run)
 
 
@@ -95,7 +110,15 @@ def report(fixture: BlockFixture, result: BlockResult, seconds: float) -> dict[s
 
 
 def run(args: argparse.Namespace) -> int:
-    """Execute the fixture; print the JSON report; return the exit code."""
+    """Execute the fixture (or, with ``--reps``, benchmark each); return the exit code."""
+    more = getattr(args, "more_dirs", None) or []
+    reps = getattr(args, "reps", None)
+    if reps is not None:
+        return run_bench([Path(args.fixture_dir), *map(Path, more)], reps)
+    if more:
+        print("op-program: execute-block: several fixture directories need --reps",
+              file=sys.stderr)
+        return int(ExitCode.ERROR)
     try:
         with progress("execute-block") as tracker:
             tracker.status("reading the fixture")

@@ -1,4 +1,4 @@
-"""bn254_pairing: the integer G2 subgroup check and the 0x08 precompile against py-evm/py_ecc.
+"""bn254_pairing_reference: the integer G2 subgroup check and 0x08 against py-evm/py_ecc.
 
 Points in the subgroup are multiples of the G2 generator; points on the twist outside it are
 found by solving the curve equation for random x (the twist's cofactor is huge, so almost all
@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from py_ecc import optimized_bn128
 
-from op_program.executor.evm_backend import bn254_pairing as bp
+from tests.unit.executor import bn254_pairing_reference as bp
 
 bn128: Any = optimized_bn128
 P = bp.P

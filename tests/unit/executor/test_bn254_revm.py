@@ -1,10 +1,11 @@
 """bn254_revm (revm through pyrevm) against py-evm's alt_bn128 precompiles (py_ecc).
 
 Add and mul are compared with py-evm's own ``ecadd``/``ecmul``, the pairing with
-``bn254_pairing.ecpairing`` (py_ecc's Miller loop, itself tested against py-evm and anvil), on
-inputs built from every kind of point EIP-196/197 distinguish: in the group, infinity, off
-the curve, a coordinate >= p, a G2 point outside the subgroup, and inputs of the wrong length
-(add/mul pad or truncate them; the pairing fails them). Success, output and gas must agree.
+``bn254_pairing_reference.ecpairing`` (py_ecc's Miller loop, itself tested against py-evm and
+anvil), on inputs built from every kind of point EIP-196/197 distinguish: in the group,
+infinity, off the curve, a coordinate >= p, a G2 point outside the subgroup, and inputs of the
+wrong length (add/mul pad or truncate them; the pairing fails them). Success, output and gas
+must agree.
 """
 
 from collections.abc import Callable
@@ -17,7 +18,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from py_ecc import optimized_bn128
 
-from op_program.executor.evm_backend import bn254_pairing, bn254_revm
+from op_program.executor.evm_backend import bn254_revm
 from op_program.executor.evm_backend.precompile_runner import _Call
 from tests.integration.precompile_inputs import (
     BN_G1,
@@ -29,6 +30,7 @@ from tests.integration.precompile_inputs import (
     bn_g2_outside_subgroup,
     word,
 )
+from tests.unit.executor import bn254_pairing_reference as bn254_pairing
 
 bn: Any = optimized_bn128
 Precompile = Callable[[Any], Any]

@@ -20,6 +20,7 @@ function with py-evm's on random valid and invalid inputs.
 """
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from eth.exceptions import VMError
@@ -48,8 +49,6 @@ _FP = 64
 _G1 = 2 * _FP
 _G2 = 4 * _FP
 _SCALAR = 32
-_G1_PAIR = _G1 + _SCALAR
-_G2_PAIR = _G2 + _SCALAR
 _PAIRING_PAIR = _G1 + _G2
 _WIDTH = 48
 """Bytes of a field element in arkworks' encoding (EIP-2537 pads each one to 64)."""
@@ -145,34 +144,54 @@ def bls12_g2_add(computation: Any) -> Any:
     return computation
 
 
+@dataclass(frozen=True, slots=True)
+class _MsmGroup:
+    """What tells the G1 MSM (0x0c) from the G2 one (0x0e); the procedure is the same."""
+
+    name: str
+    point_size: int
+    point: Callable[[bytes, int], Any]
+    """Decode a point at an offset, on the curve and in the order-r subgroup (else VMError)."""
+    multiexp: Callable[[list[Any], list[Scalar]], Any]
+    base_gas: int
+    discounts: list[int]
+    max_discount: int
+
+
+_G1_MSM = _MsmGroup("BLS12_G1MSM", _G1, _g1_in_subgroup, G1Point.multiexp_unchecked,
+                    BLS12_G1_MSM_GAS, G1_MSM_DISCOUNTS, G1_MSM_MAX_DISCOUNT)
+_G2_MSM = _MsmGroup("BLS12_G2MSM", _G2, _g2_in_subgroup, G2Point.multiexp_unchecked,
+                    BLS12_G2_MSM_GAS, G2_MSM_DISCOUNTS, G2_MSM_MAX_DISCOUNT)
+
+
+def _msm(computation: Any, group: _MsmGroup) -> Any:
+    """The MSM: k (point in the subgroup, 32-byte scalar) pairs -> the sum of the products.
+
+    The gas (with EIP-2537's discount for k) is charged before any point is decoded, so a
+    large input out of gas costs no curve arithmetic.
+    """
+    data = _data(computation)
+    pair = group.point_size + _SCALAR
+    if len(data) == 0 or len(data) % pair:
+        raise VMError(f"{group.name}: input is not a positive multiple of {pair} bytes")
+    k = len(data) // pair
+    computation.consume_gas(_msm_gas(k, group.base_gas, group.discounts, group.max_discount),
+                            reason=f"{group.name} gas")
+    offsets = range(0, len(data), pair)
+    points = [group.point(data, at) for at in offsets]
+    scalars = [_scalar(data, at + group.point_size) for at in offsets]
+    computation.output = _eip(group.multiexp(points, scalars).to_xy_bytes_be())
+    return computation
+
+
 def bls12_g1_msm(computation: Any) -> Any:
     """0x0c: k (G1 point in the subgroup, 32-byte scalar) pairs -> the sum of the products."""
-    data = _data(computation)
-    if len(data) == 0 or len(data) % _G1_PAIR:
-        raise VMError("BLS12_G1MSM: input is not a positive multiple of 160 bytes")
-    k = len(data) // _G1_PAIR
-    computation.consume_gas(_msm_gas(k, BLS12_G1_MSM_GAS, G1_MSM_DISCOUNTS, G1_MSM_MAX_DISCOUNT),
-                            reason="BLS12_G1MSM gas")
-    offsets = range(0, len(data), _G1_PAIR)
-    points = [_g1_in_subgroup(data, at) for at in offsets]
-    scalars = [_scalar(data, at + _G1) for at in offsets]
-    computation.output = _eip(G1Point.multiexp_unchecked(points, scalars).to_xy_bytes_be())
-    return computation
+    return _msm(computation, _G1_MSM)
 
 
 def bls12_g2_msm(computation: Any) -> Any:
     """0x0e: k (G2 point in the subgroup, 32-byte scalar) pairs -> the sum of the products."""
-    data = _data(computation)
-    if len(data) == 0 or len(data) % _G2_PAIR:
-        raise VMError("BLS12_G2MSM: input is not a positive multiple of 288 bytes")
-    k = len(data) // _G2_PAIR
-    computation.consume_gas(_msm_gas(k, BLS12_G2_MSM_GAS, G2_MSM_DISCOUNTS, G2_MSM_MAX_DISCOUNT),
-                            reason="BLS12_G2MSM gas")
-    offsets = range(0, len(data), _G2_PAIR)
-    points = [_g2_in_subgroup(data, at) for at in offsets]
-    scalars = [_scalar(data, at + _G2) for at in offsets]
-    computation.output = _eip(G2Point.multiexp_unchecked(points, scalars).to_xy_bytes_be())
-    return computation
+    return _msm(computation, _G2_MSM)
 
 
 def bls12_pairing_check(computation: Any) -> Any:

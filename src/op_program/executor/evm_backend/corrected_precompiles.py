@@ -17,8 +17,9 @@ replaced here, for both the block executor and the host's precompile runner:
   still offers the legacy algorithm (OpenSSL 3 moved it to the legacy provider, so some builds
   raise ``ValueError`` there: a crash instead of a hash); pycryptodome's is always there.
 - alt_bn128 add/mul/pairing (0x06-0x08, EIP-196/197): same results, but py_ecc took ~0.7 s
-  per pairing pair and 16 ms per mul; revm answers them (see ``bn254_revm``; ``bn254_pairing``,
-  py_ecc with a faster subgroup check, is kept as the differential tests' reference).
+  per pairing pair and 16 ms per mul; revm answers them (see ``bn254_revm``; the former
+  ``bn254_pairing``, py_ecc with a faster subgroup check, is the tests' reference now:
+  tests/unit/executor/bn254_pairing_reference.py).
 - BLS12-381 (0x0b-0x11, EIP-2537): same results, but py_ecc's pure-Python curve arithmetic
   took seconds per pairing and ~90 s for a G2 MSM at the Isthmus input limit; arkworks does
   the arithmetic, our own code every encoding rule (see ``bls12_381_fast``).
@@ -31,7 +32,6 @@ from functools import cache
 from typing import Any
 
 import ckzg
-from Crypto.Hash import RIPEMD160
 from eth.exceptions import VMError
 from eth.precompiles.point_evaluation import TRUSTED_SETUP_PATH, kzg_to_versioned_hash
 from eth.vm.forks.cancun.constants import (
@@ -63,8 +63,11 @@ _MODEXP_DENOMINATOR = 3
 def ripemd160(computation: Any) -> Any:
     """RIPEMD-160 (0x03, yellow paper appendix E): the digest left-padded to 32 bytes.
 
-    Gas: 600 + 120 per 32-byte word of input.
+    Gas: 600 + 120 per 32-byte word of input. pycryptodome is imported on the first call: its
+    cffi back-end costs ~0.14 s of start-up (deferred_modules), and few blocks call 0x03.
     """
+    from Crypto.Hash import RIPEMD160
+
     data = bytes(computation.msg.data_as_bytes)
     words = (len(data) + 31) // 32
     computation.consume_gas(RIPEMD160_GAS + RIPEMD160_WORD_GAS * words, reason="RIPEMD160")

@@ -1,4 +1,8 @@
-"""The bn256 pairing precompile (0x08) with a fast G2 subgroup check.
+"""The bn256 pairing precompile (0x08) with a fast G2 subgroup check: a reference for the tests.
+
+The executor answered 0x08 with this until revm took over (``bn254_revm``); it stays as an
+independent oracle for tests/unit/executor/test_bn254_revm.py (py_ecc's Miller loop, a check
+of its own against py-evm in test_bn254_pairing.py), under tests/ since nothing else runs it.
 
 Spec: EIP-197 (input: k pairs of a G1 point (64 bytes) and a G2 point (128 bytes, imaginary
 part first); every point must be on its curve and in the order-``r`` subgroup, else the call
