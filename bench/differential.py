@@ -4,7 +4,9 @@ Usage: python bench/differential.py [--seed N] [--blocks N] [--seconds S] [--jud
 ``--judge anvil`` (default): Isthmus blocks on anvil (op-revm) and on our executor. Prints one
 JSON object: blocks, txs, matches, mismatch_count, mismatches (each with its block seed, so
 ``--seed SEED --blocks 1`` replays it), submissions anvil rejected (by reason), transactions
-anvil dropped and whether we rejected them too, transaction kinds, seconds.
+anvil dropped and whether we rejected them too, transaction kinds, known divergences (blocks
+that differ only because anvil kept the warm set of a transaction it dropped; mined again
+without it anvil agrees: docs/architecture.md §4), seconds. Exit 1 on a mismatch.
 ``--judge kona``: random Jovian devnet blocks re-executed by kona-exec-bench (from
 OP_PROGRAM_REFERENCE_DIR); counts of blocks, matches, payloads both rejected, mismatches.
 The generator and the comparisons live in tests/differential/ and tests/crossexec/.
