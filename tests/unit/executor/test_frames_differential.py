@@ -59,9 +59,8 @@ class Observed:
     state_root: bytes
 
 
-def run(engine: str, revision: EvmRevision, accounts: dict[bytes, Account],
-        gas: int = 1_000_000, value: int = 0, to: bytes = A, data: bytes = b"") -> Observed:
-    """Run one transaction from SENDER to ``to`` on ``engine``."""
+def prepared(engine: str, revision: EvmRevision, accounts: dict[bytes, Account]) -> EvmBackend:
+    """A backend on ``engine`` holding SENDER's funds and ``accounts``, committed."""
     env = BlockEnv(
         revision=revision, coinbase=b"\xc0" * 20, number=1000, timestamp=1_700_000_000,
         gas_limit=30_000_000, base_fee=0, prev_randao=b"\x42" * 32, chain_id=10,
@@ -77,6 +76,13 @@ def run(engine: str, revision: EvmRevision, accounts: dict[bytes, Account],
         for slot, word in account.storage:
             backend.set_storage(address, slot, word)
     backend.state_root()
+    return backend
+
+
+def run(engine: str, revision: EvmRevision, accounts: dict[bytes, Account],
+        gas: int = 1_000_000, value: int = 0, to: bytes = A, data: bytes = b"") -> Observed:
+    """Run one transaction from SENDER to ``to`` on ``engine``."""
+    backend = prepared(engine, revision, accounts)
     tx = EvmTransaction(
         sender=SENDER, to=to, value=value, data=data, gas=gas, gas_price=0, tip=0,
         max_fee_per_gas=0, max_priority_fee_per_gas=0, intrinsic_gas=21_000, tx_type=2,
@@ -266,20 +272,7 @@ def test_call_trees_agree_with_py_evm(revision: EvmRevision, name: str) -> None:
 def _storage(revision: EvmRevision, name: str, address: bytes, slot: int) -> int:
     """A storage word after the case ran on the project's engine."""
     accounts, kw = CASES[name]
-    env = BlockEnv(
-        revision=revision, coinbase=b"\xc0" * 20, number=1000, timestamp=1_700_000_000,
-        gas_limit=30_000_000, base_fee=0, prev_randao=b"\x42" * 32, chain_id=10,
-        ancestor_hashes=iter(()), precompile_rules=PrecompileRules(),
-    )
-    backend = EvmBackend(VerifiedSource(MappingStateSource({})), EMPTY_ROOT, env,
-                         engine="python")
-    backend.add_balance(SENDER, 10**20)
-    for account_address, account in accounts.items():
-        if account.code:
-            backend.set_code(account_address, account.code)
-        backend.add_balance(account_address, account.balance)
-        for s, word in account.storage:
-            backend.set_storage(account_address, s, word)
+    backend = prepared("python", revision, accounts)
     backend.execute(EvmTransaction(
         sender=SENDER, to=A, value=int(kw.get("value", 0)),  # type: ignore[call-overload]
         data=b"", gas=int(kw.get("gas", 1_000_000)),  # type: ignore[call-overload]
