@@ -11,11 +11,30 @@ from hypothesis import strategies as st
 from op_program.executor.evm_backend.interp.blocks import (
     K_END,
     K_FALL,
+    K_JUMPC,
+    K_JUMPIC,
     Block,
     build_block,
     first_error,
 )
-from op_program.executor.evm_backend.interp.table import K_JUMPI, K_PURE, K_PUSH, build_table
+from op_program.executor.evm_backend.interp.ops_arith import (
+    dup_add,
+    op_iszero,
+    op_sub,
+    push_add,
+    swap_pop,
+)
+from op_program.executor.evm_backend.interp.table import (
+    K_FUSED,
+    K_JUMP,
+    K_JUMPI,
+    K_POP,
+    K_PURE,
+    K_PUSH,
+    K_PUSHN,
+    K_SWAP,
+    build_table,
+)
 from op_program.executor.evm_types import EvmRevision
 
 TABLE = build_table(EvmRevision.CANCUN)
@@ -32,9 +51,38 @@ def test_block_sums_gas_and_bounds_the_entry_height() -> None:
     assert gas == 3 + 3 + 3 + 3 + 10
     assert lowest == 2  # the JUMPI needs 2 with the height then back at entry - 2 + 1
     assert highest == 1023  # the first PUSH must fit
-    assert [kind for kind, _ in ops] == [K_PUSH, K_PURE, K_PURE, K_PUSH]
-    assert ops[3][1] == 0x10
+    # PUSH1 1; ADD fused; 0x10 is no JUMPDEST, so the JUMPI keeps its pushed destination
+    assert [kind for kind, _ in ops] == [K_FUSED, K_PURE, K_PUSH]
+    assert ops[0][1] == (push_add, 1)
+    assert ops[2][1] == 0x10
     assert (last, last_pc) == (K_JUMPI, 7)
+
+
+def test_constant_jumps_to_a_jumpdest_are_resolved_while_building() -> None:
+    # PUSH1 4, JUMP, STOP, JUMPDEST, PUSH1 0, PUSH1 4, JUMPI, PUSH1 3, JUMP
+    code = bytes([0x60, 0x04, 0x56, 0x00, 0x5B, 0x60, 0x00, 0x60, 0x04, 0x57,
+                  0x60, 0x03, 0x56])
+    gas, lowest, highest, ops, last, arg, last_pc = block(code)
+    assert (gas, lowest, highest, ops, last, arg, last_pc) == (3 + 8, 0, 1023, [], K_JUMPC, 4, 2)
+    gas, lowest, highest, ops, last, arg, last_pc = block(code, 4)
+    assert (gas, lowest, highest) == (1 + 3 + 3 + 10, 0, 1022)
+    assert (ops, last, arg, last_pc) == ([(K_PUSH, 0)], K_JUMPIC, 4, 9)
+    # 3 is a STOP, not a JUMPDEST: the push stays and the loop raises when jumping
+    assert block(code, 10)[3:] == ([(K_PUSH, 3)], K_JUMP, None, 12)
+
+
+def test_constants_fold_and_pairs_fuse() -> None:
+    # PUSH1 1, PUSH1 0xa0, SHL, PUSH1 1, SWAP1, SUB, DUP2, ADD, SWAP2, POP, POP, POP, ISZERO,
+    # PUSH0, PUSH1 7, PUSH1 8
+    code = bytes([0x60, 0x01, 0x60, 0xA0, 0x1B, 0x60, 0x01, 0x90, 0x03, 0x81, 0x01, 0x91,
+                  0x50, 0x50, 0x50, 0x15, 0x5F, 0x60, 0x07, 0x60, 0x08])
+    gas, lowest, highest, ops, last, _, _ = block(code)
+    assert gas == 12 * 3 + 3 * 2 + 2  # the opcodes' own gas, whatever the fusion
+    assert (lowest, highest) == (3, 1022)  # ISZERO after the POPs; the SWAP1 at entry + 2
+    assert ops == [(K_PUSHN, (1 << 160, 1)), (K_SWAP, -2), (K_PURE, op_sub),
+                   (K_FUSED, (dup_add, -2)), (K_FUSED, (swap_pop, -2)), (K_POP, -2),
+                   (K_PURE, op_iszero), (K_PUSHN, (0, 7, 8))]
+    assert last == K_END
 
 
 def test_block_stops_before_a_jumpdest_and_at_the_end() -> None:

@@ -12,7 +12,7 @@ success.
 import dataclasses
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from op_program.executor.evm_backend.probe import (
@@ -205,3 +205,75 @@ def test_deep_recursion_agrees_and_does_not_crash() -> None:
     ours, theirs = _compare(ProbeInput(EvmRevision.CANCUN, code, 30_000_000))
     assert ours == theirs
     assert ours.error is None and ours.storage[0][1] > 100
+
+
+# Shapes the block builder folds or fuses (``interp.blocks``): constant jumps (valid or not,
+# JUMPI taken or not), PUSH then a binary opcode (the constant is the top operand), two
+# constants then an opcode (evaluated while building), DUPn then an opcode, SWAPn then POP,
+# POP runs, ISZERO chains; near the stack limit and with too few items, under scant gas.
+_BINARY = [0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x0A, 0x0B, 0x10, 0x11, 0x12, 0x13,
+           0x14, 0x16, 0x17, 0x18, 0x1A, 0x1B, 0x1C, 0x1D]
+_UNARY = [0x15, 0x19, 0x50]
+
+
+@st.composite
+def _fused_piece(draw: st.DrawFn) -> tuple[str, bytes]:
+    """A piece of program: ("jump", opcode) placeholders are resolved by ``_fused_programs``."""
+    shape = draw(st.integers(0, 7))
+    if shape == 0:
+        return ("jump", bytes([draw(st.sampled_from([0x56, 0x57]))]))
+    if shape == 1:
+        size = draw(st.sampled_from([1, 2, 32]))
+        value = draw(WORDS) & ((1 << (8 * size)) - 1)
+        return ("code", _push(value, size) + bytes([draw(st.sampled_from(_BINARY + _UNARY))]))
+    if shape == 2:
+        return ("code", _push(draw(WORDS)) + _push(draw(WORDS) & 0xFFFF, 2)
+                + bytes([draw(st.sampled_from(_BINARY))]))
+    if shape == 3:
+        return ("code", bytes([0x80 + draw(st.integers(0, 15)),
+                               draw(st.sampled_from(_BINARY + _UNARY))]))
+    if shape == 4:
+        pops = draw(st.integers(1, 3))
+        return ("code", bytes([0x90 + draw(st.integers(0, 15))]) + b"\x50" * pops)
+    if shape == 5:
+        return ("code", b"\x15" * draw(st.integers(1, 3)))
+    if shape == 6:
+        return ("code", b"\x5b")
+    return ("code", _push(draw(WORDS)))
+
+
+@st.composite
+def _fused_programs(draw: st.DrawFn) -> ProbeInput:
+    depth = draw(st.one_of(st.integers(8, 20), st.integers(8, 20), st.integers(0, 7),
+                           st.integers(1010, 1024)))
+    prefix = b"\x60\x00" * (depth - 6) + b"".join(
+        _push(draw(WORDS)) for _ in range(min(depth, 6)))
+    pieces = draw(st.lists(_fused_piece(), min_size=1, max_size=16))
+    # offsets: a jump piece is PUSH2 d (3 bytes), an optional PUSH1 condition (2 bytes), op
+    sizes = [(3 + (2 if p[1] == b"\x57" else 0) + 1) if p[0] == "jump" else len(p[1])
+             for p in pieces]
+    starts = [len(prefix) + sum(sizes[:i]) for i in range(len(pieces))]
+    dests = [starts[i] for i, p in enumerate(pieces) if p == ("code", b"\x5b")]
+    body = b""
+    for (kind, raw), start in zip(pieces, starts, strict=True):
+        if kind == "code":
+            body += raw
+            continue
+        dest = draw(st.sampled_from(dests)) if dests and draw(st.integers(0, 3)) else draw(
+            st.sampled_from([0, 1, start, start + 1, 0xFFFF]))
+        cond = _push(draw(st.sampled_from([0, 1, 2])), 1) if raw == b"\x57" else b""
+        body += cond + _push(dest, 2) + raw
+    return ProbeInput(
+        revision=draw(st.sampled_from(REVISIONS)),
+        code=prefix + body,
+        gas=draw(st.one_of(st.just(30_000), st.just(30_000), st.integers(0, 200),
+                           st.integers(3000, 4000))),
+    )
+
+
+@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_fused_programs())
+def test_fused_shapes_agree_with_py_evm(probe: ProbeInput) -> None:
+    ours, theirs = _compare(probe)
+    assert ours == theirs
+    event(f"outcome: {ours.error or 'success'}")

@@ -23,11 +23,24 @@ from typing import Any
 
 from eth.exceptions import FullStack, InsufficientStack, OutOfGas
 
-from op_program.executor.evm_backend.interp.frame import STACK_LIMIT
+from op_program.executor.evm_backend.interp.frame import STACK_LIMIT, analyse
+from op_program.executor.evm_backend.interp.ops_arith import (
+    DUP_FUSED,
+    PUSH_FUSED,
+    op_pop,
+    swap_pop,
+)
 from op_program.executor.evm_backend.interp.table import (
+    K_DUP,
     K_FRAME,
+    K_FUSED,
+    K_JUMP,
     K_NOOP,
+    K_POP,
+    K_PURE,
     K_PUSH,
+    K_PUSHN,
+    K_SWAP,
     Entry,
 )
 
@@ -35,6 +48,10 @@ K_END = -1
 """Block ends at the end of the code (an implicit STOP)."""
 K_FALL = -2
 """Block ends before a JUMPDEST; execution continues there."""
+K_JUMPC = -3
+"""Block ends in ``PUSH d; JUMP`` with ``d`` a valid destination (the last argument)."""
+K_JUMPIC = -4
+"""Block ends in ``PUSH d; JUMPI`` with ``d`` a valid destination (the last argument)."""
 _JUMPDEST = 0x5B
 _CODE_CACHE_LIMIT = 1024
 Block = tuple[int, int, int, list[tuple[int, Any]], int, Any, int]
@@ -80,15 +97,73 @@ def build_block(code: bytes, padded: bytes, table: list[Entry], start: int) -> B
         if limit - height < highest:  # noqa: PLR1730 - no min() call in this hot loop
             highest = limit - height
         if kind >= K_FRAME:  # K_FRAME, K_JUMPI, K_JUMP (K_NOOP is the JUMPDEST, met above)
-            return (gas, lowest, highest, ops, kind, arg, pc)
+            if kind != K_FRAME and ops and ops[-1][0] == K_PUSH and ops[-1][1] in analyse(code)[0]:
+                arg = ops.pop()[1]  # a constant, valid destination: resolved here
+                kind = K_JUMPC if kind == K_JUMP else K_JUMPIC
+            return (gas, lowest, highest, _merge_pushes(ops), kind, arg, pc)
         height += STACK_LIMIT - limit  # items written minus items read
         if kind == K_PUSH:
             add((K_PUSH, int.from_bytes(padded[pc + 1:pc + arg], "big")))
             pc += arg
         else:
-            add((kind, arg))
+            if kind == K_PURE:
+                _add_pure(ops, arg, need, STACK_LIMIT - limit + need)
+            else:
+                add((kind, arg))
             pc += 1
-    return (gas, lowest, highest, ops, K_END, None, size)
+    return (gas, lowest, highest, _merge_pushes(ops), K_END, None, size)
+
+
+def _add_pure(ops: list[tuple[int, Any]], fn: Any, reads: int, writes: int) -> None:
+    """Append stack-only opcode ``fn`` to ``ops``, folded or fused with the operation before.
+
+    The block's checks are computed from the opcodes themselves (``build_block``), so the
+    representation of ``ops`` changes only how the same stack effect is computed: an opcode
+    whose operands are all constants pushed in this block is evaluated now (its result is
+    pushed); a binary opcode after a PUSH or a DUP, and POP after a SWAP, become one fused
+    call; POPs in a row become one K_POP.
+    """
+    n = len(ops)
+    if n >= reads and writes <= 1 and all(k == K_PUSH for k, _ in ops[n - reads:]):
+        values = [v for _, v in ops[n - reads:]]
+        fn(values)  # stack-only opcodes never fail: they see exactly their operands
+        del ops[n - reads:]
+        ops.extend((K_PUSH, v) for v in values)
+        return
+    prev: int = K_END
+    operand: Any = 0
+    if n:
+        prev, operand = ops[-1]
+    if prev == K_PUSH and fn in PUSH_FUSED:
+        ops[-1] = (K_FUSED, (PUSH_FUSED[fn], operand))
+    elif prev == K_DUP and fn in DUP_FUSED:
+        ops[-1] = (K_FUSED, (DUP_FUSED[fn], operand))
+    elif fn is op_pop:
+        if prev == K_SWAP:
+            ops[-1] = (K_FUSED, (swap_pop, operand + 1))
+        elif prev == K_POP:
+            ops[-1] = (K_POP, operand - 1)
+        else:
+            ops.append((K_POP, -1))
+    else:
+        ops.append((K_PURE, fn))
+
+
+def _merge_pushes(ops: list[tuple[int, Any]]) -> list[tuple[int, Any]]:
+    """``ops`` with each run of two or more PUSHes as one K_PUSHN (a tuple of the values)."""
+    out: list[tuple[int, Any]] = []
+    run: list[int] = []
+    for kind, arg in ops:
+        if kind == K_PUSH:
+            run.append(arg)
+            continue
+        if run:
+            out.append((K_PUSH, run[0]) if len(run) == 1 else (K_PUSHN, tuple(run)))
+            run = []
+        out.append((kind, arg))
+    if run:
+        out.append((K_PUSH, run[0]) if len(run) == 1 else (K_PUSHN, tuple(run)))
+    return out
 
 
 def first_error(code: bytes, table: list[Entry], start: int, gas: int, height: int) -> Exception:

@@ -13,6 +13,8 @@ from eth.exceptions import InvalidJumpDestination
 
 from op_program.executor.evm_backend.interp.blocks import (
     K_FALL,
+    K_JUMPC,
+    K_JUMPIC,
     build_block,
     code_blocks,
     first_error,
@@ -21,10 +23,13 @@ from op_program.executor.evm_backend.interp.frame import Frame, analyse
 from op_program.executor.evm_backend.interp.table import (
     K_DUP,
     K_FRAME,
+    K_FUSED,
     K_JUMP,
     K_JUMPI,
     K_PURE,
     K_PUSH,
+    K_PUSHN,
+    K_SWAP,
     Entry,
 )
 
@@ -51,12 +56,18 @@ def run_frame(f: Frame, s: list[int], table: list[Entry]) -> None:  # noqa: PLR0
         for kind, value in ops:
             if kind == K_PUSH:
                 s.append(value)
-            elif kind == K_PURE:
-                value(s)
             elif kind == K_DUP:
                 s.append(s[value])
-            else:  # K_SWAP
+            elif kind == K_FUSED:
+                value[0](s, value[1])
+            elif kind == K_SWAP:
                 s[-1], s[value] = s[value], s[-1]
+            elif kind == K_PURE:
+                value(s)
+            elif kind == K_PUSHN:
+                s += value
+            else:  # K_POP
+                del s[value:]
         if last == K_FRAME:
             f.gas = gas
             f.pc = pc
@@ -65,6 +76,10 @@ def run_frame(f: Frame, s: list[int], table: list[Entry]) -> None:  # noqa: PLR0
             if halted:
                 break
             pc += 1
+        elif last == K_JUMPIC:
+            pc = arg if s.pop() else pc + 1
+        elif last == K_JUMPC:
+            pc = arg
         elif last == K_JUMPI:
             dest = s.pop()
             if s.pop():

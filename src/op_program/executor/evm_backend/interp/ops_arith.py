@@ -195,3 +195,133 @@ ARITH_OPS = {
     0x1C: (op_shr, 3, 2, 1), 0x1D: (op_sar, 3, 2, 1), 0x50: (op_pop, 2, 1, 0),
 }
 """opcode -> (function, static gas, stack items read, stack items written)."""
+
+
+# Fused pairs (``blocks`` builds them): one call instead of two operations. After ``PUSH v``
+# the pushed constant is the top operand ``a`` of the binary opcode that follows and the item
+# below it is ``b``; the result replaces ``b``. After ``DUPn`` (index ``i = -n`` before the
+# DUP) ``a`` is ``s[i]``, ``b`` the top item, which the result replaces.
+
+
+def push_add(s: list[int], v: int) -> None:
+    """PUSH v; ADD."""
+    s[-1] = (v + s[-1]) & MASK
+
+
+def push_mul(s: list[int], v: int) -> None:
+    """PUSH v; MUL."""
+    s[-1] = (v * s[-1]) & MASK
+
+
+def push_sub(s: list[int], v: int) -> None:
+    """PUSH v; SUB: v - b."""
+    s[-1] = (v - s[-1]) & MASK
+
+
+def push_div(s: list[int], v: int) -> None:
+    """PUSH v; DIV: v // b, 0 when b = 0."""
+    b = s[-1]
+    s[-1] = v // b if b else 0
+
+
+def push_lt(s: list[int], v: int) -> None:
+    """PUSH v; LT: v < b."""
+    s[-1] = 1 if v < s[-1] else 0
+
+
+def push_gt(s: list[int], v: int) -> None:
+    """PUSH v; GT: v > b."""
+    s[-1] = 1 if v > s[-1] else 0
+
+
+def push_eq(s: list[int], v: int) -> None:
+    """PUSH v; EQ."""
+    s[-1] = 1 if v == s[-1] else 0
+
+
+def push_and(s: list[int], v: int) -> None:
+    """PUSH v; AND."""
+    s[-1] &= v
+
+
+def push_or(s: list[int], v: int) -> None:
+    """PUSH v; OR."""
+    s[-1] |= v
+
+
+def push_xor(s: list[int], v: int) -> None:
+    """PUSH v; XOR."""
+    s[-1] ^= v
+
+
+def push_shl(s: list[int], v: int) -> None:
+    """PUSH v; SHL: b << v (v is the shift)."""
+    s[-1] = (s[-1] << v) & MASK if v < 256 else 0
+
+
+def push_shr(s: list[int], v: int) -> None:
+    """PUSH v; SHR: b >> v (v is the shift)."""
+    s[-1] = s[-1] >> v if v < 256 else 0
+
+
+def dup_add(s: list[int], i: int) -> None:
+    """DUPn; ADD."""
+    s[-1] = (s[i] + s[-1]) & MASK
+
+
+def dup_sub(s: list[int], i: int) -> None:
+    """DUPn; SUB: s[i] - top."""
+    s[-1] = (s[i] - s[-1]) & MASK
+
+
+def dup_mul(s: list[int], i: int) -> None:
+    """DUPn; MUL."""
+    s[-1] = (s[i] * s[-1]) & MASK
+
+
+def dup_lt(s: list[int], i: int) -> None:
+    """DUPn; LT: s[i] < top."""
+    s[-1] = 1 if s[i] < s[-1] else 0
+
+
+def dup_gt(s: list[int], i: int) -> None:
+    """DUPn; GT: s[i] > top."""
+    s[-1] = 1 if s[i] > s[-1] else 0
+
+
+def dup_eq(s: list[int], i: int) -> None:
+    """DUPn; EQ."""
+    s[-1] = 1 if s[i] == s[-1] else 0
+
+
+def dup_and(s: list[int], i: int) -> None:
+    """DUPn; AND."""
+    s[-1] &= s[i]
+
+
+def dup_or(s: list[int], i: int) -> None:
+    """DUPn; OR."""
+    s[-1] |= s[i]
+
+
+def dup_iszero(s: list[int], i: int) -> None:
+    """DUPn; ISZERO: pushes whether s[i] is zero."""
+    s.append(0 if s[i] else 1)
+
+
+def swap_pop(s: list[int], j: int) -> None:
+    """SWAPn; POP: the top item replaces item n+1 (``j = -n`` after the pop)."""
+    s[j] = s.pop()
+
+
+PUSH_FUSED = {
+    op_add: push_add, op_mul: push_mul, op_sub: push_sub, op_div: push_div, op_lt: push_lt,
+    op_gt: push_gt, op_eq: push_eq, op_and: push_and, op_or: push_or, op_xor: push_xor,
+    op_shl: push_shl, op_shr: push_shr,
+}
+"""Binary opcode function -> its fusion with a preceding PUSH (argument: the value)."""
+DUP_FUSED = {
+    op_add: dup_add, op_sub: dup_sub, op_mul: dup_mul, op_lt: dup_lt, op_gt: dup_gt,
+    op_eq: dup_eq, op_and: dup_and, op_or: dup_or, op_iszero: dup_iszero,
+}
+"""Opcode function -> its fusion with a preceding DUPn (argument: DUP's index ``-n``)."""

@@ -18,6 +18,10 @@ from op_program.executor.evm_backend.interp.ops_state import CANCUN_STATE_OPS, S
 from op_program.executor.evm_types import EvmRevision
 
 K_PUSH, K_PURE, K_DUP, K_SWAP, K_FRAME, K_JUMPI, K_JUMP, K_NOOP = range(8)
+K_FUSED, K_PUSHN, K_POP = range(8, 11)
+"""Kinds only ``blocks`` produces (never a table entry's): an opcode pair run by one function
+``fn(stack, argument)`` (argument ``(fn, operand)``), a run of PUSHes (a tuple of values), and
+a run of POPs (argument ``-count``)."""
 Entry = tuple[int, int, int, int, Any]
 _JUMP, _JUMPI, _JUMPDEST, _PUSH0 = 0x56, 0x57, 0x5B, 0x5F
 _TABLES: dict[EvmRevision, list[Entry]] = {}
