@@ -259,8 +259,10 @@ def _fused_programs(draw: st.DrawFn) -> ProbeInput:
         if kind == "code":
             body += raw
             continue
-        invalid = [0, 1, start, start + 1, 0xFFFF]
-        dest: int = draw(st.sampled_from(dests if dests and draw(st.integers(0, 3)) else invalid))
+        choices = [0, 1, start, start + 1, 0xFFFF]  # invalid destinations
+        if draw(st.integers(0, 3)) and dests:
+            choices = dests
+        dest = draw(st.sampled_from(choices))
         cond = _push(draw(st.sampled_from([0, 1, 2])), 1) if raw == b"\x57" else b""
         body += cond + _push(dest, 2) + raw
     return ProbeInput(
