@@ -18,14 +18,13 @@ from op_program.executor.evm_backend.interp.blocks import (
     first_error,
 )
 from op_program.executor.evm_backend.interp.ops_arith import (
-    dup_add,
-    op_iszero,
     op_sub,
     push_add,
-    swap_pop,
 )
 from op_program.executor.evm_backend.interp.table import (
+    K_DUPADD,
     K_FUSED,
+    K_ISZERO,
     K_JUMP,
     K_JUMPI,
     K_POP,
@@ -33,6 +32,7 @@ from op_program.executor.evm_backend.interp.table import (
     K_PUSH,
     K_PUSHN,
     K_SWAP,
+    K_SWAPPOP,
     build_table,
 )
 from op_program.executor.evm_types import EvmRevision
@@ -80,8 +80,8 @@ def test_constants_fold_and_pairs_fuse() -> None:
     assert gas == 12 * 3 + 3 * 2 + 2  # the opcodes' own gas, whatever the fusion
     assert (lowest, highest) == (3, 1022)  # ISZERO after the POPs; the SWAP1 at entry + 2
     assert ops == [(K_PUSHN, (1 << 160, 1)), (K_SWAP, -2), (K_PURE, op_sub),
-                   (K_FUSED, (dup_add, -2)), (K_FUSED, (swap_pop, -2)), (K_POP, -2),
-                   (K_PURE, op_iszero), (K_PUSHN, (0, 7, 8))]
+                   (K_DUPADD, -2), (K_SWAPPOP, -2), (K_POP, -2), (K_ISZERO, None),
+                   (K_PUSHN, (0, 7, 8))]
     assert last == K_END
 
 

@@ -27,13 +27,16 @@ from op_program.executor.evm_backend.interp.frame import STACK_LIMIT, analyse
 from op_program.executor.evm_backend.interp.ops_arith import (
     DUP_FUSED,
     PUSH_FUSED,
+    op_add,
+    op_iszero,
     op_pop,
-    swap_pop,
 )
 from op_program.executor.evm_backend.interp.table import (
     K_DUP,
+    K_DUPADD,
     K_FRAME,
     K_FUSED,
+    K_ISZERO,
     K_JUMP,
     K_NOOP,
     K_POP,
@@ -41,6 +44,7 @@ from op_program.executor.evm_backend.interp.table import (
     K_PUSH,
     K_PUSHN,
     K_SWAP,
+    K_SWAPPOP,
     Entry,
 )
 
@@ -136,11 +140,15 @@ def _add_pure(ops: list[tuple[int, Any]], fn: Any, reads: int, writes: int) -> N
         prev, operand = ops[-1]
     if prev == K_PUSH and fn in PUSH_FUSED:
         ops[-1] = (K_FUSED, (PUSH_FUSED[fn], operand))
+    elif prev == K_DUP and fn is op_add:
+        ops[-1] = (K_DUPADD, operand)
     elif prev == K_DUP and fn in DUP_FUSED:
         ops[-1] = (K_FUSED, (DUP_FUSED[fn], operand))
+    elif fn is op_iszero:
+        ops.append((K_ISZERO, None))
     elif fn is op_pop:
         if prev == K_SWAP:
-            ops[-1] = (K_FUSED, (swap_pop, operand + 1))
+            ops[-1] = (K_SWAPPOP, operand + 1)
         elif prev == K_POP:
             ops[-1] = (K_POP, operand - 1)
         else:

@@ -19,17 +19,20 @@ from op_program.executor.evm_backend.interp.blocks import (
     code_blocks,
     first_error,
 )
-from op_program.executor.evm_backend.interp.frame import Frame, analyse
+from op_program.executor.evm_backend.interp.frame import MASK, Frame, analyse
 from op_program.executor.evm_backend.interp.table import (
     K_DUP,
+    K_DUPADD,
     K_FRAME,
     K_FUSED,
+    K_ISZERO,
     K_JUMP,
     K_JUMPI,
     K_PURE,
     K_PUSH,
     K_PUSHN,
     K_SWAP,
+    K_SWAPPOP,
     Entry,
 )
 
@@ -58,12 +61,18 @@ def run_frame(f: Frame, s: list[int], table: list[Entry]) -> None:  # noqa: PLR0
                 s.append(value)
             elif kind == K_DUP:
                 s.append(s[value])
-            elif kind == K_FUSED:
-                value[0](s, value[1])
             elif kind == K_SWAP:
                 s[-1], s[value] = s[value], s[-1]
+            elif kind == K_FUSED:
+                value[0](s, value[1])
             elif kind == K_PURE:
                 value(s)
+            elif kind == K_DUPADD:
+                s[-1] = (s[value] + s[-1]) & MASK
+            elif kind == K_SWAPPOP:
+                s[value] = s.pop()
+            elif kind == K_ISZERO:
+                s[-1] = 0 if s[-1] else 1
             elif kind == K_PUSHN:
                 s += value
             else:  # K_POP

@@ -197,7 +197,8 @@ ARITH_OPS = {
 """opcode -> (function, static gas, stack items read, stack items written)."""
 
 
-# Fused pairs (``blocks`` builds them): one call instead of two operations. After ``PUSH v``
+# Fused pairs (``blocks`` builds them): one call instead of two operations (the most frequent
+# pairs, DUPn+ADD and SWAPn+POP, and ISZERO are inline kinds of the loop instead). After ``PUSH v``
 # the pushed constant is the top operand ``a`` of the binary opcode that follows and the item
 # below it is ``b``; the result replaces ``b``. After ``DUPn`` (index ``i = -n`` before the
 # DUP) ``a`` is ``s[i]``, ``b`` the top item, which the result replaces.
@@ -264,11 +265,6 @@ def push_shr(s: list[int], v: int) -> None:
     s[-1] = s[-1] >> v if v < 256 else 0
 
 
-def dup_add(s: list[int], i: int) -> None:
-    """DUPn; ADD."""
-    s[-1] = (s[i] + s[-1]) & MASK
-
-
 def dup_sub(s: list[int], i: int) -> None:
     """DUPn; SUB: s[i] - top."""
     s[-1] = (s[i] - s[-1]) & MASK
@@ -309,11 +305,6 @@ def dup_iszero(s: list[int], i: int) -> None:
     s.append(0 if s[i] else 1)
 
 
-def swap_pop(s: list[int], j: int) -> None:
-    """SWAPn; POP: the top item replaces item n+1 (``j = -n`` after the pop)."""
-    s[j] = s.pop()
-
-
 PUSH_FUSED = {
     op_add: push_add, op_mul: push_mul, op_sub: push_sub, op_div: push_div, op_lt: push_lt,
     op_gt: push_gt, op_eq: push_eq, op_and: push_and, op_or: push_or, op_xor: push_xor,
@@ -321,7 +312,7 @@ PUSH_FUSED = {
 }
 """Binary opcode function -> its fusion with a preceding PUSH (argument: the value)."""
 DUP_FUSED = {
-    op_add: dup_add, op_sub: dup_sub, op_mul: dup_mul, op_lt: dup_lt, op_gt: dup_gt,
+    op_sub: dup_sub, op_mul: dup_mul, op_lt: dup_lt, op_gt: dup_gt,
     op_eq: dup_eq, op_and: dup_and, op_or: dup_or, op_iszero: dup_iszero,
 }
 """Opcode function -> its fusion with a preceding DUPn (argument: DUP's index ``-n``)."""

@@ -18,10 +18,12 @@ from op_program.executor.evm_backend.interp.ops_state import CANCUN_STATE_OPS, S
 from op_program.executor.evm_types import EvmRevision
 
 K_PUSH, K_PURE, K_DUP, K_SWAP, K_FRAME, K_JUMPI, K_JUMP, K_NOOP = range(8)
-K_FUSED, K_PUSHN, K_POP = range(8, 11)
+K_FUSED, K_PUSHN, K_POP, K_SWAPPOP, K_DUPADD, K_ISZERO = range(8, 14)
 """Kinds only ``blocks`` produces (never a table entry's): an opcode pair run by one function
-``fn(stack, argument)`` (argument ``(fn, operand)``), a run of PUSHes (a tuple of values), and
-a run of POPs (argument ``-count``)."""
+``fn(stack, argument)`` (argument ``(fn, operand)``), a run of PUSHes (a tuple of values), a
+run of POPs (argument ``-count``), and, inline in the loop because they are the most frequent
+(a Python call costs more than the dispatch), SWAPn+POP (argument ``-n``: the top item replaces
+that one after the pop), DUPn+ADD (argument DUP's index ``-n``) and ISZERO."""
 Entry = tuple[int, int, int, int, Any]
 _JUMP, _JUMPI, _JUMPDEST, _PUSH0 = 0x56, 0x57, 0x5B, 0x5F
 _TABLES: dict[EvmRevision, list[Entry]] = {}
