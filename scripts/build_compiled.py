@@ -61,6 +61,21 @@ COMPILED_MODULES = (
     "op_program.protocol.batches.span_txs",
     "op_program.protocol.batches.singular",
     "op_program.executor.fees.fastlz",
+    "op_program.executor.evm_backend.state_journal",
+    "op_program.executor.evm_backend.world_state",
+    "op_program.executor.evm_backend.interp.frame",
+    "op_program.executor.evm_backend.interp.blocks",
+    "op_program.executor.evm_backend.interp.table",
+    "op_program.executor.evm_backend.interp.loop",
+    "op_program.executor.evm_backend.interp.ops_arith",
+    "op_program.executor.evm_backend.interp.ops_env",
+    "op_program.executor.evm_backend.interp.ops_state",
+    "op_program.executor.evm_backend.interp.ops_call",
+    "op_program.executor.evm_backend.interp.ops_create",
+    "op_program.executor.evm_backend.interp.message",
+    "op_program.executor.evm_backend.interp.creation",
+    "op_program.executor.evm_backend.interp.precompile_call",
+    "op_program.executor.evm_backend.interp.txenv",
 )
 """The modules that measured a gain and whose unit tests pass compiled (scripts/check_compiled
 runs them)."""
