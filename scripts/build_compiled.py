@@ -14,11 +14,15 @@ files go to a temporary directory; only the extension modules land in ``--src``.
 ``--verify`` imports every listed module (run it with ``--src`` first on ``PYTHONPATH``) and
 fails unless each was loaded from its extension module.
 
-Not compiled, on purpose: the interpreter (evm_backend/interp: its ~50% gain on
-bench/execute_fixtures.py was measured, but it is being rewritten, and mypyc rejects parts of
-it as written), ``encoding/hex.py`` (mypyc turns a wrong argument type into a ``TypeError``
-before the function's own typed error), ``protocol/transactions`` (mypyc's dataclasses reject
-the field order of the inherited transaction classes).
+The executor's interpreter (``evm_backend/interp``: loop, blocks, frame, table, opcodes,
+message-call and creation frames), its journaled world state and the trie reads and writes
+beneath it are compiled too: block execution on the 17 real fixtures measured about +50%
+Mgas per CPU second (bench/README.md). ``interp/computation.py`` is not: it is a mixin of
+py-evm's ``Computation`` class, entered once per transaction.
+
+Not compiled, on purpose: ``encoding/hex.py`` (mypyc turns a wrong argument type into a
+``TypeError`` before the function's own typed error), ``protocol/transactions`` (mypyc's
+dataclasses reject the field order of the inherited transaction classes).
 """
 
 import argparse
@@ -76,9 +80,13 @@ COMPILED_MODULES = (
     "op_program.executor.evm_backend.interp.creation",
     "op_program.executor.evm_backend.interp.precompile_call",
     "op_program.executor.evm_backend.interp.txenv",
+    "op_program.executor.evm_backend.trie_reader",
+    "op_program.executor.evm_backend.trie_update",
+    "op_program.executor.evm_backend.state_db",
+    "op_program.executor.evm_backend.code_caches",
 )
 """The modules that measured a gain and whose unit tests pass compiled (scripts/check_compiled
-runs them)."""
+runs them, and for the executor's modules the differential tests and the real fixtures)."""
 
 
 def _source(src: Path, module: str) -> Path:
