@@ -1,11 +1,12 @@
 """Optional mypyc-compiled modules: used only while they were built from the sources beside them.
 
 Issue 12 ("compiled where it pays, Python source always"): ``scripts/build_compiled`` compiles a
-few hot, stable modules (RLP, trie nodes, preimage keys, receipt and batch decoders; the list is
-``COMPILED_MODULES`` in ``scripts/build_compiled.py``) with mypyc into extension modules next
-to their ``.py`` files, and writes ``_compiled.json``: the SHA-256 of every source the compiler
-read. Python imports an extension module in preference to the ``.py`` beside it, so an edited
-source would silently lose to its stale build. This guard, run by ``op_program/__init__.py``
+few hot, stable modules (RLP, trie nodes, preimage keys, receipt and batch decoders, the EVM
+interpreter and its journaled world state; the list is ``COMPILED_MODULES`` in
+``scripts/build_compiled.py``) with mypyc into extension modules next to their ``.py`` files,
+and writes ``_compiled.json``: the SHA-256 of every source the compiler read. Python imports
+an extension module in preference to the ``.py`` beside it, so an edited source would
+silently lose to its stale build. This guard, run by ``op_program/__init__.py``
 before any other submodule is imported, prevents that: when a recorded source changed, or
 ``OP_PROGRAM_PURE_PYTHON=1`` is set, every compiled module is imported from its ``.py`` instead
 (all of them at once: compiled modules of one build call each other directly in C, so a
