@@ -124,22 +124,28 @@ def _data(computation: Any) -> bytes:
     return bytes(computation.msg.data_as_bytes)
 
 
+def _fixed_input(computation: Any, name: str, size: int, gas: int) -> bytes:
+    """The input of a fixed-size precompile: length checked first, then the fixed gas charged.
+
+    EIP-2537: an input of the wrong length is an error, which consumes all gas of the call.
+    """
+    data = _data(computation)
+    if len(data) != size:
+        raise VMError(f"{name}: input is not {size} bytes")
+    computation.consume_gas(gas, reason=f"{name} gas")
+    return data
+
+
 def bls12_g1_add(computation: Any) -> Any:
     """0x0b: two G1 points (on the curve, no subgroup check) -> their sum."""
-    data = _data(computation)
-    if len(data) != 2 * _G1:
-        raise VMError("BLS12_G1ADD: input is not 256 bytes")
-    computation.consume_gas(BLS12_G1_ADD_GAS, reason="BLS12_G1ADD gas")
+    data = _fixed_input(computation, "BLS12_G1ADD", 2 * _G1, BLS12_G1_ADD_GAS)
     computation.output = _eip((_g1(data, 0) + _g1(data, _G1)).to_xy_bytes_be())
     return computation
 
 
 def bls12_g2_add(computation: Any) -> Any:
     """0x0d: two G2 points (on the twist, no subgroup check) -> their sum."""
-    data = _data(computation)
-    if len(data) != 2 * _G2:
-        raise VMError("BLS12_G2ADD: input is not 512 bytes")
-    computation.consume_gas(BLS12_G2_ADD_GAS, reason="BLS12_G2ADD gas")
+    data = _fixed_input(computation, "BLS12_G2ADD", 2 * _G2, BLS12_G2_ADD_GAS)
     computation.output = _eip((_g2(data, 0) + _g2(data, _G2)).to_xy_bytes_be())
     return computation
 
@@ -211,10 +217,7 @@ def bls12_pairing_check(computation: Any) -> Any:
 
 def bls12_map_fp_to_g1(computation: Any) -> Any:
     """0x10: a field element -> its G1 point (simplified SWU, 11-isogeny, cofactor cleared)."""
-    data = _data(computation)
-    if len(data) != _FP:
-        raise VMError("BLS12_MAP_FP_TO_G1: input is not 64 bytes")
-    computation.consume_gas(BLS12_MAP_FP_G1_GAS, reason="BLS12_MAP_FP_TO_G1 gas")
+    data = _fixed_input(computation, "BLS12_MAP_FP_TO_G1", _FP, BLS12_MAP_FP_G1_GAS)
     point = G1Point.map_from_fp_be(_ark((_fp(data, 0),)))
     computation.output = _eip(point.to_xy_bytes_be())
     return computation
@@ -222,10 +225,7 @@ def bls12_map_fp_to_g1(computation: Any) -> Any:
 
 def bls12_map_fp2_to_g2(computation: Any) -> Any:
     """0x11: an F_p² element c0 ‖ c1 -> its G2 point (SWU, 3-isogeny, cofactor cleared)."""
-    data = _data(computation)
-    if len(data) != 2 * _FP:
-        raise VMError("BLS12_MAP_FP2_TO_G2: input is not 128 bytes")
-    computation.consume_gas(BLS12_MAP_FP2_G2_GAS, reason="BLS12_MAP_FP2_TO_G2 gas")
+    data = _fixed_input(computation, "BLS12_MAP_FP2_TO_G2", 2 * _FP, BLS12_MAP_FP2_G2_GAS)
     point = G2Point.map_from_fp2_be(_ark((_fp(data, 0), _fp(data, _FP))))
     computation.output = _eip(point.to_xy_bytes_be())
     return computation
