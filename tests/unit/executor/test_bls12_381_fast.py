@@ -7,18 +7,15 @@ own function on the same input. py_ecc is slow (a pairing is ~1 s), so example c
 the fixed cases cover each rule at least once regardless of what hypothesis draws.
 """
 
-from collections.abc import Callable
 from typing import Any
 
 import pytest
-from eth.exceptions import VMError
 from eth.precompiles.bls12_381 import bls12_381_g1, bls12_381_g2, bls12_381_pairing
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from py_ecc import optimized_bls12_381
 
 from op_program.executor.evm_backend import bls12_381_fast as fast
-from op_program.executor.evm_backend.precompile_runner import _Call
 from tests.integration.precompile_inputs import (
     BLS_P,
     BLS_R,
@@ -29,18 +26,9 @@ from tests.integration.precompile_inputs import (
     bls_g2_off_curve,
     bls_g2_outside_subgroup,
 )
+from tests.unit.executor.precompile_outcome import Precompile, outcome
 
 bls: Any = optimized_bls12_381
-Precompile = Callable[[Any], Any]
-
-
-def outcome(precompile: Precompile, data: bytes) -> tuple[bool, bytes, int]:
-    call = _Call(data, 10**12)
-    try:
-        precompile(call)
-    except VMError:
-        return False, b"", call.gas_used
-    return True, bytes(call.output), call.gas_used
 
 
 def enc_g1(point: Any) -> bytes:

@@ -8,18 +8,15 @@ wrong length (add/mul pad or truncate them; the pairing fails them). Success, ou
 must agree.
 """
 
-from collections.abc import Callable
 from typing import Any
 
 import pytest
-from eth.exceptions import VMError
 from eth.vm.forks.prague.computation import PragueComputation
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from py_ecc import optimized_bn128
 
 from op_program.executor.evm_backend import bn254_revm
-from op_program.executor.evm_backend.precompile_runner import _Call
 from tests.integration.precompile_inputs import (
     BN_G1,
     BN_G2,
@@ -31,21 +28,12 @@ from tests.integration.precompile_inputs import (
     word,
 )
 from tests.unit.executor import bn254_pairing_reference as bn254_pairing
+from tests.unit.executor.precompile_outcome import Precompile, outcome
 
 bn: Any = optimized_bn128
-Precompile = Callable[[Any], Any]
 _PRAGUE: dict[Any, Precompile] = dict(PragueComputation.get_precompiles())
 py_evm_ecadd = _PRAGUE[(0x06).to_bytes(20, "big")]  # with Istanbul's EIP-1108 price
 py_evm_ecmul = _PRAGUE[(0x07).to_bytes(20, "big")]
-
-
-def outcome(precompile: Precompile, data: bytes) -> tuple[bool, bytes, int]:
-    call = _Call(data, 10**12)
-    try:
-        precompile(call)
-    except VMError:
-        return False, b"", call.gas_used
-    return True, bytes(call.output), call.gas_used
 
 
 def g1(k: int) -> bytes:
