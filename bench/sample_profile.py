@@ -1,6 +1,6 @@
 """Sampling profile of the executor on the real fixtures: per phase and per hot function.
 
-Usage: python bench/sample_profile.py [--interval-ms 1] [--top 30] [FIXTURE_DIR ...]
+Usage: python bench/sample_profile.py [--interval-ms 1] [--top 30] [--reps 1] [FIXTURE_DIR ...]
 
 cProfile's per-call overhead inflates call-heavy code (the interpreter's opcode functions,
 py-evm's journal) three- to four-fold and distorts the shares; this profiler instead samples
@@ -21,6 +21,7 @@ from types import FrameType
 from typing import Any
 
 from op_program.cli.execute_block_cmd import execute_fixture, load_fixture_dir
+from op_program.executor.evm_backend.code_caches import clear_per_code_caches
 
 DEFAULT_DIR = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "executor"
 # (phase, marker function names): the innermost marker on the stack names the phase.
@@ -65,6 +66,10 @@ def main() -> int:
     parser.add_argument("dirs", nargs="*", type=Path)
     parser.add_argument("--interval-ms", type=float, default=1.0)
     parser.add_argument("--top", type=int, default=30)
+    parser.add_argument(
+        "--reps", type=int, default=1,
+        help="build each fixture this many times, the per-code caches emptied before each "
+             "(as `op-program execute-block --reps` times it)")
     args = parser.parse_args()
     dirs = args.dirs or sorted(p for p in DEFAULT_DIR.glob("*") if (p / "fixture.json").exists())
     phases: collections.Counter[str] = collections.Counter()
@@ -97,7 +102,9 @@ def main() -> int:
     cpu = time.process_time()
     active = True
     for fixture in fixtures:
-        execute_fixture(fixture)
+        for _ in range(args.reps):
+            clear_per_code_caches()
+            execute_fixture(fixture)
     active = False
     cpu = time.process_time() - cpu
     signal.setitimer(signal.ITIMER_PROF, 0, 0)
