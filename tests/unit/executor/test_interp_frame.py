@@ -1,9 +1,16 @@
 """The interpreter's code analysis: JUMPDEST offsets, as the Yellow Paper's D(c) walk finds them."""
 
+from collections.abc import Callable
+
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from op_program.executor.evm_backend.interp import frame
 from op_program.executor.evm_backend.interp.frame import jumpdests
+
+# Both scans, whichever this build uses (the regular expression interpreted, the loop compiled).
+SCANS = pytest.mark.parametrize("scan", [frame._jumpdests_regex, frame._jumpdests_loop])
 
 
 def walk(code: bytes) -> frozenset[int]:
@@ -23,13 +30,22 @@ BYTES = st.binary(max_size=300) | st.lists(
 ).map(bytes)
 
 
+@SCANS
 @settings(max_examples=500)
-@given(BYTES)
-def test_jumpdests_match_the_walk(code: bytes) -> None:
-    assert jumpdests(code) == walk(code)
+@given(code=BYTES)
+def test_jumpdests_match_the_walk(scan: Callable[[bytes], frozenset[int]], code: bytes) -> None:
+    assert scan(code) == walk(code)
 
 
-def test_jumpdest_bytes_in_push_data_are_no_destinations() -> None:
+@SCANS
+def test_jumpdest_bytes_in_push_data_are_no_destinations(
+    scan: Callable[[bytes], frozenset[int]],
+) -> None:
     code = bytes([0x60, 0x5B, 0x5B, 0x7F]) + b"\x5b" * 31  # PUSH32 cut short at the end
-    assert jumpdests(code) == frozenset({2})
+    assert scan(code) == frozenset({2})
     assert walk(code) == frozenset({2})
+
+
+def test_the_build_uses_the_faster_scan() -> None:
+    """Interpreted: the regular expression; as the mypyc build: the plain loop."""
+    assert jumpdests is (frame._jumpdests_loop if frame.COMPILED else frame._jumpdests_regex)

@@ -7,7 +7,7 @@ loop checks gas and height before the effect, so opcode functions never re-check
 The message calls are ``ops_call``'s, the creation opcodes and SELFDESTRUCT ``ops_create``'s.
 """
 
-from typing import Any
+from typing import Any, Final
 
 from op_program.executor.evm_backend.interp.frame import STACK_LIMIT
 from op_program.executor.evm_backend.interp.ops_arith import ARITH_OPS
@@ -17,8 +17,20 @@ from op_program.executor.evm_backend.interp.ops_env import CANCUN_ENV_OPS, ENV_O
 from op_program.executor.evm_backend.interp.ops_state import CANCUN_STATE_OPS, STATE_OPS
 from op_program.executor.evm_types import EvmRevision
 
-K_PUSH, K_PURE, K_DUP, K_SWAP, K_FRAME, K_JUMPI, K_JUMP, K_NOOP = range(8)
-K_FUSED, K_PUSHN, K_POP, K_SWAPPOP, K_DUPADD, K_ISZERO = range(8, 14)
+K_PUSH: Final = 0
+K_PURE: Final = 1
+K_DUP: Final = 2
+K_SWAP: Final = 3
+K_FRAME: Final = 4
+K_JUMPI: Final = 5
+K_JUMP: Final = 6
+K_NOOP: Final = 7
+K_FUSED: Final = 8
+K_PUSHN: Final = 9
+K_POP: Final = 10
+K_SWAPPOP: Final = 11
+K_DUPADD: Final = 12
+K_ISZERO: Final = 13
 """Kinds only ``blocks`` produces (never a table entry's): an opcode pair run by one function
 ``fn(stack, argument)`` (argument ``(fn, operand)``), a run of PUSHes (a tuple of values), a
 run of POPs (argument ``-count``), and, inline in the loop because they are the most frequent
