@@ -7,6 +7,7 @@ is the i-th bit-reversal-permuted 4096th root of unity of the BLS12-381 scalar f
 """
 
 from collections.abc import Sequence
+from typing import Final
 
 from op_program.client.errors import PreimageMismatchError
 from op_program.client.oracle import ClientOracle
@@ -25,7 +26,7 @@ from op_program.protocol.kzg import (
 
 __all__ = ["BLOB_SIZE", "OracleBlobSource", "kzg_to_versioned_hash", "verify_blob"]
 
-VERSIONED_HASH_VERSION_KZG = 0x01
+VERSIONED_HASH_VERSION_KZG: Final = 0x01
 
 
 def kzg_to_versioned_hash(commitment: bytes) -> bytes:

@@ -8,7 +8,7 @@ The reference clients skip the hint when the data is already cached; so does thi
 
 import hashlib
 from collections import OrderedDict
-from typing import Protocol
+from typing import Final, Protocol
 
 from op_program.client.errors import (
     PreimageFormatError,
@@ -20,10 +20,10 @@ from op_program.errors import OpProgramError
 from op_program.hints import HintType
 from op_program.preimage.keys import KeyType, keccak256_key, local_key
 
-DEFAULT_CACHE_ENTRIES = 1 << 17
+DEFAULT_CACHE_ENTRIES: Final = 1 << 17
 """Preimages kept in memory; the real witness has ~60k, so a whole proof fits."""
 
-DEFAULT_CACHE_BYTES = 256 << 20
+DEFAULT_CACHE_BYTES: Final = 256 << 20
 """Upper bound of the cached values' total size (256 MiB)."""
 
 

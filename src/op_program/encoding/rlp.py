@@ -14,7 +14,7 @@ accept/reject decisions on invalid input (tests/unit/encoding/test_rlp_decoder.p
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import TypeAlias
+from typing import Final, TypeAlias
 
 from op_program.encoding.errors import RLPDecodeError
 
@@ -24,7 +24,7 @@ RLPItem: TypeAlias = "bytes | list[RLPItem]"
 RLPEncodable: TypeAlias = "bytes | int | Sequence[RLPEncodable]"
 """A value ``rlp_encode`` accepts: bytes, a non-negative int, or a sequence of those."""
 
-MAX_RLP_DEPTH = 256
+MAX_RLP_DEPTH: Final = 256
 """Deepest list nesting accepted. No format we decode nests deeper than 4 (an access list inside
 a transaction, topics inside a log inside a receipt), and every typed consumer rejects deeper
 shapes; the bound keeps deep nests away from code that recurses over decoded items (``repr``,

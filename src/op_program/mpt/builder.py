@@ -6,6 +6,7 @@ cheap. Nodes shorter than 32 bytes are embedded in their parent; the root is alw
 """
 
 from collections.abc import Iterable
+from typing import Final
 
 from op_program.encoding.hashing import keccak256
 from op_program.encoding.rlp import encode_bytes_item, encode_list_payload
@@ -13,7 +14,7 @@ from op_program.mpt.errors import TrieDecodeError
 from op_program.mpt.lookup import EMPTY_ROOT
 from op_program.mpt.nibbles import bytes_to_nibbles, hex_prefix_encode
 
-_EMPTY_ITEM = b"\x80"
+_EMPTY_ITEM: Final = b"\x80"
 
 
 def _reference(encoded_node: bytes, hashed: list[bytes] | None) -> bytes:

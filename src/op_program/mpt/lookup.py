@@ -6,6 +6,7 @@ callback is trusted to return the preimage of the hash it is given (the oracle v
 """
 
 from collections.abc import Callable
+from typing import Final
 
 from op_program.encoding.hashing import keccak256
 from op_program.encoding.rlp import RLPItem
@@ -19,7 +20,7 @@ NodeByHash = Callable[[bytes], bytes]
 EMPTY_ROOT = keccak256(b"\x80")
 """The root hash of the empty trie: keccak256(rlp(b""))."""
 
-MAX_KEY_BYTES = 64
+MAX_KEY_BYTES: Final = 64
 """Default bound on key length for walks (state and storage keys are 32 bytes)."""
 
 

@@ -6,6 +6,7 @@ under the key ``rlp(i)``. ``ordered_trie_values`` reads such a list back from a 
 """
 
 from collections.abc import Sequence
+from typing import Final
 
 from op_program.encoding.errors import RLPDecodeError
 from op_program.encoding.rlp import as_uint, rlp_decode, rlp_encode
@@ -13,10 +14,10 @@ from op_program.mpt.builder import trie_root, trie_root_and_nodes
 from op_program.mpt.errors import TrieDecodeError
 from op_program.mpt.lookup import NodeByHash, trie_items
 
-MAX_ORDERED_NODES = 1 << 17
+MAX_ORDERED_NODES: Final = 1 << 17
 """Walk bound for ordered tries: far above the node count of any block's tx or receipt trie."""
 
-MAX_INDEX_KEY_BYTES = 9
+MAX_INDEX_KEY_BYTES: Final = 9
 """rlp(i) of a u64 index is at most 9 bytes long."""
 
 

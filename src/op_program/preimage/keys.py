@@ -6,12 +6,13 @@ return raw ``bytes`` (the wire form); :func:`parse_key` checks a key and splits 
 
 from dataclasses import dataclass
 from enum import IntEnum
+from typing import Final
 
 from op_program.encoding.hashing import keccak256
 from op_program.preimage.errors import InvalidKeyError
 
-KEY_LENGTH = 32
-_U64_MAX = 2**64 - 1
+KEY_LENGTH: Final = 32
+_U64_MAX: Final = 2**64 - 1
 
 
 class KeyType(IntEnum):

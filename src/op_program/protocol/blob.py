@@ -9,13 +9,15 @@ Decoding follows op-node's ``Blob.ToData`` exactly, including its error order an
 the first byte of the first field element is not range-checked.
 """
 
+from typing import Final
+
 from op_program.protocol.errors import ProtocolDecodeError
 
-BLOB_SIZE = 4096 * 32
-MAX_BLOB_DATA_SIZE = (4 * 31 + 3) * 1024 - 4
-ENCODING_VERSION = 0
-VERSION_OFFSET = 1
-ROUNDS = 1024
+BLOB_SIZE: Final = 4096 * 32
+MAX_BLOB_DATA_SIZE: Final = (4 * 31 + 3) * 1024 - 4
+ENCODING_VERSION: Final = 0
+VERSION_OFFSET: Final = 1
+ROUNDS: Final = 1024
 
 
 class BlobDecodeError(ProtocolDecodeError):

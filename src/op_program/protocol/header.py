@@ -9,7 +9,7 @@ encoded, so decode → encode is byte-exact for headers of every fork.
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Final
 
 from op_program.encoding.errors import HexDecodeError, RLPDecodeError
 from op_program.encoding.hashing import keccak256
@@ -28,7 +28,7 @@ EMPTY_OMMERS_HASH = bytes.fromhex(
 )
 """keccak256(rlp([])): the ommers hash of every post-merge block."""
 
-_REQUIRED = 15
+_REQUIRED: Final = 15
 _OPTIONAL = ("base_fee_per_gas", "withdrawals_root", "blob_gas_used", "excess_blob_gas",
              "parent_beacon_block_root", "requests_hash")
 _OPTIONAL_KINDS = ("uint", 32, "uint", "uint", 32, 32)

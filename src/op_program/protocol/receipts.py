@@ -9,6 +9,7 @@ encoding omits the deposit nonce (op-geth ``Receipts.EncodeIndex``): ``encode_fo
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Final
 
 from op_program.encoding.errors import RLPDecodeError
 from op_program.encoding.hashing import keccak256
@@ -25,9 +26,9 @@ from op_program.encoding.rlp import (
 )
 from op_program.protocol.errors import ReceiptDecodeError
 
-DEPOSIT_TX_TYPE = 0x7E
+DEPOSIT_TX_TYPE: Final = 0x7E
 _KNOWN_TYPES = frozenset((0x00, 0x01, 0x02, 0x03, 0x04, DEPOSIT_TX_TYPE))
-BLOOM_BYTES = 256
+BLOOM_BYTES: Final = 256
 
 
 @dataclass(frozen=True, slots=True)

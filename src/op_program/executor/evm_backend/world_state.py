@@ -18,7 +18,7 @@ account existence rules (a write creates an account, ``delete_account`` removes 
 state root, the same trie nodes requested from the state source.
 """
 
-from typing import Any
+from typing import Any, Final
 
 from eth.db.atomic import AtomicDB
 from eth_utils.exceptions import ValidationError
@@ -36,9 +36,9 @@ from op_program.mpt.account import Account
 AccountTuple = tuple[int, int, bytes, bytes]
 """(nonce, balance, storage root, code hash), Yellow Paper §4.1."""
 EMPTY_ACCOUNT: AccountTuple = (0, 0, BLANK_ROOT, EMPTY_CODE_HASH)
-_UINT256 = 1 << 256
-_UINT64_MAX = (1 << 64) - 1
-_TRANSIENT_ZERO = b""  # py-evm's empty transient value (reads as 0)
+_UINT256: Final = 1 << 256
+_UINT64_MAX: Final = (1 << 64) - 1
+_TRANSIENT_ZERO: Final = b""  # py-evm's empty transient value (reads as 0)
 
 
 def _storage_rlp(value: int) -> bytes:

@@ -4,10 +4,12 @@ Spec: specs/protocol/fjord/exec-engine.md (fees: "fastlzSize"), which names the 
 ``LibZip.flzCompress`` level-1 algorithm; only the output length is needed, never the bytes.
 """
 
-_HASH_LOG = 13
-_HASH_MASK = (1 << _HASH_LOG) - 1
-_MAX_DISTANCE = 0x1FFF
-_MULT = 2654435769
+from typing import Final
+
+_HASH_LOG: Final = 13
+_HASH_MASK: Final = (1 << _HASH_LOG) - 1
+_MAX_DISTANCE: Final = 0x1FFF
+_MULT: Final = 2654435769
 
 
 def _literal_cost(count: int) -> int:

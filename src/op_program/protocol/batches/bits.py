@@ -6,9 +6,11 @@ bits"; bit ``i`` of the integer belongs to element ``i``. Uvarints follow Go's
 ``binary.ReadUvarint``: at most 10 bytes, value below 2**64, non-minimal forms accepted.
 """
 
+from typing import Final
+
 from op_program.protocol.batches.errors import BatchDecodeError
 
-_MAX_VARINT_LEN = 10
+_MAX_VARINT_LEN: Final = 10
 
 
 class ByteCursor:

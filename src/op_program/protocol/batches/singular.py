@@ -7,6 +7,7 @@ after it are ignored.
 """
 
 from dataclasses import dataclass
+from typing import Final
 
 from op_program.encoding.errors import RLPDecodeError
 from op_program.encoding.rlp import (
@@ -20,7 +21,7 @@ from op_program.errors import DecodeError
 from op_program.protocol.batches.errors import BatchDecodeError
 from op_program.protocol.batches.rlp_stream import item_bounds
 
-SINGULAR_BATCH_TYPE = 0
+SINGULAR_BATCH_TYPE: Final = 0
 
 
 @dataclass(frozen=True, slots=True)

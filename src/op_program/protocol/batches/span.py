@@ -13,7 +13,7 @@ from array import array
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from itertools import accumulate
-from typing import Protocol, overload
+from typing import Final, Protocol, overload
 
 from op_program.protocol.batches.bits import ByteCursor, bit_flags, bits_from_flags, encode_bits
 from op_program.protocol.batches.bits import encode_uvarint as uvarint
@@ -26,9 +26,9 @@ from op_program.protocol.batches.errors import (
 from op_program.protocol.batches.singular import SingularBatch
 from op_program.protocol.batches.span_txs import MAX_SPAN_BATCH_ELEMENT_COUNT, SpanBatchTxs
 
-SPAN_BATCH_TYPE = 1
-SPAN_BATCH_V2_TYPE = 2
-_U64 = (1 << 64) - 1
+SPAN_BATCH_TYPE: Final = 1
+SPAN_BATCH_V2_TYPE: Final = 2
+_U64: Final = (1 << 64) - 1
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,6 +12,7 @@ batch-validity question for the derivation stages.
 """
 
 from dataclasses import dataclass
+from typing import Final
 
 from op_program.encoding.errors import RLPDecodeError
 from op_program.encoding.rlp import (
@@ -30,13 +31,13 @@ from op_program.encoding.rlp import (
 from op_program.errors import DecodeError
 from op_program.protocol.batches.errors import SpanBatchDeriveError
 
-LEGACY_TX_TYPE = 0
-ACCESS_LIST_TX_TYPE = 1
-DYNAMIC_FEE_TX_TYPE = 2
-SET_CODE_TX_TYPE = 4
+LEGACY_TX_TYPE: Final = 0
+ACCESS_LIST_TX_TYPE: Final = 1
+DYNAMIC_FEE_TX_TYPE: Final = 2
+SET_CODE_TX_TYPE: Final = 4
 SUPPORTED_TX_TYPES = (LEGACY_TX_TYPE, ACCESS_LIST_TX_TYPE, DYNAMIC_FEE_TX_TYPE, SET_CODE_TX_TYPE)
 
-_BIG = 1 << 16  # bits: op-node decodes these as unbounded big.Int
+_BIG: Final = 1 << 16  # bits: op-node decodes these as unbounded big.Int
 _FIELD_COUNT = {
     LEGACY_TX_TYPE: 3,
     ACCESS_LIST_TX_TYPE: 4,

@@ -9,6 +9,7 @@ Decoding follows op-node's ``spanBatchTxs.decode``: ``tx_datas`` entries are rea
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Final
 
 from op_program.protocol.batches.bits import ByteCursor, bit_flags, bits_from_flags, encode_bits
 from op_program.protocol.batches.bits import encode_uvarint as uvarint
@@ -21,7 +22,7 @@ from op_program.protocol.batches.span_tx import (
     split_transaction,
 )
 
-MAX_SPAN_BATCH_ELEMENT_COUNT = 10_000_000
+MAX_SPAN_BATCH_ELEMENT_COUNT: Final = 10_000_000
 
 
 def read_tx_data(cursor: ByteCursor) -> tuple[bytes, int]:

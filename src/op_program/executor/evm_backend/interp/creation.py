@@ -10,14 +10,16 @@ The opcode (``ops_create``) has charged the creation, derived the address and ch
 balance and collision.
 """
 
+from typing import Final
+
 from eth.exceptions import VMError
 
 from op_program.executor.evm_backend.interp.frame import Frame
 from op_program.executor.evm_backend.interp.message import Outcome, accrue, failed
 
-CODE_DEPOSIT_GAS = 200
-MAX_CODE_SIZE = 24_576
-_RESERVED_FIRST_BYTE = 0xEF
+CODE_DEPOSIT_GAS: Final = 200
+MAX_CODE_SIZE: Final = 24_576
+_RESERVED_FIRST_BYTE: Final = 0xEF
 
 
 def run_create(parent: Frame, gas: int, address: bytes, value: int, initcode: bytes) -> Outcome:

@@ -6,10 +6,12 @@ per-byte gas itself, so it is a frame opcode (see ``ops_env``). Signed values ar
 complement over 256 bits (EELS ``vm/instructions/arithmetic.py``).
 """
 
+from typing import Final
+
 from op_program.executor.evm_backend.interp.frame import MASK
 
-_SIGN = 2**255
-_MOD = 2**256
+_SIGN: Final = 2**255
+_MOD: Final = 2**256
 
 
 def _signed(x: int) -> int:

@@ -10,6 +10,8 @@ the call fail without running it: 0 is pushed and the callee's gas comes back. T
 itself (checkpoint, value transfer, code or precompile) is ``message.run_message``.
 """
 
+from typing import Final
+
 from eth.exceptions import OutOfGas, WriteProtection
 
 from op_program.executor.evm_backend.interp.frame import Frame, charge, expand2, read
@@ -17,12 +19,12 @@ from op_program.executor.evm_backend.interp.message import run_message
 from op_program.executor.evm_backend.interp.ops_env import to_address
 from op_program.executor.evm_backend.interp.ops_state import access_account
 
-CALL_VALUE = 9000
-NEW_ACCOUNT = 25_000
-CALL_STIPEND = 2300
-DEPTH_LIMIT = 1024
-_DELEGATION_PREFIX = b"\xef\x01\x00"
-_DELEGATION_LENGTH = 23
+CALL_VALUE: Final = 9000
+NEW_ACCOUNT: Final = 25_000
+CALL_STIPEND: Final = 2300
+DEPTH_LIMIT: Final = 1024
+_DELEGATION_PREFIX: Final = b"\xef\x01\x00"
+_DELEGATION_LENGTH: Final = 23
 
 
 def _code_at(f: Frame, address: bytes, follow_delegation: bool) -> tuple[bytes, bytes | None]:

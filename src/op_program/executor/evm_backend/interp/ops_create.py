@@ -14,6 +14,8 @@ py-evm checks the init code size only once the creation is about to run (after t
 balance and collision checks); EELS and op-geth check it first, which is what this does.
 """
 
+from typing import Final
+
 from eth._utils.address import generate_contract_address
 from eth.exceptions import OutOfGas, WriteProtection
 
@@ -24,15 +26,15 @@ from op_program.executor.evm_backend.interp.ops_env import to_address
 from op_program.executor.evm_backend.interp.txenv import RIPEMD160
 from op_program.executor.evm_types import EMPTY_CODE_HASH, EMPTY_ROOT
 
-CREATE_GAS = 32_000
-HASH_WORD_GAS = 6
-INITCODE_WORD_GAS = 2
-MAX_INITCODE_SIZE = 2 * 24_576
-SELFDESTRUCT_GAS = 5_000
-NEW_ACCOUNT_GAS = 25_000
-COLD_ACCOUNT_ACCESS = 2_600
-DEPTH_LIMIT = 1024
-NONCE_LIMIT = 2**64 - 1
+CREATE_GAS: Final = 32_000
+HASH_WORD_GAS: Final = 6
+INITCODE_WORD_GAS: Final = 2
+MAX_INITCODE_SIZE: Final = 2 * 24_576
+SELFDESTRUCT_GAS: Final = 5_000
+NEW_ACCOUNT_GAS: Final = 25_000
+COLD_ACCOUNT_ACCESS: Final = 2_600
+DEPTH_LIMIT: Final = 1024
+NONCE_LIMIT: Final = 2**64 - 1
 
 
 def _collides(state: object, address: bytes) -> bool:

@@ -7,6 +7,8 @@ takes the frame and the stack; static gas and stack height are checked by the lo
 gas is charged here before the effect (EELS ``charge_gas`` then act).
 """
 
+from typing import Final
+
 from eth.exceptions import InvalidInstruction, OutOfBoundsRead, Revert
 
 from op_program.encoding.hashing import keccak256
@@ -18,8 +20,8 @@ from op_program.executor.evm_backend.interp.frame import (
     read,
 )
 
-_ADDRESS_MASK = 2**160 - 1
-_BLOCKHASH_WINDOW = 256
+_ADDRESS_MASK: Final = 2**160 - 1
+_BLOCKHASH_WINDOW: Final = 256
 
 
 def _copy_into(f: Frame, dst: int, src_data: bytes, src: int, size: int) -> None:

@@ -7,21 +7,23 @@ EIP-1052 (EXTCODEHASH), Yellow Paper Appendix H.2 (LOGn: 375 + 375·n + 8·bytes
 through the py-evm state object (journaled, reverted with its frame).
 """
 
+from typing import Final
+
 from eth.exceptions import InsufficientStack, OutOfGas, WriteProtection
 
 from op_program.executor.evm_backend.interp.frame import Frame, charge, copy_cost, expand, read
 from op_program.executor.evm_backend.interp.ops_env import _copy_into, to_address
 
-WARM_ACCESS = 100
-COLD_ACCOUNT_ACCESS = 2600
-COLD_SLOAD = 2100
-SSTORE_SET = 20_000
-SSTORE_RESET = 5_000 - COLD_SLOAD
-SSTORE_CLEARS_REFUND = 4_800  # EIP-3529: SSTORE_RESET + ACCESS_LIST_STORAGE_KEY
-CALL_STIPEND = 2300
-LOG_GAS = 375
-LOG_TOPIC_GAS = 375
-LOG_DATA_GAS = 8
+WARM_ACCESS: Final = 100
+COLD_ACCOUNT_ACCESS: Final = 2600
+COLD_SLOAD: Final = 2100
+SSTORE_SET: Final = 20_000
+SSTORE_RESET: Final = 5_000 - COLD_SLOAD
+SSTORE_CLEARS_REFUND: Final = 4_800  # EIP-3529: SSTORE_RESET + ACCESS_LIST_STORAGE_KEY
+CALL_STIPEND: Final = 2300
+LOG_GAS: Final = 375
+LOG_TOPIC_GAS: Final = 375
+LOG_DATA_GAS: Final = 8
 
 
 def access_account(f: Frame, address: bytes) -> None:

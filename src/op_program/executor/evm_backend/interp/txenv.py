@@ -8,11 +8,11 @@ frames only keep a reference to it, so a message call copies none of it.
 """
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Final
 
 from op_program.executor.evm_types import EvmRevision
 
-RIPEMD160 = b"\x00" * 19 + b"\x03"
+RIPEMD160: Final = b"\x00" * 19 + b"\x03"
 """The precompile whose EIP-161 touch survives a failed call (Ethereum mainnet, EIP-716)."""
 
 
