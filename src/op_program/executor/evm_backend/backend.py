@@ -32,7 +32,6 @@ from op_program.executor.evm_backend.interpreter import FastComputationMixin
 from op_program.executor.evm_backend.state_db import SourceDB
 from op_program.executor.evm_backend.world_state import JournaledState
 from op_program.executor.evm_types import (
-    EMPTY_CODE_HASH,
     EMPTY_ROOT,
     BlockEnv,
     EvmRevision,
@@ -166,10 +165,7 @@ class _OpExecutorMixin:
         state = self.vm_state
         if message.is_create:
             address = message.storage_address
-            # EIP-7610: a non-empty storage also makes the creation collide.
-            if state.get_nonce(address) or state.get_code_hash(address) != EMPTY_CODE_HASH or (
-                state._account_db.storage_root_of(address) != EMPTY_ROOT
-            ):
+            if state.creation_collides(address):
                 state.mark_address_warm(transaction.sender)
                 state.mark_address_warm(address)
                 computation = state.get_computation(
@@ -218,6 +214,25 @@ class _OpStateMixin:
     def clear_transient_storage(self) -> None:
         """EIP-1153: transient storage ends with the transaction."""
         self._account_db.clear_transient_storage()
+
+    def creation_collides(self, address: bytes) -> bool:
+        """Whether a creation at ``address`` collides: a nonce, code or a non-empty storage.
+
+        The one statement of the rule for the creation transaction (``build_computation``)
+        and CREATE/CREATE2 (``interp.ops_create``). EIP-684: a creation onto an account with a
+        non-zero nonce or non-empty code fails (``has_code_or_nonce``); EIP-7610 adds a
+        non-empty storage. Storage is the account's storage root field: the root at the
+        block's parent state, or as of the last ``make_state_root``, and the blank root once
+        the storage has been wiped (``delete_storage``, ``delete_account``) in this block.
+        Slots written since the last state root do not change the field (op-geth's
+        ``GetStorageRoot`` also reads the root last committed). The EVM only writes storage
+        at an address that runs code, which then has code or a nonce (a creation's nonce is 1
+        from the start, EIP-161), so storage without either comes from the pre-state (the
+        accounts EIP-7610 is about) or from an irregular state transition.
+        """
+        return bool(self.has_code_or_nonce(address)) or (  # type: ignore[attr-defined]
+            self._account_db.storage_root_of(address) != EMPTY_ROOT
+        )
 
     def set_system_contracts(self) -> None:
         """OP deploys system contracts by upgrade transactions, never implicitly."""

@@ -24,7 +24,6 @@ from op_program.executor.evm_backend.interp.creation import run_create
 from op_program.executor.evm_backend.interp.frame import Frame, charge, expand, read
 from op_program.executor.evm_backend.interp.ops_env import to_address
 from op_program.executor.evm_backend.interp.txenv import RIPEMD160
-from op_program.executor.evm_types import EMPTY_CODE_HASH, EMPTY_ROOT
 
 CREATE_GAS: Final = 32_000
 HASH_WORD_GAS: Final = 6
@@ -35,15 +34,6 @@ NEW_ACCOUNT_GAS: Final = 25_000
 COLD_ACCOUNT_ACCESS: Final = 2_600
 DEPTH_LIMIT: Final = 1024
 NONCE_LIMIT: Final = 2**64 - 1
-
-
-def _collides(state: object, address: bytes) -> bool:
-    """EIP-7610: a nonce, code or a non-empty storage at ``address`` blocks the creation."""
-    return bool(
-        state.get_nonce(address)  # type: ignore[attr-defined]
-        or state.get_code_hash(address) != EMPTY_CODE_HASH  # type: ignore[attr-defined]
-        or state._account_db.storage_root_of(address) != EMPTY_ROOT  # type: ignore[attr-defined]
-    )
 
 
 def _create(f: Frame, s: list[int], salted: bool) -> None:
@@ -83,7 +73,7 @@ def _create(f: Frame, s: list[int], salted: bool) -> None:
     else:
         address = bytes(generate_contract_address(creator, nonce))  # type: ignore[arg-type]
     state.mark_address_warm(address)
-    if _collides(state, address):
+    if state.creation_collides(address):  # EIP-684 / EIP-7610 (the State's rule)
         f.return_data = b""
         s.append(0)
         return
