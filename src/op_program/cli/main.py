@@ -19,6 +19,7 @@ from op_program.cli.progress import progress
 from op_program.entry_guard import run_guarded
 from op_program.errors import OpProgramError, UsageError
 from op_program.exit_codes import ExitCode
+from op_program.process_setup import prepare_process
 from op_program.redact import redact_urls_in
 
 PROG = "op-program"
@@ -150,6 +151,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _main(argv: Sequence[str] | None) -> int:
+    prepare_process()  # the executor's process-wide settings, before anything runs
     arguments = sys.argv[1:] if argv is None else list(argv)
     try:
         try:

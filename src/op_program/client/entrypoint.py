@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from op_program import __version__, oplog
 from op_program.entry_guard import run_guarded
 from op_program.exit_codes import ExitCode
+from op_program.process_setup import prepare_process
 
 PROG = "op-program-client"
 
@@ -57,6 +58,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _main(argv: Sequence[str] | None) -> int:
+    prepare_process()  # the executor's process-wide settings, before anything runs
     args = build_parser().parse_args(argv)
     try:
         _configure_logging(args)

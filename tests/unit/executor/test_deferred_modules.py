@@ -1,8 +1,9 @@
 """deferred_modules: ethash and py-evm's alt_bn128 precompiles load only when called.
 
 Checked in a fresh interpreter (the test process may have imported py-evm already): importing
-the executor leaves pycryptodome, cffi, pycparser, py_ecc and pyrevm out; eth_hash hashes with
-pysha3 unless ``ETH_HASH_BACKEND`` says otherwise; py-evm's fork tables still answer through
+the executor and making the start-up settings (``process_setup``, as the entry points do) leaves
+pycryptodome, cffi, pycparser, py_ecc and pyrevm out; eth_hash hashes with pysha3 unless
+``ETH_HASH_BACKEND`` says otherwise; py-evm's fork tables still answer through
 the stand-ins (curried and plain), with py-evm's own prices, after which the real module is the
 one in ``sys.modules``.
 """
@@ -21,6 +22,8 @@ PROBE = '''
 import json, sys
 import op_program.executor.evm_backend
 from op_program.executor.evm_backend import bn254_revm, deferred_modules
+from op_program.process_setup import prepare_process
+prepare_process()  # what op-program and op-program-client do first
 from op_program.executor.evm_backend.precompile_runner import _Call
 from eth.vm.forks.byzantium.computation import ByzantiumComputation
 from eth.vm.forks.prague.computation import PragueComputation
@@ -75,7 +78,7 @@ def test_heavy_modules_stay_unloaded_and_the_deferred_functions_answer() -> None
     assert result["istanbul_add"] == [two_g, 150]  # EIP-1108 price
     assert result["byzantium_add"] == [two_g, 500]  # EIP-196 price: the plain, uncurried form
     assert result["ethash"] == 1073739904  # the epoch-0 dataset size
-    assert result["recursion_limit"] >= 100_000  # as py_ecc's import set it
+    assert result["recursion_limit"] >= 100_000  # as py_ecc's import used to set it
     assert result["after"]["eth.precompiles.ecadd"] == "module"
     assert result["after"]["eth.consensus.ethash"] == "module"
     assert result["after"]["eth.precompiles.ecpairing"] == "_StandIn"  # never called

@@ -41,6 +41,7 @@ from op_program.executor.evm_types import (
 from op_program.executor.precompile_table import precompile_table
 from op_program.executor.precompiles import PrecompileAccelerator, PrecompileRules
 from op_program.executor.source import VerifiedSource
+from op_program.process_setup import prepare_process
 from op_program.protocol.receipts import Log
 
 
@@ -305,7 +306,11 @@ SYSTEM_CALL_GAS = 30_000_000
 
 
 class EvmBackend:
-    """A py-evm state over the verified state source, for one block."""
+    """A py-evm state over the verified state source, for one block.
+
+    Constructing one makes the process-wide settings the EVM needs (``prepare_process``:
+    recursion limit, eth_hash back-end) unless an entry point already did.
+    """
 
     def __init__(
         self,
@@ -315,6 +320,7 @@ class EvmBackend:
         accelerator: PrecompileAccelerator | None = None,
         engine: str | None = None,
     ) -> None:
+        prepare_process()
         self._db = SourceDB(source)
         self._env = env
         context = ExecutionContext(

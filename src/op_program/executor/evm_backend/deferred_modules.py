@@ -6,10 +6,9 @@ with them libraries whose import alone costs a tenth of the CLI's start-up
 work, never run on an OP chain) imports pycryptodome's keccak, whose cffi back-end parses C
 declarations with pycparser (~140 ms with pycryptodome and cffi); py-evm's ``ecadd``,
 ``ecmul`` and ``ecpairing`` import py_ecc's bn128 arithmetic (~50 ms), which the executor never
-calls (``corrected_precompiles`` answers 0x06-0x08 with revm). pycryptodome's keccak was also
-eth_hash's back-end, used by py-evm at run time; eth_hash is pointed at pysha3 (safe-pysha3,
-the implementation ``op_program.encoding.hashing`` uses) through its own ``ETH_HASH_BACKEND``
-setting, unless the environment already chose one.
+calls (``corrected_precompiles`` answers 0x06-0x08 with revm). pycryptodome's keccak would
+also be eth_hash's back-end, used by py-evm at run time: the start-up hook
+``op_program.process_setup`` points eth_hash at pysha3 instead.
 
 How: as ``deferred_bls`` does for the BLS12-381 package, before py-evm is first imported each
 module of ``DEFERRED`` gets a stand-in in ``sys.modules`` whose listed names are callables; the
@@ -18,11 +17,8 @@ in ``sys.modules`` in place of the stand-in, and calls the real function. py-evm
 call the precompiles curried, ``ecadd(gas_cost=...)``; a stand-in called without positional
 arguments returns the same partial application, deferred. Semantics stay py-evm's own.
 
-The recursion limit: py_ecc raises it to 100,000 when imported, and the executor relies on
-that: a message call costs ~16-20 Python frames (measured: a 193-deep self-call needs a limit
-between 3,000 and 4,000, with either engine), so py-evm's own 12,288 (``eth/__init__``) would
-stop at ~650 of the 1024 call levels a block with enough gas can reach. ``install`` therefore
-raises it to ``RECURSION_LIMIT`` itself, as py_ecc's import did before.
+``install`` changes only ``sys.modules``. The recursion limit py_ecc's import used to raise,
+which the executor relies on, is set by ``op_program.process_setup``'s start-up hook.
 """
 
 import functools
@@ -42,9 +38,6 @@ DEFERRED: dict[str, tuple[str, ...]] = {
     "eth.precompiles.ecpairing": ("ecpairing",),
 }
 """Module -> the names py-evm imports from it (all functions)."""
-
-RECURSION_LIMIT = 100_000
-"""What py_ecc's import sets and the executor's deep call chains need (see above)."""
 
 _LOCK = threading.Lock()
 
@@ -101,8 +94,6 @@ def install() -> bool:
         if found is None or found.loader is None:
             return False
         specs[name] = found
-    os.environ.setdefault("ETH_HASH_BACKEND", "pysha3")
-    sys.setrecursionlimit(max(RECURSION_LIMIT, sys.getrecursionlimit()))
     for name, functions in DEFERRED.items():
         module = _StandIn(name, specs[name])
         for function in functions:
