@@ -83,8 +83,15 @@ def code_blocks(code: bytes, table: list[Entry]) -> dict[int, Block]:
     return blocks
 
 
-def build_block(code: bytes, padded: bytes, table: list[Entry], start: int) -> Block:
-    """Analyse the block starting at ``start`` (``padded``: code + 32 zero bytes)."""
+def build_block(code: bytes, padded: bytes, table: list[Entry], start: int) -> Block:  # noqa: PLR0912 - one flat loop, run once per block
+    """Analyse the block starting at ``start`` (``padded``: code + 32 zero bytes).
+
+    The values pushed since the last operation wait in ``run`` (not yet in ``ops``): a
+    stack-only opcode with all its operands there is evaluated on ``run`` itself (folded), a
+    JUMP or JUMPI takes a valid constant destination from it, and the first other operation
+    after it moves the run into ``ops`` as one K_PUSH or K_PUSHN. So one pass builds the
+    peephole-optimised operations, without a list pass after it.
+    """
     size = len(code)
     gas = 0
     height = 0  # stack height relative to the block's entry
@@ -92,67 +99,91 @@ def build_block(code: bytes, padded: bytes, table: list[Entry], start: int) -> B
     highest = STACK_LIMIT
     ops: list[tuple[int, Any]] = []
     add = ops.append
+    run: list[int] = []
+    last = K_END
+    last_arg: Any = None
     pc = start
-    if pc < size:  # the first opcode may be a JUMPDEST: it starts this block
-        cost, need, limit, kind, arg = table[code[pc]]
-        if kind == K_NOOP:
-            gas = cost
-            pc += 1
+    if pc < size and code[pc] == _JUMPDEST:  # the first opcode may be a JUMPDEST: it starts this block
+        gas = table[_JUMPDEST][0]
+        pc += 1
     while pc < size:
         op = code[pc]
         if op == _JUMPDEST:
-            return (gas, lowest, highest, ops, K_FALL, None, pc)
+            last = K_FALL
+            break
         cost, need, limit, kind, arg = table[op]
         gas += cost
+        if kind == K_PUSH:  # needs no item: its lowest bound is already implied
+            if limit - height < highest:  # noqa: PLR1730 - no min() call in this hot loop
+                highest = limit - height
+            height += 1
+            if arg == 2:  # noqa: PLR2004 - PUSH1: one immediate byte (zero past the end)
+                run.append(padded[pc + 1])
+            elif arg == 3:  # noqa: PLR2004 - PUSH2
+                run.append(padded[pc + 1] << 8 | padded[pc + 2])
+            else:
+                run.append(int.from_bytes(padded[pc + 1:pc + arg], "big"))
+            pc += arg
+            continue
         if need - height > lowest:  # noqa: PLR1730 - no max() call in this hot loop
             lowest = need - height
         if limit - height < highest:  # noqa: PLR1730 - no min() call in this hot loop
             highest = limit - height
         if kind >= K_FRAME:  # K_FRAME, K_JUMPI, K_JUMP (K_NOOP is the JUMPDEST, met above)
-            if kind != K_FRAME and ops and ops[-1][0] == K_PUSH and ops[-1][1] in analyse(code)[0]:
-                arg = ops.pop()[1]  # a constant, valid destination: resolved here
+            if kind != K_FRAME and run and run[-1] in analyse(code)[0]:
+                arg = run.pop()  # a constant, valid destination: resolved here
                 kind = K_JUMPC if kind == K_JUMP else K_JUMPIC
-            return (gas, lowest, highest, _merge_pushes(ops), kind, arg, pc)
+            last = kind
+            last_arg = arg
+            break
         height += STACK_LIMIT - limit  # items written minus items read
-        if kind == K_PUSH:
-            add((K_PUSH, int.from_bytes(padded[pc + 1:pc + arg], "big")))
-            pc += arg
-        else:
-            if kind == K_PURE:
-                _add_pure(ops, arg, need, STACK_LIMIT - limit + need)
+        pc += 1
+        if kind == K_PURE:
+            if len(run) >= need:  # all operands pushed in this block: evaluated now
+                arg(run)  # stack-only opcodes never fail: they see their operands
+            elif run:
+                if len(run) == 1 and arg in PUSH_FUSED:
+                    add((K_FUSED, (PUSH_FUSED[arg], run[0])))
+                    run = []
+                else:
+                    add((K_PUSH, run[0]) if len(run) == 1 else (K_PUSHN, tuple(run)))
+                    run = []
+                    add((K_PURE, arg))
             else:
-                add((kind, arg))
-            pc += 1
-    return (gas, lowest, highest, _merge_pushes(ops), K_END, None, size)
+                _add_pure(ops, arg)
+        else:  # K_DUP, K_SWAP
+            if run:
+                add((K_PUSH, run[0]) if len(run) == 1 else (K_PUSHN, tuple(run)))
+                run = []
+            add((kind, arg))
+    else:
+        pc = size
+    if run:
+        add((K_PUSH, run[0]) if len(run) == 1 else (K_PUSHN, tuple(run)))
+    return (gas, lowest, highest, ops, last, last_arg, pc)
 
 
-def _add_pure(ops: list[tuple[int, Any]], fn: Any, reads: int, writes: int) -> None:
-    """Append stack-only opcode ``fn`` to ``ops``, folded or fused with the operation before.
+def _add_pure(ops: list[tuple[int, Any]], fn: Any) -> None:
+    """Append stack-only opcode ``fn``, with no constant operand, fused with the operation before.
 
     The block's checks are computed from the opcodes themselves (``build_block``), so the
-    representation of ``ops`` changes only how the same stack effect is computed: an opcode
-    whose operands are all constants pushed in this block is evaluated now (its result is
-    pushed); a binary opcode after a PUSH or a DUP, and POP after a SWAP, become one fused
-    call; POPs in a row become one K_POP.
+    representation of ``ops`` changes only how the same stack effect is computed: a binary
+    opcode after a DUP, and POP after a SWAP, become one fused call; POPs in a row become one
+    K_POP; ISZERO is a kind of its own.
     """
-    n = len(ops)
-    if n >= reads and writes <= 1 and all(k == K_PUSH for k, _ in ops[n - reads:]):
-        values = [v for _, v in ops[n - reads:]]
-        fn(values)  # stack-only opcodes never fail: they see exactly their operands
-        del ops[n - reads:]
-        ops.extend((K_PUSH, v) for v in values)
-        return
     prev: int = K_END
     operand: Any = 0
-    if n:
+    if ops:
         prev, operand = ops[-1]
-    if prev == K_PUSH and fn in PUSH_FUSED:
-        ops[-1] = (K_FUSED, (PUSH_FUSED[fn], operand))
-    elif prev == K_DUP and fn is op_add:
-        ops[-1] = (K_DUPADD, operand)
-    elif prev == K_DUP and fn in DUP_FUSED:
-        ops[-1] = (K_FUSED, (DUP_FUSED[fn], operand))
-    elif fn is op_iszero:
+    if prev == K_DUP:
+        if fn is op_add:
+            ops[-1] = (K_DUPADD, operand)
+            return
+        fused = DUP_FUSED.get(fn)
+        if fused is not None:
+            ops[-1] = (K_FUSED, (fused, operand))
+            return
+    if fn is op_iszero:
         ops.append((K_ISZERO, None))
     elif fn is op_pop:
         if prev == K_SWAP:
@@ -163,23 +194,6 @@ def _add_pure(ops: list[tuple[int, Any]], fn: Any, reads: int, writes: int) -> N
             ops.append((K_POP, -1))
     else:
         ops.append((K_PURE, fn))
-
-
-def _merge_pushes(ops: list[tuple[int, Any]]) -> list[tuple[int, Any]]:
-    """``ops`` with each run of two or more PUSHes as one K_PUSHN (a tuple of the values)."""
-    out: list[tuple[int, Any]] = []
-    run: list[int] = []
-    for kind, arg in ops:
-        if kind == K_PUSH:
-            run.append(arg)
-            continue
-        if run:
-            out.append((K_PUSH, run[0]) if len(run) == 1 else (K_PUSHN, tuple(run)))
-            run = []
-        out.append((kind, arg))
-    if run:
-        out.append((K_PUSH, run[0]) if len(run) == 1 else (K_PUSHN, tuple(run)))
-    return out
 
 
 def first_error(code: bytes, table: list[Entry], start: int, gas: int, height: int) -> Exception:
