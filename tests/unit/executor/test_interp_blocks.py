@@ -4,6 +4,7 @@ The per-opcode semantics of the blocks are covered by test_interp_differential (
 outcome, including the exception class, against py-evm); these tests pin the analysis itself.
 """
 
+import pytest
 from eth.exceptions import FullStack, InsufficientStack, OutOfGas
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -17,11 +18,13 @@ from op_program.executor.evm_backend.interp.blocks import (
     build_block,
     first_error,
 )
+from op_program.executor.evm_backend.interp.frame import STACK_LIMIT
 from op_program.executor.evm_backend.interp.ops_arith import (
     op_sub,
     push_add,
 )
 from op_program.executor.evm_backend.interp.table import (
+    K_DUP,
     K_DUPADD,
     K_FUSED,
     K_ISZERO,
@@ -33,6 +36,7 @@ from op_program.executor.evm_backend.interp.table import (
     K_PUSHN,
     K_SWAP,
     K_SWAPPOP,
+    VERYLOW_GAS,
     build_table,
 )
 from op_program.executor.evm_types import EvmRevision
@@ -96,6 +100,34 @@ def test_block_stops_before_a_jumpdest_and_at_the_end() -> None:
 def test_push_cut_short_by_the_end_is_zero_padded() -> None:
     _, _, _, ops, last, _, _ = block(bytes([0x61, 0xAB]))
     assert ops == [(K_PUSH, 0xAB00)] and last == K_END
+    # PUSH1 and PUSH2 read their bytes directly, PUSH3.. by slice: all zero-padded
+    for code, value in ((bytes([0x60]), 0), (bytes([0x61]), 0), (bytes([0x62, 0x01]), 0x10000),
+                        (bytes([0x7F, 0xFF]), 0xFF << 248)):
+        gas, _, _, ops, last, _, end = block(code)
+        assert (gas, ops, last, end) == (3, [(K_PUSH, value)], K_END, len(code))
+
+
+@pytest.mark.parametrize("revision", list(EvmRevision))
+def test_push_dup_swap_entries_are_what_the_builder_assumes(revision: EvmRevision) -> None:
+    """build_block decodes PUSHn, DUPn, SWAPn from their byte: every fork's table agrees."""
+    table = build_table(revision)
+    for n in range(1, 33):
+        assert table[0x5F + n] == (VERYLOW_GAS, 0, STACK_LIMIT - 1, K_PUSH, n + 1)
+    for n in range(1, 17):
+        assert table[0x7F + n] == (VERYLOW_GAS, n, STACK_LIMIT - 1, K_DUP, -n)
+        assert table[0x8F + n] == (VERYLOW_GAS, n + 1, STACK_LIMIT, K_SWAP, -n - 1)
+    # and every other byte is one the table path handles (no PUSH, DUP or SWAP kind)
+    assert all(table[op][3] not in (K_PUSH, K_DUP, K_SWAP) for op in range(256)
+               if not 0x60 <= op < 0xA0)
+
+
+def test_stack_bounds_match_a_per_opcode_walk() -> None:
+    """The bounds build_block computes (skipping the checks that cannot move them) are those
+    of checking every opcode: the lowest and highest entry heights that pass them all."""
+    code = bytes([0x90, 0x60, 0x01, 0x80, 0x8F, 0x9F, 0x50, 0x50, 0x5F, 0x81, 0x01, 0x00])
+    _, lowest, highest, _, _, _, _ = block(code)
+    ok = [h for h in range(STACK_LIMIT + 1) if first_error_free(code, h)]
+    assert (lowest, highest) == (ok[0], ok[-1])
 
 
 def test_first_error_names_the_first_failing_check() -> None:
@@ -103,6 +135,15 @@ def test_first_error_names_the_first_failing_check() -> None:
     assert isinstance(first_error(code, TABLE, 0, 5, 1), OutOfGas)  # second ADD unaffordable
     assert isinstance(first_error(code, TABLE, 0, 100, 1), InsufficientStack)  # second ADD
     assert isinstance(first_error(code, TABLE, 0, 100, 1024), FullStack)  # the PUSH
+
+
+def first_error_free(code: bytes, height: int) -> bool:
+    """Whether every per-opcode stack check of the block at 0 passes from ``height``."""
+    try:
+        first_error(code, TABLE, 0, 10**9, height)
+    except AssertionError:
+        return True
+    return False
 
 
 OPS = st.lists(st.sampled_from([0x5B, 0x60, 0x01, 0x50, 0x80, 0x90, 0x00, 0x56]), max_size=200)

@@ -53,6 +53,7 @@ from op_program.executor.evm_backend.interp.table import (
     K_PUSHN,
     K_SWAP,
     K_SWAPPOP,
+    VERYLOW_GAS,
     Entry,
 )
 
@@ -65,6 +66,13 @@ K_JUMPC: Final = -3
 K_JUMPIC: Final = -4
 """Block ends in ``PUSH d; JUMPI`` with ``d`` a valid destination (the last argument)."""
 _JUMPDEST: Final = 0x5B
+_PUSH1: Final = 0x60
+_DUP1: Final = 0x80
+_SWAP1: Final = 0x90
+_LOG0: Final = 0xA0
+_STACK_OPS: Final = tuple(
+    [(K_DUP, -n) for n in range(1, 17)] + [(K_SWAP, -n - 1) for n in range(1, 17)])
+"""The operation of DUPn and SWAPn (``_STACK_OPS[op - DUP1]``), built once, not per block."""
 _CODE_CACHE_LIMIT: Final = 1024
 Block = tuple[int, int, int, list[tuple[int, Any]], int, Any, int]
 """(static gas, lowest and highest stack height allowed at entry, straight-line operations as
@@ -83,14 +91,21 @@ def code_blocks(code: bytes, table: list[Entry]) -> dict[int, Block]:
     return blocks
 
 
-def build_block(code: bytes, padded: bytes, table: list[Entry], start: int) -> Block:  # noqa: PLR0912 - one flat loop, run once per block
+def build_block(code: bytes, padded: bytes, table: list[Entry], start: int) -> Block:  # noqa: PLR0912, PLR0915 - one flat hot loop
     """Analyse the block starting at ``start`` (``padded``: code + 32 zero bytes).
+
+    One pass, linear in the block. PUSHn, DUPn and SWAPn (most of the opcodes) are decoded
+    from their byte: their entries are the same in every fork (``VERYLOW_GAS``, the stack
+    effect of their number; test_interp_blocks pins that the tables agree). The bounds skip
+    only checks that cannot move them: ``highest <= STACK_LIMIT - height`` and
+    ``lowest >= -height`` hold all along (each opcode's check keeps them), so an opcode that
+    adds no item (SWAP) cannot lower ``highest`` and one that needs none (PUSH) cannot raise
+    ``lowest``.
 
     The values pushed since the last operation wait in ``run`` (not yet in ``ops``): a
     stack-only opcode with all its operands there is evaluated on ``run`` itself (folded), a
     JUMP or JUMPI takes a valid constant destination from it, and the first other operation
-    after it moves the run into ``ops`` as one K_PUSH or K_PUSHN. So one pass builds the
-    peephole-optimised operations, without a list pass after it.
+    moves the run into ``ops`` as one K_PUSH or K_PUSHN.
     """
     size = len(code)
     gas = 0
@@ -98,68 +113,89 @@ def build_block(code: bytes, padded: bytes, table: list[Entry], start: int) -> B
     lowest = 0
     highest = STACK_LIMIT
     ops: list[tuple[int, Any]] = []
-    add = ops.append
     run: list[int] = []
     last = K_END
     last_arg: Any = None
     pc = start
-    if pc < size and code[pc] == _JUMPDEST:  # the first opcode may be a JUMPDEST: it starts this block
+    if pc < size and code[pc] == _JUMPDEST:  # a JUMPDEST first starts this block
         gas = table[_JUMPDEST][0]
         pc += 1
     while pc < size:
         op = code[pc]
-        if op == _JUMPDEST:
-            last = K_FALL
-            break
+        if op >= _PUSH1 and op < _LOG0:  # PUSHn, DUPn, SWAPn: the same in every fork (table.py)
+            gas += VERYLOW_GAS
+            if op < _DUP1:  # needs no item: its lowest bound is already implied
+                if STACK_LIMIT - 1 - height < highest:  # noqa: PLR1730 - no min() call in this hot loop
+                    highest = STACK_LIMIT - 1 - height
+                height += 1
+                if op == _PUSH1:
+                    run.append(padded[pc + 1])
+                    pc += 2
+                elif op == _PUSH1 + 1:
+                    run.append(padded[pc + 1] << 8 | padded[pc + 2])
+                    pc += 3
+                else:
+                    step = op - _PUSH1 + 2
+                    run.append(int.from_bytes(padded[pc + 1:pc + step], "big"))
+                    pc += step
+                continue
+            if run:
+                ops.append((K_PUSH, run[0]) if len(run) == 1 else (K_PUSHN, tuple(run)))
+                run = []
+            pc += 1
+            if op < _SWAP1:  # DUPn: needs n items, adds one
+                need = op - _DUP1 + 1
+                if need - height > lowest:  # noqa: PLR1730 - no max() call in this hot loop
+                    lowest = need - height
+                if STACK_LIMIT - 1 - height < highest:  # noqa: PLR1730 - no min() call in this hot loop
+                    highest = STACK_LIMIT - 1 - height
+                height += 1
+            else:  # SWAPn: needs n + 1 items, adds none (its upper bound is implied)
+                need = op - _SWAP1 + 2
+                if need - height > lowest:  # noqa: PLR1730 - no max() call in this hot loop
+                    lowest = need - height
+            ops.append(_STACK_OPS[op - _DUP1])
+            continue
         cost, need, limit, kind, arg = table[op]
-        gas += cost
-        if kind == K_PUSH:  # needs no item: its lowest bound is already implied
+        if kind >= K_FRAME:  # K_FRAME, K_JUMPI, K_JUMP, K_NOOP (the JUMPDEST)
+            if kind == K_NOOP:
+                last = K_FALL
+                break
+            gas += cost
+            if need - height > lowest:  # noqa: PLR1730 - no max() call in this hot loop
+                lowest = need - height
             if limit - height < highest:  # noqa: PLR1730 - no min() call in this hot loop
                 highest = limit - height
-            height += 1
-            if arg == 2:  # noqa: PLR2004 - PUSH1: one immediate byte (zero past the end)
-                run.append(padded[pc + 1])
-            elif arg == 3:  # noqa: PLR2004 - PUSH2
-                run.append(padded[pc + 1] << 8 | padded[pc + 2])
-            else:
-                run.append(int.from_bytes(padded[pc + 1:pc + arg], "big"))
-            pc += arg
-            continue
-        if need - height > lowest:  # noqa: PLR1730 - no max() call in this hot loop
-            lowest = need - height
-        if limit - height < highest:  # noqa: PLR1730 - no min() call in this hot loop
-            highest = limit - height
-        if kind >= K_FRAME:  # K_FRAME, K_JUMPI, K_JUMP (K_NOOP is the JUMPDEST, met above)
             if kind != K_FRAME and run and run[-1] in analyse(code)[0]:
                 arg = run.pop()  # a constant, valid destination: resolved here
                 kind = K_JUMPC if kind == K_JUMP else K_JUMPIC
             last = kind
             last_arg = arg
             break
+        # K_PURE: a stack-only opcode (PUSH, DUP and SWAP were met above)
+        gas += cost
+        if need - height > lowest:  # noqa: PLR1730 - no max() call in this hot loop
+            lowest = need - height
+        if limit - height < highest:  # noqa: PLR1730 - no min() call in this hot loop
+            highest = limit - height
         height += STACK_LIMIT - limit  # items written minus items read
         pc += 1
-        if kind == K_PURE:
-            if len(run) >= need:  # all operands pushed in this block: evaluated now
-                arg(run)  # stack-only opcodes never fail: they see their operands
-            elif run:
-                if len(run) == 1 and arg in PUSH_FUSED:
-                    add((K_FUSED, (PUSH_FUSED[arg], run[0])))
-                    run = []
-                else:
-                    add((K_PUSH, run[0]) if len(run) == 1 else (K_PUSHN, tuple(run)))
-                    run = []
-                    add((K_PURE, arg))
-            else:
-                _add_pure(ops, arg)
-        else:  # K_DUP, K_SWAP
-            if run:
-                add((K_PUSH, run[0]) if len(run) == 1 else (K_PUSHN, tuple(run)))
+        if len(run) >= need:  # all operands pushed in this block: evaluated now
+            arg(run)  # stack-only opcodes never fail: they see their operands
+        elif run:
+            if len(run) == 1 and arg in PUSH_FUSED:
+                ops.append((K_FUSED, (PUSH_FUSED[arg], run[0])))
                 run = []
-            add((kind, arg))
+            else:
+                ops.append((K_PUSH, run[0]) if len(run) == 1 else (K_PUSHN, tuple(run)))
+                run = []
+                ops.append((K_PURE, arg))
+        else:
+            _add_pure(ops, arg)
     else:
         pc = size
     if run:
-        add((K_PUSH, run[0]) if len(run) == 1 else (K_PUSHN, tuple(run)))
+        ops.append((K_PUSH, run[0]) if len(run) == 1 else (K_PUSHN, tuple(run)))
     return (gas, lowest, highest, ops, last, last_arg, pc)
 
 

@@ -37,6 +37,9 @@ run of POPs (argument ``-count``), and, inline in the loop because they are the 
 (a Python call costs more than the dispatch), SWAPn+POP (argument ``-n``: the top item replaces
 that one after the pop), DUPn+ADD (argument DUP's index ``-n``) and ISZERO."""
 Entry = tuple[int, int, int, int, Any]
+VERYLOW_GAS: Final = 3
+"""Static gas of PUSHn, DUPn and SWAPn (YP Appendix G ``G_verylow``), the same in every fork:
+``blocks`` reads these opcodes' entries from their byte instead of from the table."""
 _JUMP, _JUMPI, _JUMPDEST, _PUSH0 = 0x56, 0x57, 0x5B, 0x5F
 _TABLES: dict[EvmRevision, list[Entry]] = {}
 
@@ -69,9 +72,9 @@ def build_table(revision: EvmRevision) -> list[Entry]:
     table[_JUMPI] = _entry(K_JUMPI, None, 10, 2, 0)
     table[_JUMPDEST] = _entry(K_NOOP, None, 1, 0, 0)
     for n in range(1, 33):
-        table[0x5F + n] = _entry(K_PUSH, n + 1, 3, 0, 1)
+        table[0x5F + n] = _entry(K_PUSH, n + 1, VERYLOW_GAS, 0, 1)
     for n in range(1, 17):
-        table[0x7F + n] = _entry(K_DUP, -n, 3, n, n + 1)
-        table[0x8F + n] = _entry(K_SWAP, -n - 1, 3, n + 1, n + 1)
+        table[0x7F + n] = _entry(K_DUP, -n, VERYLOW_GAS, n, n + 1)
+        table[0x8F + n] = _entry(K_SWAP, -n - 1, VERYLOW_GAS, n + 1, n + 1)
     _TABLES[revision] = table
     return table
