@@ -33,6 +33,7 @@ from eth.exceptions import FullStack, InsufficientStack, OutOfGas
 
 from op_program.executor.evm_backend.interp.frame import STACK_LIMIT, analyse
 from op_program.executor.evm_backend.interp.ops_arith import (
+    ARITH_OPS,
     DUP_FUSED,
     PUSH_FUSED,
     op_add,
@@ -72,7 +73,21 @@ _SWAP1: Final = 0x90
 _LOG0: Final = 0xA0
 _STACK_OPS: Final = tuple(
     [(K_DUP, -n) for n in range(1, 17)] + [(K_SWAP, -n - 1) for n in range(1, 17)])
-"""The operation of DUPn and SWAPn (``_STACK_OPS[op - DUP1]``), built once, not per block."""
+"""The operation of DUPn and SWAPn (``_STACK_OPS[op - DUP1]``).
+
+These and the tables below are the operations built once, not per block: fewer objects per
+block is less work for the cyclic garbage collector, which a cold run (every block built)
+otherwise triggers every few hundred blocks."""
+_PUSHES: Final = tuple([(K_PUSH, v) for v in range(256)])
+_DUPADDS: Final = tuple([(K_DUPADD, i - 17) for i in range(17)])
+"""``_DUPADDS[-n]`` is ``(K_DUPADD, -n)``; ``_SWAPPOPS`` and ``_POPS`` alike."""
+_SWAPPOPS: Final = tuple([(K_SWAPPOP, i - 17) for i in range(17)])
+_POPS: Final = tuple([(K_POP, i - 17) for i in range(17)])
+_ISZERO: Final = (K_ISZERO, None)
+_PURE_OPS: Final = {fn: (K_PURE, fn) for fn, _, _, _ in ARITH_OPS.values()}
+_DUP_FUSED_OPS: Final = {
+    fn: tuple([(K_FUSED, (fused, i - 17)) for i in range(17)]) for fn, fused in DUP_FUSED.items()
+}
 _CODE_CACHE_LIMIT: Final = 1024
 Block = tuple[int, int, int, list[tuple[int, Any]], int, Any, int]
 """(static gas, lowest and highest stack height allowed at entry, straight-line operations as
@@ -122,9 +137,9 @@ def build_block(code: bytes, padded: bytes, table: list[Entry], start: int) -> B
         pc += 1
     while pc < size:
         op = code[pc]
-        if op >= _PUSH1 and op < _LOG0:  # PUSHn, DUPn, SWAPn: the same in every fork (table.py)
-            gas += VERYLOW_GAS
-            if op < _DUP1:  # needs no item: its lowest bound is already implied
+        if op >= _PUSH1:
+            if op < _DUP1:  # PUSHn (the same in every fork): needs no item, adds one
+                gas += VERYLOW_GAS
                 if STACK_LIMIT - 1 - height < highest:  # noqa: PLR1730 - no min() call in this hot loop
                     highest = STACK_LIMIT - 1 - height
                 height += 1
@@ -139,23 +154,25 @@ def build_block(code: bytes, padded: bytes, table: list[Entry], start: int) -> B
                     run.append(int.from_bytes(padded[pc + 1:pc + step], "big"))
                     pc += step
                 continue
-            if run:
-                ops.append((K_PUSH, run[0]) if len(run) == 1 else (K_PUSHN, tuple(run)))
-                run = []
-            pc += 1
-            if op < _SWAP1:  # DUPn: needs n items, adds one
-                need = op - _DUP1 + 1
-                if need - height > lowest:  # noqa: PLR1730 - no max() call in this hot loop
-                    lowest = need - height
-                if STACK_LIMIT - 1 - height < highest:  # noqa: PLR1730 - no min() call in this hot loop
-                    highest = STACK_LIMIT - 1 - height
-                height += 1
-            else:  # SWAPn: needs n + 1 items, adds none (its upper bound is implied)
-                need = op - _SWAP1 + 2
-                if need - height > lowest:  # noqa: PLR1730 - no max() call in this hot loop
-                    lowest = need - height
-            ops.append(_STACK_OPS[op - _DUP1])
-            continue
+            if op < _LOG0:  # DUPn, SWAPn (the same in every fork)
+                gas += VERYLOW_GAS
+                if run:
+                    ops.append(_pushes(run))
+                    run = []
+                pc += 1
+                if op < _SWAP1:  # DUPn: needs n items, adds one
+                    need = op - _DUP1 + 1
+                    if need - height > lowest:  # noqa: PLR1730 - no max() call in this hot loop
+                        lowest = need - height
+                    if STACK_LIMIT - 1 - height < highest:  # noqa: PLR1730 - no min() call in this hot loop
+                        highest = STACK_LIMIT - 1 - height
+                    height += 1
+                else:  # SWAPn: needs n + 1 items, adds none (its upper bound is implied)
+                    need = op - _SWAP1 + 2
+                    if need - height > lowest:  # noqa: PLR1730 - no max() call in this hot loop
+                        lowest = need - height
+                ops.append(_STACK_OPS[op - _DUP1])
+                continue
         cost, need, limit, kind, arg = table[op]
         if kind >= K_FRAME:  # K_FRAME, K_JUMPI, K_JUMP, K_NOOP (the JUMPDEST)
             if kind == K_NOOP:
@@ -187,16 +204,24 @@ def build_block(code: bytes, padded: bytes, table: list[Entry], start: int) -> B
                 ops.append((K_FUSED, (PUSH_FUSED[arg], run[0])))
                 run = []
             else:
-                ops.append((K_PUSH, run[0]) if len(run) == 1 else (K_PUSHN, tuple(run)))
+                ops.append(_pushes(run))
                 run = []
-                ops.append((K_PURE, arg))
+                ops.append(_PURE_OPS.get(arg) or (K_PURE, arg))
         else:
             _add_pure(ops, arg)
     else:
         pc = size
     if run:
-        ops.append((K_PUSH, run[0]) if len(run) == 1 else (K_PUSHN, tuple(run)))
+        ops.append(_pushes(run))
     return (gas, lowest, highest, ops, last, last_arg, pc)
+
+
+def _pushes(run: list[int]) -> tuple[int, Any]:
+    """The operation pushing the values of ``run``: one K_PUSH, or one K_PUSHN for several."""
+    if len(run) == 1:
+        value = run[0]
+        return _PUSHES[value] if value < 256 else (K_PUSH, value)  # noqa: PLR2004 - _PUSHES
+    return (K_PUSHN, tuple(run))
 
 
 def _add_pure(ops: list[tuple[int, Any]], fn: Any) -> None:
@@ -213,23 +238,23 @@ def _add_pure(ops: list[tuple[int, Any]], fn: Any) -> None:
         prev, operand = ops[-1]
     if prev == K_DUP:
         if fn is op_add:
-            ops[-1] = (K_DUPADD, operand)
+            ops[-1] = _DUPADDS[operand]
             return
-        fused = DUP_FUSED.get(fn)
+        fused = _DUP_FUSED_OPS.get(fn)
         if fused is not None:
-            ops[-1] = (K_FUSED, (fused, operand))
+            ops[-1] = fused[operand]
             return
     if fn is op_iszero:
-        ops.append((K_ISZERO, None))
+        ops.append(_ISZERO)
     elif fn is op_pop:
         if prev == K_SWAP:
-            ops[-1] = (K_SWAPPOP, operand + 1)
+            ops[-1] = _SWAPPOPS[operand + 1]
         elif prev == K_POP:
-            ops[-1] = (K_POP, operand - 1)
+            ops[-1] = _POPS[operand - 1] if operand > -16 else (K_POP, operand - 1)  # noqa: PLR2004
         else:
-            ops.append((K_POP, -1))
+            ops.append(_POPS[-1])
     else:
-        ops.append((K_PURE, fn))
+        ops.append(_PURE_OPS.get(fn) or (K_PURE, fn))
 
 
 def first_error(code: bytes, table: list[Entry], start: int, gas: int, height: int) -> Exception:
