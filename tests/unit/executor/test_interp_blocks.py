@@ -20,6 +20,8 @@ from op_program.executor.evm_backend.interp.blocks import (
 )
 from op_program.executor.evm_backend.interp.frame import STACK_LIMIT
 from op_program.executor.evm_backend.interp.ops_arith import (
+    dup_sub,
+    op_add,
     op_sub,
     push_add,
 )
@@ -87,6 +89,28 @@ def test_constants_fold_and_pairs_fuse() -> None:
                    (K_DUPADD, -2), (K_SWAPPOP, -2), (K_POP, -2), (K_ISZERO, None),
                    (K_PUSHN, (0, 7, 8))]
     assert last == K_END
+
+
+@pytest.mark.parametrize("n", range(1, 17))
+def test_operations_from_the_shared_tables_are_those_of_the_opcodes(n: int) -> None:
+    """DUPn, SWAPn and their fused pairs, POP runs and PUSH values, whichever table (or fresh
+    tuple) build_block takes them from, stand for the opcodes' own index and count."""
+    # DUPn ADD, DUPn SUB, SWAPn POP, DUPn ISZERO, SWAPn, DUPn
+    code = bytes([0x7F + n, 0x01, 0x7F + n, 0x03, 0x8F + n, 0x50, 0x7F + n, 0x15, 0x8F + n,
+                  0x7F + n])
+    ops = block(code)[3]
+    assert ops[0] == (K_DUPADD, -n)
+    assert ops[1][0] == K_FUSED and ops[1][1] == (dup_sub, -n)
+    assert ops[2] == (K_SWAPPOP, -n)  # SWAPn swaps with -n-1; after the pop that is -n
+    assert ops[3][0] == K_FUSED and ops[3][1][1] == -n
+    assert ops[4:] == [(K_SWAP, -n - 1), (K_DUP, -n)]
+    # n + 4 POPs in a row (beyond the shared counts for the larger n), after an ADD
+    assert block(bytes([0x01] + [0x50] * (n + 4)))[3] == [(K_PURE, op_add), (K_POP, -n - 4)]
+    # a PUSH of 255 + n, alone (shared below 256) and in a run with PUSH0
+    value = 255 + n
+    push = bytes([0x61, value >> 8, value & 0xFF])
+    assert block(push + b"\x80")[3] == [(K_PUSH, value), (K_DUP, -1)]
+    assert block(bytes([0x5F]) + push + b"\x80")[3] == [(K_PUSHN, (0, value)), (K_DUP, -1)]
 
 
 def test_block_stops_before_a_jumpdest_and_at_the_end() -> None:
