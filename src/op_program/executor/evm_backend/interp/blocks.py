@@ -25,6 +25,11 @@ operands are all constants pushed in the block is evaluated while building; ``PU
 one operation; ``PUSH d; JUMP`` / ``PUSH d; JUMPI`` with ``d`` a JUMPDEST end the block with
 ``d`` resolved (an invalid ``d`` keeps the pushed value and the loop's check, so the halt is
 the same). On the 17 real fixtures this runs 4.8M operations where 7.7M ran before.
+
+A real proof builds each block it reaches once and runs many only a few times, so building is
+kept cheap too (``build_block``: one pass, the operations that do not depend on a PUSH value
+shared rather than built per block); on the fixtures' cold runs the fusions still pay for
+their building (without them ``execute-block --reps`` took about a quarter longer).
 """
 
 from typing import Any, Final
