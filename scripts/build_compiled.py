@@ -69,6 +69,7 @@ COMPILED_MODULES = (
     "op_program.executor.evm_backend.world_state",
     "op_program.executor.evm_backend.interp.frame",
     "op_program.executor.evm_backend.interp.blocks",
+    "op_program.executor.evm_backend.interp.exact",
     "op_program.executor.evm_backend.interp.table",
     "op_program.executor.evm_backend.interp.loop",
     "op_program.executor.evm_backend.interp.ops_arith",

@@ -4,6 +4,8 @@ The per-opcode semantics of the blocks are covered by test_interp_differential (
 outcome, including the exception class, against py-evm); these tests pin the analysis itself.
 """
 
+from types import SimpleNamespace
+
 import pytest
 from eth.exceptions import FullStack, InsufficientStack, OutOfGas
 from hypothesis import given, settings
@@ -16,9 +18,9 @@ from op_program.executor.evm_backend.interp.blocks import (
     K_JUMPIC,
     Block,
     build_block,
-    first_error,
 )
-from op_program.executor.evm_backend.interp.frame import STACK_LIMIT
+from op_program.executor.evm_backend.interp.exact import exact_halt
+from op_program.executor.evm_backend.interp.frame import STACK_LIMIT, Frame
 from op_program.executor.evm_backend.interp.ops_arith import (
     dup_sub,
     op_add,
@@ -154,20 +156,31 @@ def test_stack_bounds_match_a_per_opcode_walk() -> None:
     assert (lowest, highest) == (ok[0], ok[-1])
 
 
-def test_first_error_names_the_first_failing_check() -> None:
+def test_exact_halt_names_the_first_failing_check() -> None:
     code = bytes([0x60, 0x01, 0x01, 0x01])  # PUSH1 1, ADD, ADD
-    assert isinstance(first_error(code, TABLE, 0, 5, 1), OutOfGas)  # second ADD unaffordable
-    assert isinstance(first_error(code, TABLE, 0, 100, 1), InsufficientStack)  # second ADD
-    assert isinstance(first_error(code, TABLE, 0, 100, 1024), FullStack)  # the PUSH
+
+    def halt(gas: int, height: int) -> Exception:
+        stack = [7] * height
+        f = Frame(SimpleNamespace(state=None), code, gas, b"", b"", 0, b"", 0, False)
+        with pytest.raises((OutOfGas, InsufficientStack, FullStack)) as info:
+            exact_halt(f, stack, code, TABLE, 0, gas)
+        return info.value
+
+    assert isinstance(halt(5, 1), OutOfGas)  # second ADD unaffordable
+    assert isinstance(halt(100, 1), InsufficientStack)  # second ADD
+    assert isinstance(halt(100, 1024), FullStack)  # the PUSH
 
 
 def first_error_free(code: bytes, height: int) -> bool:
     """Whether every per-opcode stack check of the block at 0 passes from ``height``."""
+    f = Frame(SimpleNamespace(state=None), code, 10**9, b"", b"", 0, b"", 0, False)
     try:
-        first_error(code, TABLE, 0, 10**9, height)
-    except AssertionError:
+        exact_halt(f, [0] * height, code, TABLE, 0, 10**9)
+    except AssertionError:  # no failing check up to the block's last opcode
         return True
-    return False
+    except (InsufficientStack, FullStack):
+        return False
+    raise AssertionError("unreachable")
 
 
 OPS = st.lists(st.sampled_from([0x5B, 0x60, 0x01, 0x50, 0x80, 0x90, 0x00, 0x56]), max_size=200)
