@@ -198,15 +198,15 @@ def build_block(code: bytes, padded: bytes, table: list[Entry], start: int) -> B
                 ops.append(_STACK_OPS[op - _DUP1])
                 continue
         cost, need, limit, kind, arg = table[op]
-        if kind >= K_FRAME:  # K_FRAME, K_JUMPI, K_JUMP, K_NOOP (the JUMPDEST)
-            if kind == K_NOOP:
-                last = K_FALL
-                break
-            gas += cost
-            if need - height > lowest:  # noqa: PLR1730 - no max() call in this hot loop
-                lowest = need - height
-            if limit - height < highest:  # noqa: PLR1730 - no min() call in this hot loop
-                highest = limit - height
+        if kind == K_NOOP:  # a JUMPDEST starts the next block
+            last = K_FALL
+            break
+        gas += cost
+        if need - height > lowest:  # noqa: PLR1730 - no max() call in this hot loop
+            lowest = need - height
+        if limit - height < highest:  # noqa: PLR1730 - no min() call in this hot loop
+            highest = limit - height
+        if kind >= K_FRAME:  # K_FRAME, K_JUMPI, K_JUMP
             if kind != K_FRAME and run and run[-1] in analyse(code)[0]:
                 arg = run.pop()  # a constant, valid destination: resolved here
                 kind = K_JUMPC if kind == K_JUMP else K_JUMPIC
@@ -215,11 +215,6 @@ def build_block(code: bytes, padded: bytes, table: list[Entry], start: int) -> B
             break
         # K_PURE: a stack-only opcode (PUSH, DUP and SWAP were met above), or a frame opcode
         # that runs inside the block (K_ENV .. K_GASOP, module doc)
-        gas += cost
-        if need - height > lowest:  # noqa: PLR1730 - no max() call in this hot loop
-            lowest = need - height
-        if limit - height < highest:  # noqa: PLR1730 - no min() call in this hot loop
-            highest = limit - height
         height += STACK_LIMIT - limit  # items written minus items read
         if kind != K_PURE:  # K_MLOAD, K_MSTORE, K_GASOP with the static gas up to it, its pc
             if run:
