@@ -138,7 +138,8 @@ def charge(f: Frame, amount: int) -> None:
     f.gas -= amount
 
 
-def _words_cost(words: int) -> int:
+def words_cost(words: int) -> int:
+    """``C_mem`` of a memory of ``words`` 32-byte words (YP Appendix H: ``3a + a²/512``)."""
     return 3 * words + words * words // 512
 
 
@@ -155,7 +156,7 @@ def expand(f: Frame, start: int, size: int) -> None:
     if end <= cur:
         return
     words = (end + 31) >> 5
-    cost = _words_cost(words) - _words_cost(cur >> 5)
+    cost = words_cost(words) - words_cost(cur >> 5)
     if cost > f.gas:
         raise OutOfGas(f"out of gas: memory expansion to {end} bytes costs {cost}")
     f.gas -= cost

@@ -23,7 +23,7 @@ from op_program.executor.evm_backend.interp.blocks import (
     code_blocks,
 )
 from op_program.executor.evm_backend.interp.exact import exact_halt
-from op_program.executor.evm_backend.interp.frame import MASK, Frame, analyse
+from op_program.executor.evm_backend.interp.frame import MASK, Frame, analyse, words_cost
 from op_program.executor.evm_backend.interp.table import (
     K_DUP,
     K_DUPADD,
@@ -68,12 +68,12 @@ def appended(  # noqa: PLR0913, PLR0917 - the loop's locals, positional
     """MSTORE of one word just past the end of memory (``charged``'s arguments and result).
 
     Most memory growth is this (a word written at the free-memory pointer), so its cost is
-    computed here, as ``frame.expand`` would: ``C_mem(w + 1) - C_mem(w)`` (YP Appendix H,
-    ``C_mem(a) = 3a + a²/512``), and the word appended; anything else goes to ``charged``.
+    computed here, as ``frame.expand`` would: ``C_mem(w + 1) - C_mem(w)`` (``frame.words_cost``),
+    and the word appended; anything else goes to ``charged``.
     """
     mem = f.mem
     words = len(mem) >> 5
-    grow = 3 + ((words + 1) * (words + 1) >> 9) - (words * words >> 9)
+    grow = words_cost(words + 1) - words_cost(words)
     spent = value[1]
     if grow > gas - spent:  # out of gas: raised there, as op_mstore raises it
         return charged(f, s, value, gas, cost, code, table)
